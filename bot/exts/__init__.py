@@ -1,0 +1,1 @@
+"""Discord extensions (cogs), one per area: asking, administration, messages."""

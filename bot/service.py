@@ -1,0 +1,288 @@
+"""What the bot does, independent of Discord: ask, sources, reindex, and who may do what.
+
+Both transports (the Discord cogs and the console) call these handlers, so they behave the
+same. The engine is blocking (embedding, FAISS, SQLite), so every call into it runs in a worker
+thread via ``asyncio.to_thread`` and the event loop keeps serving heartbeats and other users.
+
+Also here: the per-user ``RateLimiter``, the state of the one reindex that may run at a time
+(``ReindexJob``), and parsing of the user-typed ``since`` option.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from dateutil import parser as dateparser
+
+from bot.errors import NotAllowedError, RateLimitedError, ReindexRunningError, UserFacingError
+from index.embedding import Embedder
+from index.engine import Engine
+from index.errors import IndexNotFoundError
+
+if TYPE_CHECKING:
+    from index.answer import Answer
+
+    from bot.settings import Settings
+    from index.build import BuildSummary
+    from index.store import IndexStats
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_LENGTH = 500
+ProgressCallback = Callable[["ReindexJob"], Awaitable[None]]
+
+
+class RateLimiter:
+    """At most ``limit`` calls per ``window`` seconds per key (a sliding window)."""
+
+    def __init__(self, limit: int, window: float, clock: Callable[[], float] = time.monotonic):
+        self.limit, self.window, self._clock = limit, window, clock
+        self._calls: dict[Hashable, deque[float]] = {}
+
+    def hit(self, key: Hashable) -> float | None:
+        """Count a call; ``None`` if allowed, else the seconds until the next one would be."""
+        now = self._clock()
+        calls = self._calls.setdefault(key, deque())
+        while calls and calls[0] <= now - self.window:
+            calls.popleft()
+        if len(calls) >= self.limit:
+            return calls[0] + self.window - now
+        calls.append(now)
+        return None
+
+
+@dataclass
+class ReindexJob:
+    """One /reindex: who asked, how far it got, and how it ended."""
+
+    requested_by: str
+    full: bool
+    started_at: datetime
+    done: int = 0
+    total: int = 0
+    finished_at: datetime | None = None
+    summary: BuildSummary | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class SourcesReport:
+    """What /sources shows."""
+
+    stats: IndexStats
+    last_reindex: ReindexJob | None
+
+
+_RELATIVE = re.compile(r"^\s*(\d+)\s*(d|day|days|w|week|weeks|m|month|months|y|year|years)\s*$")
+_UNIT_DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
+
+
+def parse_since(text: str | None, *, now: datetime | None = None) -> datetime | None:
+    """``2024-03-01``, ``1 March 2024``, ``7d``, ``2w``, ``3 months``… as an aware UTC datetime."""
+    if text is None or not text.strip():
+        return None
+    now = now or datetime.now(UTC)
+    match = _RELATIVE.match(text.lower())
+    if match:
+        return now - timedelta(days=int(match.group(1)) * _UNIT_DAYS[match.group(2)[0]])
+    try:
+        when = dateparser.parse(text, dayfirst=False, yearfirst=True)
+    except (ValueError, OverflowError):
+        when = None
+    if when is None:
+        raise UserFacingError(
+            f"I can't read {text!r} as a date. Use a date like 2024-03-01, or a span like 7d or 4w."
+        )
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+
+
+def _open_engine(settings: Settings, embedder: Embedder | None) -> Engine:
+    embedder = embedder or Embedder(settings.model, precision=settings.precision)
+    engine = Engine(settings.index_dir, embedder=embedder, require_index=not settings.sources)
+    try:
+        engine.stats()
+    except IndexNotFoundError as exc:
+        log.warning("%s. Starting anyway: /reindex builds it from %s.", exc, settings.sources)
+    return engine
+
+
+class Newsdesk:
+    """The handlers both transports share, over one engine."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        sources: Sequence[Path] = (),
+        admin_ids: frozenset[int] = frozenset(),
+        rate_limiter: RateLimiter | None = None,
+        progress_interval: float = 2.0,
+    ):
+        self.engine = engine
+        self.sources = list(sources)
+        self.admin_ids = admin_ids
+        self.rate_limiter = rate_limiter or RateLimiter(6, 60.0)
+        self.progress_interval = progress_interval
+        self.current_job: ReindexJob | None = None
+        self.last_job: ReindexJob | None = None
+
+    @classmethod
+    async def open(cls, settings: Settings, *, embedder: Embedder | None = None) -> Newsdesk:
+        """Load the model and the index named by ``settings`` (in a thread: it takes seconds).
+
+        Raises the engine's ``IndexNotFoundError`` (whose message says how to build one) when
+        there is no usable index, unless ``NEWSDESK_SOURCES`` is set: then the bot starts
+        empty and an admin can build the index with /reindex.
+        """
+        if settings.index_dir is None:
+            raise UserFacingError(
+                "No index directory: set NEWSDESK_INDEX_DIR (build one with "
+                "'python -m index build PATH... --index DIR')."
+            )
+        engine = await asyncio.to_thread(_open_engine, settings, embedder)
+        return cls(
+            engine,
+            sources=settings.sources,
+            admin_ids=settings.admin_ids,
+            rate_limiter=RateLimiter(settings.rate_limit, settings.rate_window),
+        )
+
+    # -- questions ---------------------------------------------------------------------------
+
+    def admit(self, user_id: Hashable) -> None:
+        """Count a question against ``user_id``'s rate limit; raise if over it."""
+        retry_after = self.rate_limiter.hit(user_id)
+        if retry_after is not None:
+            raise RateLimitedError(retry_after)
+
+    async def ask(
+        self, question: str, *, source: str | None = None, since: str | None = None
+    ) -> Answer:
+        """Answer ``question`` from the articles (optionally one outlet, or recent ones only)."""
+        question = " ".join(question.split())
+        if not question:
+            raise UserFacingError("Ask me a question about the news, e.g. “What did NATO decide?”")
+        if len(question) > MAX_QUESTION_LENGTH:
+            raise UserFacingError(
+                f"That question is too long ({len(question)} characters); "
+                f"please keep it under {MAX_QUESTION_LENGTH}."
+            )
+        since_at = parse_since(since)
+        sources = [await self._resolve_source(source)] if source else None
+        log.info("ask: %r (source=%s, since=%s)", question, source, since_at)
+        return await asyncio.to_thread(self.engine.ask, question, sources=sources, since=since_at)
+
+    async def _resolve_source(self, name: str) -> str:
+        stats = await asyncio.to_thread(self.engine.stats)
+        wanted = name.strip().casefold()
+        for outlet in stats.sources:
+            if outlet.name.casefold() == wanted:
+                return outlet.name
+        known = ", ".join(sorted(s.name for s in stats.sources)) or "none yet"
+        raise UserFacingError(f"I have no articles from {name!r}. Outlets I know: {known}.")
+
+    async def outlet_names(self) -> list[str]:
+        """Outlet names, for autocompletion."""
+        stats = await asyncio.to_thread(self.engine.stats)
+        return sorted(s.name for s in stats.sources)
+
+    async def sources_report(self) -> SourcesReport:
+        stats = await asyncio.to_thread(self.engine.stats)
+        return SourcesReport(stats, self.current_job or self.last_job)
+
+    # -- reindex -----------------------------------------------------------------------------
+
+    def may_reindex(self, user_id: int, *, manages_guild: bool = False) -> bool:
+        """Server managers (in their server) and the configured admin ids, anywhere."""
+        return manages_guild or user_id in self.admin_ids
+
+    def check_reindex(self, user_id: int, *, manages_guild: bool = False) -> None:
+        """Raise the refusal if ``user_id`` may not reindex (here), or if a reindex is running."""
+        if not self.may_reindex(user_id, manages_guild=manages_guild):
+            raise NotAllowedError(
+                "Only server managers and the bot's configured admins can reindex. "
+                "In DMs, your user id must be in NEWSDESK_ADMIN_IDS."
+            )
+        self._check_not_running()
+
+    def _check_not_running(self) -> None:
+        job = self.current_job
+        if job is not None:
+            raise ReindexRunningError(
+                f"A reindex is already running ({job.done}/{job.total} articles, "
+                f"started by {job.requested_by}). I'll keep answering from the current index; "
+                "please try again when it has finished."
+            )
+
+    async def reindex(
+        self,
+        *,
+        requested_by: str,
+        full: bool = False,
+        on_progress: ProgressCallback | None = None,
+    ) -> ReindexJob:
+        """Re-read the configured sources into a new index generation.
+
+        The build runs in a worker thread; questions keep being answered from the old
+        generation until it finishes, and from the new one right after. ``on_progress`` is
+        awaited on the event loop with the job, at most every ``progress_interval`` seconds.
+        A failed build leaves the old generation serving; the job records why.
+        """
+        self._check_not_running()
+        if not self.sources:
+            raise UserFacingError(
+                "No sources are configured to reindex: set NEWSDESK_SOURCES to the article "
+                "files or folders."
+            )
+        job = ReindexJob(requested_by=requested_by, full=full, started_at=datetime.now(UTC))
+        self.current_job = job
+        loop = asyncio.get_running_loop()
+        progressed, stopped = asyncio.Event(), asyncio.Event()
+
+        def progress(done: int, total: int) -> None:  # called from the build thread
+            job.done, job.total = done, total
+            loop.call_soon_threadsafe(progressed.set)
+
+        async def relay() -> None:
+            while True:
+                await progressed.wait()
+                if stopped.is_set():
+                    return
+                progressed.clear()
+                if on_progress is not None:
+                    try:
+                        await on_progress(job)
+                    except Exception:
+                        log.warning("reindex: could not report progress", exc_info=True)
+                with contextlib.suppress(TimeoutError):  # throttle: Discord rate-limits edits
+                    await asyncio.wait_for(stopped.wait(), self.progress_interval)
+
+        relay_task = asyncio.create_task(relay())
+        log.info("reindex: started by %s (full=%s) over %s", requested_by, full, self.sources)
+        try:
+            job.summary = await asyncio.to_thread(
+                self.engine.build, self.sources, full=full, prune=True, progress=progress
+            )
+        except Exception as exc:
+            job.error = str(exc) or type(exc).__name__
+            log.error("reindex: failed: %s", job.error, exc_info=exc)
+        finally:
+            stopped.set()
+            progressed.set()
+            await relay_task
+            job.finished_at = datetime.now(UTC)
+            self.current_job = None
+            self.last_job = job
+        if job.summary is not None:
+            log.info("reindex: done: %s", job.summary)
+        return job

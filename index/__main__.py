@@ -1,0 +1,7 @@
+"""``python -m index``: see :mod:`index.cli`."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,170 @@
+"""The engine: one object that owns the model and the live generation, for the CLI and the bot.
+
+``Engine`` loads the embedding model once and the current generation of an index directory,
+and offers search, answers, stats and (re)builds. It is synchronous and safe to share between
+threads: readers take a reference to the generation they started with, and a build swaps in
+the new generation only once it is complete, so a question asked during a reindex is answered
+from the old index, and one asked right after from the new one. Callers on an asyncio loop
+(the bot) run every method in a worker thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from pathlib import Path
+
+from .build import Builder, BuildSummary, Progress
+from .chunking import ChunkingParams
+from .embedding import Embedder
+from .search import Hit, Searcher, SearchParams
+from .store import Generation, IndexDirectory, IndexStats
+from .vectors import use_one_thread
+
+log = logging.getLogger(__name__)
+
+
+class Engine:
+    """Search and answer over one index directory.
+
+    Parameters
+    ----------
+    index_dir : path-like
+        The index directory.
+    embedder : Embedder, optional
+        A loaded model to share. Otherwise ``model`` is loaded; either way it must be the model
+        the index was built with (checked against the manifest, never guessed).
+    model : str, optional
+        Model name or path, when ``embedder`` is not given.
+    search_params : SearchParams, optional
+        Retrieval settings.
+    require_index : bool
+        Raise :class:`~index.errors.IndexNotFoundError` if nothing is built yet (the default);
+        with False an engine can start empty and be built into.
+    """
+
+    def __init__(
+        self,
+        index_dir: str | os.PathLike,
+        *,
+        embedder: Embedder | None = None,
+        model: str | None = None,
+        search_params: SearchParams | None = None,
+        require_index: bool = True,
+    ):
+        use_one_thread()
+        self.index_dir = Path(index_dir)
+        self.embedder = embedder or Embedder(model)
+        self.search_params = search_params or SearchParams()
+        self._generation: Generation | None = None
+        self._swap_lock = threading.Lock()
+        if require_index:
+            self._install(Generation.open_current(self.index_dir))
+        else:
+            self.refresh()
+
+    @classmethod
+    def open(cls, index_dir: str | os.PathLike, **kwargs) -> Engine:
+        """Open an existing index; see the class parameters."""
+        return cls(index_dir, **kwargs)
+
+    @property
+    def generation(self) -> Generation:
+        """The generation answering queries right now."""
+        generation = self._generation
+        if generation is None:
+            Generation.open_current(self.index_dir)  # raises the precise "not built" error
+            raise AssertionError("unreachable")
+        return generation
+
+    def refresh(self) -> bool:
+        """Switch to the newest committed generation, if it is not the one in use.
+
+        Returns
+        -------
+        bool
+            Whether a different generation is now live.
+        """
+        current = IndexDirectory(self.index_dir).current()
+        if current is None or (self._generation and self._generation.path == current):
+            return False
+        try:
+            generation = Generation.open_current(self.index_dir)
+        except Exception:
+            if self._generation is None:
+                return False
+            raise
+        self._install(generation)
+        return True
+
+    def _install(self, generation: Generation) -> None:
+        generation.check_model(self.embedder.model_name, self.embedder.dimension)
+        with self._swap_lock:
+            # The old generation is not closed: a search that started on it may still be running.
+            self._generation = generation
+        log.info(
+            "serving %s (%d articles, %d chunks)",
+            generation.path.name,
+            generation.manifest.articles,
+            generation.manifest.chunks,
+        )
+
+    def searcher(self) -> Searcher:
+        """A searcher bound to the live generation."""
+        return Searcher(self.generation, self.embedder, self.search_params)
+
+    def search(
+        self,
+        query: str,
+        *,
+        k: int = 5,
+        sources: Iterable[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        as_of: datetime | None = None,
+        mode: str = "hybrid",
+    ) -> list[Hit]:
+        """Hybrid search; see :meth:`index.search.Searcher.search`."""
+        return self.searcher().search(
+            query, k=k, sources=sources, since=since, until=until, as_of=as_of, mode=mode
+        )
+
+    def stats(self) -> IndexStats:
+        """Counts per outlet and build facts of the live generation."""
+        return self.generation.stats()
+
+    def builder(
+        self, params: ChunkingParams | None = None, index_type: str | None = None
+    ) -> Builder:
+        """A builder for this index that shares the engine's model."""
+        manifest = self._generation.manifest if self._generation else None
+        if index_type is None:
+            index_type = manifest.index_type if manifest else "flat"
+        if params is None and manifest is not None:
+            params = ChunkingParams(**manifest.chunking)
+        return Builder(self.index_dir, self.embedder, params, index_type)
+
+    def build(
+        self,
+        paths: Sequence[str | os.PathLike],
+        *,
+        full: bool = False,
+        prune: bool = True,
+        progress: Progress | None = None,
+    ) -> BuildSummary:
+        """Ingest ``paths`` and start serving the result; blocking.
+
+        On any exception the previous generation keeps serving.
+        """
+        summary = self.builder().build(paths, full=full, prune=prune, progress=progress)
+        self.refresh()
+        return summary
+
+    def remove(self, article_ids: Iterable[str]) -> BuildSummary:
+        """Remove articles by id and serve the result."""
+        summary = self.builder().remove(article_ids)
+        self.refresh()
+        return summary

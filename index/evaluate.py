@@ -1,0 +1,158 @@
+"""Retrieval evaluation against labelled questions: Recall@k, MRR@10 and answer-shown rates.
+
+A question file is JSONL with ``question``, ``article_ids`` (or ``article_id``), optionally
+``answer`` and ``question_date``. A question counts as found at k when any of its articles is
+among the first k distinct articles returned; answer-shown@3 asks whether the normalised
+``answer`` string appears in the best passages of the top 3 articles. Each question is searched
+as of its ``question_date`` when it has one, so preferring recent coverage is measured as if the
+question had been asked that day.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+
+from dateutil import parser as date_parser
+
+from .engine import Engine
+
+KS = (1, 5, 10)
+
+
+@dataclass(frozen=True)
+class EvalQuestion:
+    """One labelled question."""
+
+    qid: str
+    question: str
+    article_ids: tuple[str, ...]
+    answer: str | None = None
+    as_of: datetime | None = None
+
+
+def load_questions(path: str | Path) -> list[EvalQuestion]:
+    """Read a question file.
+
+    Raises
+    ------
+    ValueError
+        Naming the line of the first malformed question.
+    """
+    questions = []
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                ids = record.get("article_ids") or [record["article_id"]]
+                questions.append(
+                    EvalQuestion(
+                        qid=str(record.get("qid", number)),
+                        question=record["question"],
+                        article_ids=tuple(str(i) for i in ids),
+                        answer=record.get("answer") or None,
+                        as_of=_end_of_day(record.get("question_date")),
+                    )
+                )
+            except (json.JSONDecodeError, KeyError, TypeError, ValueError) as error:
+                raise ValueError(f"{path}:{number}: not a valid question ({error})") from None
+    return questions
+
+
+def normalise(text: str) -> str:
+    """Lower-case, strip accents, quotes and punctuation, collapse spaces (for answer matching)."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = re.sub(r"[^\w$%.]+", " ", text)
+    text = re.sub(r"(?<!\d)\.|\.(?!\d)", " ", text)  # keep decimal points, drop full stops
+    return " ".join(text.split())
+
+
+def answer_shown(answer: str, texts: Iterable[str]) -> bool:
+    """Whether the normalised ``answer`` occurs in any of ``texts`` (on word boundaries)."""
+    wanted = normalise(answer)
+    if not wanted:
+        return False
+    pattern = re.compile(rf"(?<!\w){re.escape(wanted)}(?!\w)")
+    return any(pattern.search(normalise(text)) for text in texts)
+
+
+def evaluate(
+    engine: Engine,
+    questions: list[EvalQuestion],
+    *,
+    mode: str = "hybrid",
+    use_dates: bool = True,
+    with_answers: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict:
+    """Run every question and return the metrics.
+
+    Parameters
+    ----------
+    engine : Engine
+        The index to evaluate.
+    questions : list[EvalQuestion]
+    mode : {"hybrid", "dense", "keyword"}
+        Retrievers to use.
+    use_dates : bool
+        Search each question as of its ``question_date``.
+    with_answers : bool
+        Also compose the answer and report ``answer_shown_in_answer``.
+    progress : callable, optional
+        ``progress(done, total)``.
+
+    Returns
+    -------
+    dict
+        ``n``, ``recall@1``, ``recall@5``, ``recall@10``, ``mrr@10``, ``answer_shown@3`` (None if
+        no question has an answer) and, with answers, ``answer_shown_in_answer``.
+    """
+    generation = engine.generation
+    found = dict.fromkeys(KS, 0)
+    reciprocal_rank = 0.0
+    with_answer = shown = shown_in_answer = 0
+    for done, question in enumerate(questions, start=1):
+        as_of = question.as_of if use_dates else None
+        hits = engine.search(question.question, k=max(KS), as_of=as_of, mode=mode)
+        targets = set(generation.article_rows_by_id(question.article_ids).values())
+        rank = next((i for i, hit in enumerate(hits, 1) if hit.article_row in targets), None)
+        for k in KS:
+            found[k] += rank is not None and rank <= k
+        reciprocal_rank += 1.0 / rank if rank else 0.0
+        if question.answer:
+            with_answer += 1
+            shown += answer_shown(question.answer, (hit.passage.text for hit in hits[:3]))
+            if with_answers:
+                answer = engine.answer_from_hits(question.question, hits)
+                shown_in_answer += answer_shown(question.answer, [answer.text])
+        if progress:
+            progress(done, len(questions))
+    n = len(questions)
+    result = {
+        "n": n,
+        **{f"recall@{k}": found[k] / n if n else 0.0 for k in KS},
+        "mrr@10": reciprocal_rank / n if n else 0.0,
+        "answer_shown@3": shown / with_answer if with_answer else None,
+    }
+    if with_answers:
+        result["answer_shown_in_answer"] = shown_in_answer / with_answer if with_answer else None
+    return result
+
+
+def _end_of_day(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    moment = date_parser.parse(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    if moment.time() == time(0, 0):
+        moment += timedelta(days=1) - timedelta(seconds=1)
+    return moment

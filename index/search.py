@@ -1,0 +1,285 @@
+"""Hybrid retrieval: dense (FAISS) + keyword (BM25) candidates, fused, grouped by article.
+
+One query runs both retrievers over the chunks of a loaded generation, fuses the two rankings
+with reciprocal-rank fusion, groups chunks into articles (an article scores as its best
+passage), gently prefers coverage published shortly before the as-of moment, collapses
+near-duplicate passages (the same wire story under two outlets), and returns the top articles
+with their best passages, offsets and scores. Source and date filters are applied inside both
+retrievers as masks, so a narrow filter still returns its best matches, not leftovers.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import numpy as np
+
+from .embedding import Embedder
+from .store import Generation
+
+MODES = ("hybrid", "dense", "keyword")
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """Tunable retrieval settings (defaults chosen on the shared eval sets; see README)."""
+
+    candidates: int = 100  # per retriever
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    keyword_weight: float = 1.0
+    # Bonus for articles published in the days before the as-of moment, in units of a
+    # first-place RRF contribution; it decays with a half-life of ``recency_half_life_days``.
+    recency_weight: float = 0.0
+    recency_half_life_days: float = 30.0
+    duplicate_jaccard: float = 0.8
+    passages_per_hit: int = 3
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk: ``text == article_text[start:end]``."""
+
+    position: int
+    start: int
+    end: int
+    text: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One article in the results, with its best passages (best first)."""
+
+    article_id: str
+    article_row: int
+    title: str
+    source: str | None
+    url: str | None
+    published: datetime | None
+    authors: tuple[str, ...]
+    score: float
+    passages: tuple[Passage, ...] = field(default_factory=tuple)
+    dense_score: float | None = None  # best cosine similarity among its passages, if retrieved
+    keyword_score: float | None = None
+
+    @property
+    def passage(self) -> Passage:
+        """The best passage."""
+        return self.passages[0]
+
+
+class Searcher:
+    """Runs queries against one loaded generation.
+
+    Parameters
+    ----------
+    generation : Generation
+        The loaded index.
+    embedder : Embedder
+        The model the index was built with.
+    params : SearchParams
+        Retrieval settings.
+    """
+
+    def __init__(self, generation: Generation, embedder: Embedder, params: SearchParams):
+        self.generation = generation
+        self.embedder = embedder
+        self.params = params
+
+    def search(
+        self,
+        query: str,
+        *,
+        k: int = 5,
+        sources: Iterable[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        as_of: datetime | None = None,
+        mode: str = "hybrid",
+    ) -> list[Hit]:
+        """Find the ``k`` articles that best answer ``query``.
+
+        Parameters
+        ----------
+        query : str
+            Free text.
+        k : int
+            Number of distinct articles to return.
+        sources : iterable of str, optional
+            Keep only these outlets (case-insensitive).
+        since, until : datetime, optional
+            Keep only articles published in this range (inclusive); undated articles are
+            dropped when either is given.
+        as_of : datetime, optional
+            The moment the question is asked (default: now); recent coverage before it is
+            preferred when relevance is close. Later articles are not excluded.
+        mode : {"hybrid", "dense", "keyword"}
+            Which retrievers to use.
+
+        Returns
+        -------
+        list[Hit]
+            Best first.
+        """
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+        query = query.strip()
+        if not query:
+            return []
+        params = self.params
+        allowed = self._mask(sources, since, until)
+        if allowed is not None and not allowed.any():
+            return []
+        fused: dict[int, float] = {}
+        dense: dict[int, float] = {}
+        keyword: dict[int, float] = {}
+        if mode in ("hybrid", "dense"):
+            ids, scores = self.generation.vectors.search(
+                self.embedder.encode_query(query), params.candidates, allowed
+            )
+            dense = dict(zip(ids.tolist(), scores.tolist(), strict=True))
+            _add_ranks(fused, ids, params.dense_weight, params.rrf_k)
+        if mode in ("hybrid", "keyword"):
+            ids, scores = self.generation.keywords.search(query, params.candidates, allowed)
+            keyword = dict(zip(ids.tolist(), scores.tolist(), strict=True))
+            _add_ranks(fused, ids, params.keyword_weight, params.rrf_k)
+        if not fused:
+            return []
+        return self._articles(fused, dense, keyword, k, as_of)
+
+    def _mask(
+        self, sources: Iterable[str] | None, since: datetime | None, until: datetime | None
+    ) -> np.ndarray | None:
+        generation = self.generation
+        mask = None
+        if sources:
+            wanted = {s.strip().casefold() for s in sources if s and s.strip()}
+            codes = [
+                i for i, name in enumerate(generation.source_names) if name.casefold() in wanted
+            ]
+            mask = np.isin(generation.chunk_source, codes)
+        published = generation.chunk_published
+        with np.errstate(invalid="ignore"):
+            if since is not None:
+                after = published >= _utc(since).timestamp()
+                mask = after if mask is None else mask & after
+            if until is not None:
+                before = published <= _utc(until).timestamp()
+                mask = before if mask is None else mask & before
+        return mask
+
+    def _articles(
+        self,
+        fused: dict[int, float],
+        dense: dict[int, float],
+        keyword: dict[int, float],
+        k: int,
+        as_of: datetime | None,
+    ) -> list[Hit]:
+        generation, params = self.generation, self.params
+        positions = np.fromiter(fused, dtype=np.int64, count=len(fused))
+        scores = np.fromiter(fused.values(), dtype=np.float64, count=len(fused))
+        articles = generation.chunk_article[positions]
+        by_article: dict[int, list[tuple[float, int]]] = {}
+        for position, article, score in zip(
+            positions.tolist(), articles.tolist(), scores.tolist(), strict=True
+        ):
+            by_article.setdefault(article, []).append((score, position))
+        bonus = self._recency_bonus(positions, articles, as_of)
+        ranked = sorted(
+            (
+                (max(chunks)[0] + bonus.get(article, 0.0), article)
+                for article, chunks in by_article.items()
+            ),
+            reverse=True,
+        )
+        # Fetch a few more than k: some may collapse as near-duplicates.
+        shortlist = ranked[: max(k * 3, k + 5)]
+        chosen_positions = {
+            article: [p for _, p in sorted(by_article[article], reverse=True)][
+                : params.passages_per_hit
+            ]
+            for _, article in shortlist
+        }
+        chunks = generation.chunks(p for ps in chosen_positions.values() for p in ps)
+        metadata = generation.articles(a for _, a in shortlist)
+        hits: list[Hit] = []
+        seen_shingles: list[set[tuple[str, ...]]] = []
+        for score, article in shortlist:
+            passages = tuple(
+                Passage(p, chunks[p].start, chunks[p].end, chunks[p].text, fused[p])
+                for p in chosen_positions[article]
+            )
+            shingles = _shingles(passages[0].text)
+            if any(
+                _jaccard(shingles, other) >= params.duplicate_jaccard for other in seen_shingles
+            ):
+                continue
+            seen_shingles.append(shingles)
+            meta = metadata[article]
+            article_positions = [p for _, p in by_article[article]]
+            dense_scores = [dense[p] for p in article_positions if p in dense]
+            keyword_scores = [keyword[p] for p in article_positions if p in keyword]
+            hits.append(
+                Hit(
+                    article_id=meta.id,
+                    article_row=article,
+                    title=meta.title,
+                    source=meta.source,
+                    url=meta.url,
+                    published=meta.published,
+                    authors=meta.authors,
+                    score=score,
+                    passages=passages,
+                    dense_score=max(dense_scores) if dense_scores else None,
+                    keyword_score=max(keyword_scores) if keyword_scores else None,
+                )
+            )
+            if len(hits) == k:
+                break
+        return hits
+
+    def _recency_bonus(
+        self, positions: np.ndarray, articles: np.ndarray, as_of: datetime | None
+    ) -> dict[int, float]:
+        params = self.params
+        if params.recency_weight <= 0:
+            return {}
+        moment = _utc(as_of or datetime.now(UTC)).timestamp()
+        published = self.generation.chunk_published[positions]
+        age_days = (moment - published) / 86400.0
+        unit = params.recency_weight / (params.rrf_k + 1)
+        bonus: dict[int, float] = {}
+        for article, age in zip(articles.tolist(), age_days.tolist(), strict=True):
+            # Undated and later-than-as-of articles get no bonus (they are not excluded either).
+            if age >= 0 and not math.isnan(age):
+                bonus[article] = unit * 0.5 ** (age / params.recency_half_life_days)
+        return bonus
+
+
+def _add_ranks(fused: dict[int, float], ids: np.ndarray, weight: float, rrf_k: int) -> None:
+    for rank, position in enumerate(ids.tolist(), start=1):
+        fused[position] = fused.get(position, 0.0) + weight / (rrf_k + rank)
+
+
+def _shingles(text: str, size: int = 5) -> set[tuple[str, ...]]:
+    words = _WORD.findall(text.lower())
+    if len(words) < size:
+        return {tuple(words)}
+    return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+def _jaccard(a: set, b: set) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
