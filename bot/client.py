@@ -21,6 +21,7 @@ from discord.ext import commands
 from bot.errors import ErrorReportingTree
 from bot.service import Newsdesk
 from bot.settings import Settings
+from index.embedding import Embedder
 
 log = logging.getLogger(__name__)
 
@@ -37,9 +38,13 @@ def intents() -> discord.Intents:
 
 
 class NewsdeskBot(commands.Bot):
-    """The Discord side of Newsdesk. Pass ``service`` to reuse an already opened engine."""
+    """The Discord side of Newsdesk.
 
-    def __init__(self, settings: Settings, *, service: Newsdesk | None = None, **options: Any):
+    ``embedder`` is an already loaded model to reuse (otherwise ``setup_hook`` loads one);
+    other keyword arguments go to :class:`discord.ext.commands.Bot`.
+    """
+
+    def __init__(self, settings: Settings, *, embedder: Embedder | None = None, **options: Any):
         super().__init__(
             command_prefix=commands.when_mentioned,  # unused: only slash commands and listeners
             help_command=None,
@@ -49,7 +54,8 @@ class NewsdeskBot(commands.Bot):
             **options,
         )
         self.settings = settings
-        self._service = service
+        self._embedder = embedder
+        self._service: Newsdesk | None = None
 
     @property
     def service(self) -> Newsdesk:
@@ -58,9 +64,8 @@ class NewsdeskBot(commands.Bot):
         return self._service
 
     async def setup_hook(self) -> None:
-        if self._service is None:
-            log.info("Loading the model and the index at %s…", self.settings.index_dir)
-            self._service = await Newsdesk.open(self.settings)
+        log.info("Loading the model and the index at %s…", self.settings.index_dir)
+        self._service = await Newsdesk.open(self.settings, embedder=self._embedder)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         await self.sync_commands()

@@ -165,16 +165,19 @@ def render_answer(answer: Answer) -> Rendered:
 def answer_embed(answer: Answer) -> discord.Embed:
     title = truncate(answer.question.strip() or "Your question", TITLE_LIMIT)
     if not answer.covered or not answer.parts:
-        embed = discord.Embed(title=title, colour=NOT_COVERED_COLOUR, description=NOT_COVERED)
+        description = truncate(answer.note or NOT_COVERED, 1000)
+        embed = discord.Embed(title=title, colour=NOT_COVERED_COLOUR, description=description)
         lines = [_citation_line(c, markdown=True, numbered=False) for c in answer.closest[:10]]
         for name, value in _pack_fields("Closest articles", lines)[:3]:
             embed.add_field(name=name, value=value, inline=False)
         return embed
 
     citations = {c.marker: c for c in answer.citations}
-    budget = DESCRIPTION_LIMIT
+    note = f"*{escape_markdown(truncate(answer.note, 500))}*\n\n" if answer.note else ""
+    budget = DESCRIPTION_LIMIT - len(note)
     while True:
         description, kept = _fit_parts(answer.parts, budget, markdown=True)
+        description = note + description
         embed = discord.Embed(title=title, description=description, colour=ANSWER_COLOUR)
         lines = [
             _citation_line(citations[m], markdown=True) for m in sorted(kept) if m in citations
@@ -192,7 +195,7 @@ def answer_embed(answer: Answer) -> discord.Embed:
 def answer_text(answer: Answer, *, limit: int | None = None) -> str:
     """Plain text: the quoted parts with [n] markers, then the numbered sources with links."""
     if not answer.covered or not answer.parts:
-        lines = [NOT_COVERED]
+        lines = [answer.note or NOT_COVERED]
         if answer.closest:
             lines += ["", "Closest articles:"]
             lines += [
@@ -205,6 +208,8 @@ def answer_text(answer: Answer, *, limit: int | None = None) -> str:
     reserve = sum(len(x) + 1 for x in all_sources) + len("\n\nSources:\n")
     budget = 10**9 if limit is None else max(200, limit - reserve)
     body, kept = _fit_parts(answer.parts, budget, markdown=False)
+    if answer.note:
+        body = f"{answer.note}\n\n{body}"
     sources = [_citation_line(citations[m], markdown=False) for m in sorted(kept) if m in citations]
     text = body + "\n\nSources:\n" + "\n".join(sources)
     if limit is not None and len(text) > limit:

@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from dateutil import parser as dateparser
 
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+T = TypeVar("T")
 MAX_QUESTION_LENGTH = 500
 ProgressCallback = Callable[["ReindexJob"], Awaitable[None]]
 
@@ -155,6 +156,7 @@ class Newsdesk:
             sources=settings.sources,
             admin_ids=settings.admin_ids,
             rate_limiter=RateLimiter(settings.rate_limit, settings.rate_window),
+            progress_interval=settings.progress_interval,
         )
 
     # -- questions ---------------------------------------------------------------------------
@@ -180,10 +182,19 @@ class Newsdesk:
         since_at = parse_since(since)
         sources = [await self._resolve_source(source)] if source else None
         log.info("ask: %r (source=%s, since=%s)", question, source, since_at)
-        return await asyncio.to_thread(self.engine.ask, question, sources=sources, since=since_at)
+        return await self._call(self.engine.ask, question, sources=sources, since=since_at)
+
+    async def _call(self, method: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+        """Run a blocking engine method in a worker thread."""
+        try:
+            return await asyncio.to_thread(method, *args, **kwargs)
+        except IndexNotFoundError as exc:
+            if not self.sources:
+                raise
+            raise UserFacingError(f"{exc}. Or an admin can build it with /reindex.") from exc
 
     async def _resolve_source(self, name: str) -> str:
-        stats = await asyncio.to_thread(self.engine.stats)
+        stats = await self._call(self.engine.stats)
         wanted = name.strip().casefold()
         for outlet in stats.sources:
             if outlet.name.casefold() == wanted:
@@ -193,11 +204,11 @@ class Newsdesk:
 
     async def outlet_names(self) -> list[str]:
         """Outlet names, for autocompletion."""
-        stats = await asyncio.to_thread(self.engine.stats)
+        stats = await self._call(self.engine.stats)
         return sorted(s.name for s in stats.sources)
 
     async def sources_report(self) -> SourcesReport:
-        stats = await asyncio.to_thread(self.engine.stats)
+        stats = await self._call(self.engine.stats)
         return SourcesReport(stats, self.current_job or self.last_job)
 
     # -- reindex -----------------------------------------------------------------------------
@@ -270,9 +281,7 @@ class Newsdesk:
         relay_task = asyncio.create_task(relay())
         log.info("reindex: started by %s (full=%s) over %s", requested_by, full, self.sources)
         try:
-            job.summary = await asyncio.to_thread(
-                self.engine.build, self.sources, full=full, prune=True, progress=progress
-            )
+            job.summary = self.engine.build(self.sources, full=full, prune=True, progress=progress)
         except Exception as exc:
             job.error = str(exc) or type(exc).__name__
             log.error("reindex: failed: %s", job.error, exc_info=exc)

@@ -10,6 +10,7 @@ Extends the engine's :class:`index.config.IndexSettings` (``NEWSDESK_INDEX_DIR``
 | ``NEWSDESK_ADMIN_IDS`` | Discord user ids allowed to ``/reindex`` anywhere, also in DMs |
 | ``NEWSDESK_GUILD_IDS`` | sync commands to these servers only (instant); unset: globally |
 | ``NEWSDESK_RATE_LIMIT`` | questions a user may ask per ``NEWSDESK_RATE_WINDOW`` seconds |
+| ``NEWSDESK_PROGRESS_INTERVAL`` | seconds between /reindex progress edits (default 2) |
 | ``NEWSDESK_LOG_LEVEL`` | DEBUG, INFO (default), WARNING… |
 
 The token is a ``SecretStr``: it shows as ``**********`` in reprs and logs.
@@ -46,6 +47,7 @@ class Settings(IndexSettings):
     guild_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
     rate_limit: int = Field(default=6, ge=1)
     rate_window: float = Field(default=60.0, gt=0)
+    progress_interval: float = Field(default=2.0, ge=0)
     log_level: str = "INFO"
 
     @field_validator("sources", "admin_ids", "guild_ids", mode="before")

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 
+from .answer import Answer, AnswerParams, Composer
 from .build import Builder, BuildSummary, Progress
 from .chunking import ChunkingParams
 from .embedding import Embedder
@@ -41,6 +42,8 @@ class Engine:
         Model name or path, when ``embedder`` is not given.
     search_params : SearchParams, optional
         Retrieval settings.
+    answer_params : AnswerParams, optional
+        Answer limits and the coverage threshold.
     require_index : bool
         Raise :class:`~index.errors.IndexNotFoundError` if nothing is built yet (the default);
         with False an engine can start empty and be built into.
@@ -53,12 +56,14 @@ class Engine:
         embedder: Embedder | None = None,
         model: str | None = None,
         search_params: SearchParams | None = None,
+        answer_params: AnswerParams | None = None,
         require_index: bool = True,
     ):
         use_one_thread()
         self.index_dir = Path(index_dir)
         self.embedder = embedder or Embedder(model)
         self.search_params = search_params or SearchParams()
+        self.answer_params = answer_params or AnswerParams()
         self._generation: Generation | None = None
         self._swap_lock = threading.Lock()
         if require_index:
@@ -131,6 +136,30 @@ class Engine:
         return self.searcher().search(
             query, k=k, sources=sources, since=since, until=until, as_of=as_of, mode=mode
         )
+
+    def ask(
+        self,
+        question: str,
+        *,
+        k: int = 5,
+        sources: Iterable[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        as_of: datetime | None = None,
+    ) -> Answer:
+        """Search, then compose an extractive, cited answer (or say the coverage is silent)."""
+        generation = self.generation
+        hits = Searcher(generation, self.embedder, self.search_params).search(
+            question, k=k, sources=sources, since=since, until=until, as_of=as_of
+        )
+        return self._composer(generation).compose(question, hits)
+
+    def answer_from_hits(self, question: str, hits: list[Hit]) -> Answer:
+        """Compose an answer from hits already retrieved from the live generation."""
+        return self._composer(self.generation).compose(question, hits)
+
+    def _composer(self, generation: Generation) -> Composer:
+        return Composer(generation.keywords, generation.article_text, self.answer_params)
 
     def stats(self) -> IndexStats:
         """Counts per outlet and build facts of the live generation."""

@@ -9,17 +9,24 @@ removed and Snowball-stemmed, so "elections" finds "election".
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
 import bm25s
 import numpy as np
 import Stemmer
+from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_EN_PLUS
 
 log = logging.getLogger(__name__)
 
 # bm25s logs a progress bar per call unless told otherwise.
 _QUIET = {"show_progress": False}
+# bm25s's default token pattern: words of two or more characters.
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")
+_STOPWORDS = frozenset(STOPWORDS_EN)
+# For matching sentences to questions, question words ("what", "did") are noise too.
+_MORE_STOPWORDS = frozenset(STOPWORDS_EN_PLUS)
 
 
 class KeywordIndex:
@@ -89,3 +96,34 @@ class KeywordIndex:
         ids, scores = ids[0].astype(np.int64), scores[0]
         keep = scores > 0
         return ids[keep], scores[keep]
+
+    def terms(self, texts: Sequence[str], more_stopwords: bool = False) -> list[list[str]]:
+        """Analyse texts into index terms (lower-cased, stop words out, stemmed), as BM25 does.
+
+        Parameters
+        ----------
+        texts : sequence of str
+        more_stopwords : bool
+            Also drop question and function words beyond BM25's short stop list.
+
+        Returns
+        -------
+        list[list[str]]
+            The terms of each text, in order, repeats kept.
+        """
+        stopwords = _MORE_STOPWORDS if more_stopwords else _STOPWORDS
+        words = [[w for w in _TOKEN.findall(t.lower()) if w not in stopwords] for t in texts]
+        stems = iter(self._stemmer.stemWords([w for ws in words for w in ws]))
+        return [[next(stems) for _ in ws] for ws in words]
+
+    def idf(self, terms: Sequence[str]) -> dict[str, float]:
+        """Inverse document frequency of each term over the indexed texts (unknown terms: max)."""
+        scores = self._retriever.scores
+        indptr, vocabulary = scores["indptr"], self._retriever.vocab_dict
+        total = max(self.size, 1)
+        weights = {}
+        for term in set(terms):
+            token = vocabulary.get(term)
+            frequency = 0 if token is None else int(indptr[token + 1] - indptr[token])
+            weights[term] = float(np.log(1 + (total - frequency + 0.5) / (frequency + 0.5)))
+        return weights

@@ -732,6 +732,8 @@ class FakeDiscord:
             raise _DiscordError(403, 50001, "Missing Access")
         commands = []
         for cmd in request[_BODY] or []:
+            if cmd.get("default_member_permissions") is not None:  # Discord answers a string
+                cmd["default_member_permissions"] = str(cmd["default_member_permissions"])
             commands.append(
                 {
                     **cmd,

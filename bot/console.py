@@ -1,0 +1,103 @@
+"""A chat in the terminal over the same handlers as Discord, for running without a token.
+
+A typed line is a question; ``/ask QUESTION [source:NAME] [since:DATE]``, ``/sources``,
+``/reindex [full]``, ``/help`` and ``/quit`` work as in Discord. The person at the console is
+the operator, so /reindex needs no permission here and there is no rate limit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sys
+import threading
+from collections.abc import Callable
+from typing import TextIO
+
+from bot import render
+from bot.errors import describe
+from bot.service import Newsdesk, ReindexJob
+
+PROMPT = "newsdesk> "
+BANNER = "Newsdesk console: ask a question, or type /help. /quit (or Ctrl-D) leaves."
+_OPTION = re.compile(r"\b(source|since)[:=](?:\"([^\"]*)\"|(\S+))", re.IGNORECASE)
+
+
+def parse_ask(text: str) -> tuple[str, dict[str, str]]:
+    """Split ``what happened? source:"Sky News" since:7d`` into the question and its options."""
+    options = {m.group(1).lower(): m.group(2) or m.group(3) for m in _OPTION.finditer(text)}
+    return " ".join(_OPTION.sub(" ", text).split()), options
+
+
+class Console:
+    """Reads lines from ``stdin`` and writes answers to ``stdout``."""
+
+    def __init__(
+        self, service: Newsdesk, *, stdin: TextIO | None = None, stdout: TextIO | None = None
+    ):
+        self.service = service
+        self.stdin = stdin or sys.stdin
+        self.stdout = stdout or sys.stdout
+
+    def write(self, text: str) -> None:
+        self.stdout.write(text + "\n")
+        self.stdout.flush()
+
+    async def run(self) -> None:
+        """Chat until ``/quit`` or end of input."""
+        self.write(BANNER)
+        lines = self._lines()
+        while True:
+            self.stdout.write(PROMPT)
+            self.stdout.flush()
+            line = await lines.get()
+            if line is None or not await self.handle(line):
+                self.write("")
+                return
+
+    def _lines(self) -> asyncio.Queue[str | None]:
+        """Lines from stdin, read by a daemon thread so Ctrl-C never waits on a blocked read."""
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[str | None] = asyncio.Queue()
+
+        def read(put: Callable[[str | None], object] = queue.put_nowait) -> None:
+            for line in iter(self.stdin.readline, ""):
+                loop.call_soon_threadsafe(put, line)
+            loop.call_soon_threadsafe(put, None)
+
+        threading.Thread(target=read, name="console-stdin", daemon=True).start()
+        return queue
+
+    async def handle(self, line: str) -> bool:
+        """Answer one line; False when the user wants to leave."""
+        text = line.strip()
+        if not text:
+            return True
+        command, _, rest = text.partition(" ")
+        command = command.lower()
+        try:
+            if command in ("/quit", "/exit"):
+                return False
+            if command == "/help":
+                self.write(render.help_text())
+            elif command == "/sources":
+                report = await self.service.sources_report()
+                self.write(render.sources_text(report.stats, report.last_reindex))
+            elif command == "/reindex":
+                full = rest.strip().lower() in ("full", "full:true", "--full", "true")
+                job = await self.service.reindex(
+                    requested_by="console", full=full, on_progress=self._progress
+                )
+                self.write(render.reindex_result(job))
+            elif command.startswith("/") and command != "/ask":
+                self.write(f"Unknown command {command}. Try /help.")
+            else:
+                question, options = parse_ask(rest if command == "/ask" else text)
+                answer = await self.service.ask(question, **options)
+                self.write(render.answer_text(answer))
+        except Exception as exc:
+            self.write(describe(exc, where="console"))
+        return True
+
+    async def _progress(self, job: ReindexJob) -> None:
+        self.write(render.reindex_progress(job))

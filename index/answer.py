@@ -1,0 +1,349 @@
+"""Extractive, cited answers: the articles' own sentences, chosen for the question, or "not covered".
+
+An :class:`Answer` is made only of text copied from articles (exact character spans), each part
+followed by a citation marker, plus connective labels naming a speaker. Nothing is generated.
+
+Two paths:
+
+- "What did X say (about Y)?" questions (recognised by :mod:`index.quotes`) collect the
+  quotations attributed to X in the retrieved articles, prefer those matching Y, and show them
+  as quotes with the speaker's name.
+- Any other question scores the sentences of the retrieved passages against it (IDF-weighted
+  overlap of stemmed terms, discounted by the article's rank) and keeps the best two or three,
+  up to ~600 characters; a sentence that leans on the one before it ("It", "He", "The show")
+  brings that one along.
+
+When the best evidence is too weak (the top passage's cosine similarity below a threshold
+calibrated on the shared eval sets, see README), the answer says the coverage does not answer the
+question and lists the closest articles instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .keyword import KeywordIndex
+from .quotes import Quote, find_quotes, parse_speech_question, speaker_matches
+from .search import Hit
+from .sentences import split_sentences
+
+NOT_COVERED = "The coverage I have does not answer this."
+# A sentence opening like this usually needs the previous sentence to make sense.
+_LEANS_BACK = re.compile(
+    r"^[\"“‘']?(It|He|She|They|This|That|These|Those|The (show|company|move|deal|group|film|"
+    r"bill|president|country|team|event|star|singer|actor|network|agency|report|plan))\b"
+)
+
+
+@dataclass(frozen=True)
+class AnswerParams:
+    """Limits and the coverage threshold (calibrated on the shared eval sets; see README)."""
+
+    max_sentences: int = 3
+    max_chars: int = 600
+    min_similarity: float = 0.30  # cosine of the best passage; below it: "not covered"
+    max_articles: int = 5
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A cited article; ``marker`` is the number shown as ``[n]``."""
+
+    marker: int
+    article_id: str
+    title: str
+    source: str | None
+    published: datetime | None
+    url: str | None
+
+    def as_dict(self) -> dict:
+        """JSON-ready form."""
+        return {
+            "marker": self.marker,
+            "article_id": self.article_id,
+            "title": self.title,
+            "source": self.source,
+            "published": self.published.isoformat() if self.published else None,
+            "url": self.url,
+        }
+
+
+@dataclass(frozen=True)
+class AnswerPart:
+    """One piece of the answer: exact article words, an optional label, one citation."""
+
+    text: str
+    citation: int
+    label: str | None = None
+    is_quote: bool = False
+    article_id: str = ""
+    start: int = 0  # offsets of ``text`` in the article
+    end: int = 0
+
+    def render(self) -> str:
+        """Plain-text form: ``Label: “quote” [n]`` or ``sentence [n]``."""
+        body = f"“{self.text}”" if self.is_quote else self.text
+        if self.label:
+            body = f"{self.label}: {body}"
+        return f"{body} [{self.citation}]"
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The answer to one question, ready for any transport (Discord, console, CLI)."""
+
+    question: str
+    covered: bool
+    parts: list[AnswerPart] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    closest: list[Citation] = field(default_factory=list)
+    note: str | None = None  # e.g. why a speech question fell back to plain sentences
+
+    @property
+    def text(self) -> str:
+        """The answer as shown to the user, with ``[n]`` citation markers."""
+        if not self.covered:
+            return self.note or NOT_COVERED
+        lines = [part.render() for part in self.parts]
+        if self.note:
+            lines.insert(0, self.note)
+        return "\n".join(lines)
+
+    def as_dict(self) -> dict:
+        """JSON-ready form: ``answer``, ``covered``, ``citations`` and more."""
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "covered": self.covered,
+            "citations": [c.as_dict() for c in self.citations],
+            "closest": [c.as_dict() for c in self.closest],
+            "parts": [
+                {
+                    "text": p.text,
+                    "citation": p.citation,
+                    "label": p.label,
+                    "is_quote": p.is_quote,
+                    "article_id": p.article_id,
+                    "start": p.start,
+                    "end": p.end,
+                }
+                for p in self.parts
+            ],
+        }
+
+    def render_plain(self) -> str:
+        """A terminal rendering: the answer, then the numbered sources."""
+        lines = [self.text, ""]
+        listed = self.citations if self.covered else self.closest
+        if listed:
+            lines.append("Sources:" if self.covered else "Closest articles:")
+        for citation in listed:
+            lines.append(f"[{citation.marker}] {describe(citation)}")
+        return "\n".join(lines).rstrip()
+
+
+def describe(citation: Citation) -> str:
+    """``Title — Outlet, 2024-11-29 <url>`` with whatever is known."""
+    details = [citation.source or "unknown outlet"]
+    if citation.published:
+        details.append(citation.published.date().isoformat())
+    text = f"{citation.title} — {', '.join(details)}"
+    return f"{text} <{citation.url}>" if citation.url else text
+
+
+@dataclass
+class _Candidate:
+    hit_rank: int
+    hit: Hit
+    start: int
+    end: int
+    text: str
+    score: float
+    label: str | None = None
+    is_quote: bool = False
+
+
+class Composer:
+    """Builds answers from search hits.
+
+    Parameters
+    ----------
+    keywords : KeywordIndex
+        For term analysis and IDF weights (the live generation's BM25 index).
+    article_text : callable
+        ``article_text(article_row) -> str``: the full text (quotes need surrounding context).
+    params : AnswerParams
+    """
+
+    def __init__(self, keywords: KeywordIndex, article_text, params: AnswerParams | None = None):
+        self.keywords = keywords
+        self.article_text = article_text
+        self.params = params or AnswerParams()
+
+    def compose(self, question: str, hits: Sequence[Hit]) -> Answer:
+        """Answer ``question`` from ``hits`` (best first)."""
+        hits = list(hits)[: self.params.max_articles]
+        if not hits or not self._strong_enough(hits[0]):
+            return Answer(question, covered=False, closest=_citations(hits))
+        speech = parse_speech_question(question)
+        if speech is not None:
+            quoted = self._quotes(speech.speaker, speech.topic or "", hits)
+            if quoted:
+                return self._assemble(question, quoted)
+            answer = self._assemble(question, self._sentences(question, hits))
+            note = f"I found no quotes from {speech.speaker} on this; the closest coverage says:"
+            return Answer(
+                question, answer.covered, answer.parts, answer.citations, answer.closest, note=note
+            )
+        return self._assemble(question, self._sentences(question, hits))
+
+    def _strong_enough(self, hit: Hit) -> bool:
+        return hit.dense_score is not None and hit.dense_score >= self.params.min_similarity
+
+    def _sentences(self, question: str, hits: list[Hit]) -> list[_Candidate]:
+        """Score every sentence of the retrieved passages against the question."""
+        query_terms = self.keywords.terms([question], more_stopwords=True)[0]
+        weights = self.keywords.idf(query_terms)
+        total = sum(weights.values()) or 1.0
+        spans: list[tuple[int, Hit, int, int, str]] = []
+        seen: set[tuple[int, int]] = set()
+        for rank, hit in enumerate(hits):
+            for passage in hit.passages:
+                for span in split_sentences(passage.text):
+                    start, end = passage.start + span.start, passage.start + span.end
+                    if (hit.article_row, start) in seen:
+                        continue  # chunks overlap by a sentence
+                    seen.add((hit.article_row, start))
+                    spans.append((rank, hit, start, end, span.of(passage.text)))
+        sentence_terms = self.keywords.terms([s[4] for s in spans])
+        candidates = []
+        for (rank, hit, start, end, text), terms in zip(spans, sentence_terms, strict=True):
+            overlap = sum(weights[t] for t in set(terms) if t in weights) / total
+            # Earlier articles are more likely on topic; the decay is gentle so a sentence that
+            # answers outright in the third article still beats a vague one in the first.
+            if overlap > 0:
+                score = overlap / (1 + 0.25 * rank)
+                candidates.append(_Candidate(rank, hit, start, end, text, score))
+        candidates.sort(key=lambda c: c.score, reverse=True)
+        return self._with_context(candidates)
+
+    def _with_context(self, ranked: list[_Candidate]) -> list[_Candidate]:
+        """Pick sentences in score order, each preceded by the sentence it leans on."""
+        if not ranked:
+            return []
+        by_position = {(c.hit.article_row, c.start): c for c in ranked}
+        ordered: list[_Candidate] = []
+        for candidate in ranked:
+            if _LEANS_BACK.match(candidate.text):
+                previous = self._previous_sentence(candidate, by_position)
+                if previous is not None and previous not in ordered:
+                    ordered.append(previous)
+            if candidate not in ordered:
+                ordered.append(candidate)
+            if len(ordered) >= self.params.max_sentences * 2:
+                break
+        return ordered
+
+    def _previous_sentence(self, candidate: _Candidate, by_position) -> _Candidate | None:
+        text = self.article_text(candidate.hit.article_row)
+        spans = split_sentences(text, max(0, candidate.start - 600), candidate.start)
+        if not spans:
+            return None
+        span = spans[-1]
+        found = by_position.get((candidate.hit.article_row, span.start))
+        if found is not None:
+            return found
+        return _Candidate(
+            candidate.hit_rank, candidate.hit, span.start, span.end, span.of(text), candidate.score
+        )
+
+    def _quotes(self, speaker: str, topic: str, hits: list[Hit]) -> list[_Candidate]:
+        """Quotations by ``speaker`` in the retrieved articles, those about ``topic`` first."""
+        topic_terms = self.keywords.terms([topic], more_stopwords=True)[0] if topic else []
+        weights = self.keywords.idf(topic_terms)
+        total = sum(weights.values()) or 1.0
+        candidates: list[_Candidate] = []
+        for rank, hit in enumerate(hits):
+            text = self.article_text(hit.article_row)
+            for quote in find_quotes(text):
+                if not speaker_matches(quote.speaker, speaker):
+                    continue
+                context = text[quote.sentence_start : quote.sentence_end]
+                terms = self.keywords.terms([context])[0]
+                relevance = sum(weights[t] for t in set(terms) if t in weights) / total
+                if topic_terms and relevance == 0:
+                    continue
+                # Among equally relevant quotes, the one most about the topic (densest) first.
+                density = sum(t in weights for t in terms) / (len(terms) or 1)
+                score = (relevance + 0.5 * density if topic_terms else 1.0) / (1 + 0.25 * rank)
+                if quote.kind == "direct":
+                    score *= 1.5  # the speaker's own words beat the reporter's paraphrase
+                candidates.append(_quote_candidate(rank, hit, quote, text, score))
+        candidates.sort(key=lambda c: (c.score, -c.hit_rank, -c.start), reverse=True)
+        return candidates
+
+    def _assemble(self, question: str, candidates: list[_Candidate]) -> Answer:
+        """Keep the best candidates within the limits, numbering citations by first use."""
+        params = self.params
+        chosen: list[_Candidate] = []
+        used = 0
+        for candidate in candidates:
+            if len(chosen) == params.max_sentences:
+                break
+            if any(_overlaps(candidate, other) for other in chosen):
+                continue
+            if chosen and used + len(candidate.text) > params.max_chars:
+                continue
+            chosen.append(candidate)
+            used += len(candidate.text)
+        if not chosen:
+            hits = list(dict.fromkeys(c.hit for c in candidates))
+            return Answer(question, covered=False, closest=_citations(hits))
+        # Read in article order, and in document order within an article.
+        chosen.sort(key=lambda c: (c.hit_rank, c.start))
+        markers: dict[str, int] = {}
+        citations: list[Citation] = []
+        parts: list[AnswerPart] = []
+        for candidate in chosen:
+            hit = candidate.hit
+            if hit.article_id not in markers:
+                markers[hit.article_id] = len(markers) + 1
+                citations.append(_citation(markers[hit.article_id], hit))
+            parts.append(
+                AnswerPart(
+                    text=candidate.text,
+                    citation=markers[hit.article_id],
+                    label=candidate.label,
+                    is_quote=candidate.is_quote,
+                    article_id=hit.article_id,
+                    start=candidate.start,
+                    end=candidate.end,
+                )
+            )
+        return Answer(question, covered=True, parts=parts, citations=citations)
+
+
+def _quote_candidate(rank: int, hit: Hit, quote: Quote, text: str, score: float) -> _Candidate:
+    if quote.kind == "direct":
+        return _Candidate(
+            rank, hit, quote.start, quote.end, quote.text, score, label=quote.speaker, is_quote=True
+        )
+    # Paraphrase and "according to" are shown as the article's whole sentence, unquoted: the
+    # words are the reporter's, not the speaker's.
+    start, end = quote.sentence_start, quote.sentence_end
+    return _Candidate(rank, hit, start, end, text[start:end], score)
+
+
+def _overlaps(a: _Candidate, b: _Candidate) -> bool:
+    return a.hit.article_row == b.hit.article_row and a.start < b.end and b.start < a.end
+
+
+def _citation(marker: int, hit: Hit) -> Citation:
+    return Citation(marker, hit.article_id, hit.title, hit.source, hit.published, hit.url)
+
+
+def _citations(hits: Sequence[Hit]) -> list[Citation]:
+    return [_citation(i, hit) for i, hit in enumerate(hits, start=1)]
