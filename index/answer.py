@@ -1,4 +1,4 @@
-"""Extractive, cited answers: the articles' own sentences, chosen for the question, or "not covered".
+"""Extractive, cited answers: the articles' own sentences for a question, or "not covered".
 
 An :class:`Answer` is made only of text copied from articles (exact character spans), each part
 followed by a citation marker, plus connective labels naming a speaker. Nothing is generated.
