@@ -29,19 +29,29 @@ def main() -> None:
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
 
-    with open(args.shared / "eval/bbc/articles.jsonl") as source, \
-            open(args.out / "bbc.jsonl", "w") as target:
+    with (
+        open(args.shared / "eval/bbc/articles.jsonl") as source,
+        open(args.out / "bbc.jsonl", "w") as target,
+    ):
         for line in source:
             record = json.loads(line)
             first = record["text"].strip().split("\n")[0]
             title = first if len(first) <= 120 else first[:120].rsplit(" ", 1)[0] + "…"
-            target.write(json.dumps({
-                "id": record["id"], "title": title, "text": record["text"], "source": "BBC",
-            }) + "\n")
+            target.write(
+                json.dumps(
+                    {
+                        "id": record["id"],
+                        "title": title,
+                        "text": record["text"],
+                        "source": "BBC",
+                    }
+                )
+                + "\n"
+            )
 
     rtqa = args.shared / "eval/realtimeqa"
-    articles = [json.loads(line) for line in open(rtqa / "articles.jsonl")]
-    questions = [json.loads(line) for line in open(rtqa / "questions.jsonl")]
+    articles = _jsonl(rtqa / "articles.jsonl")
+    questions = _jsonl(rtqa / "questions.jsonl")
     answering = {i for q in questions for i in (q.get("article_ids") or [q["article_id"]])}
     others = [a for a in articles if a["id"] not in answering]
     random.Random(13).shuffle(others)
@@ -49,8 +59,15 @@ def main() -> None:
     with open(args.out / "rtqa-2000.jsonl", "w") as target:
         for article in subset:
             target.write(json.dumps(article) + "\n")
-    print(f"wrote {args.out}: bbc.jsonl, rtqa-2000.jsonl ({len(subset)} articles, "
-          f"{len(answering)} answering)")
+    print(
+        f"wrote {args.out}: bbc.jsonl, rtqa-2000.jsonl ({len(subset)} articles, "
+        f"{len(answering)} answering)"
+    )
+
+
+def _jsonl(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
 
 
 if __name__ == "__main__":

@@ -281,7 +281,9 @@ class Newsdesk:
         relay_task = asyncio.create_task(relay())
         log.info("reindex: started by %s (full=%s) over %s", requested_by, full, self.sources)
         try:
-            job.summary = self.engine.build(self.sources, full=full, prune=True, progress=progress)
+            job.summary = await asyncio.to_thread(
+                self.engine.build, self.sources, full=full, prune=True, progress=progress
+            )
         except Exception as exc:
             job.error = str(exc) or type(exc).__name__
             log.error("reindex: failed: %s", job.error, exc_info=exc)

@@ -375,12 +375,14 @@ class FakeDiscord:
         dm: bool = False,
         permissions: int | None = None,
         server_override: bool = False,
+        focused: tuple[str, str] | None = None,
     ) -> FakeInteraction:
         """A user runs ``/name`` with ``options``, in the guild channel or in a DM with the bot.
 
         ``permissions`` are the member's computed guild permissions (default: all for the admin,
         ordinary ones for anyone else). Like Discord's client, this refuses to invoke a command
         the user could not see, unless ``server_override`` says the server's admins granted it.
+        With ``focused=(option, partial text)`` it is an autocomplete request instead.
         """
         user = user or self.member
         cmd = self.command(name, None if dm else self.guild_id)
@@ -401,19 +403,29 @@ class FakeDiscord:
             if key not in declared:
                 raise AssertionError(f"/{name} has no option {key!r}")
             opts.append({"name": key, "type": declared[key]["type"], "value": value})
+        if focused is not None:
+            opt_name, partial = focused
+            opts.append(
+                {
+                    "name": opt_name,
+                    "type": declared[opt_name]["type"],
+                    "value": partial,
+                    "focused": True,
+                }
+            )
         missing = [
             o["name"]
             for o in declared.values()
             if o.get("required") and o["name"] not in (options or {})
         ]
-        if missing:
+        if missing and focused is None:
             raise AssertionError(f"/{name} requires {missing}")
 
         ix_id, token = snowflake(), f"ix-token-{snowflake()}"
         payload: dict[str, Any] = {
             "id": ix_id,
             "application_id": self.application_id,
-            "type": 2,
+            "type": 2 if focused is None else 4,
             "token": token,
             "version": 1,
             "attachment_size_limit": 8 * 1024 * 1024,
@@ -451,6 +463,15 @@ class FakeDiscord:
         ix.sent_at = time.monotonic()
         await self.dispatch("INTERACTION_CREATE", payload)
         return ix
+
+    async def autocomplete(
+        self, name: str, options: dict[str, Any], *, focused: tuple[str, str]
+    ) -> list[dict[str, Any]]:
+        """The choices the bot offers while a user types ``focused[1]`` into option ``focused[0]``."""
+        ix = await self.send_interaction(name, options, focused=focused)
+        ack = await ix.wait_for_ack()
+        assert ack["type"] == 8, ack
+        return ack["data"]["choices"]
 
     async def send_interactions(
         self, count: int, name: str, options: dict[str, Any]

@@ -61,7 +61,9 @@ async def test_dm_reindex_needs_a_configured_admin_id(
 
     ix = await fake_discord.send_interaction("reindex", user=fake_discord.admin, dm=True)
     message = await ix.wait_for_original(is_final)
-    assert message["content"].startswith("Reindex done: added 65, updated 0, removed 0, unchanged 4")
+    assert message["content"].startswith(
+        "Reindex done: added 65, updated 0, removed 0, unchanged 4"
+    )
     assert bot.service.last_job is not None and bot.service.last_job.error is None
 
 

@@ -31,3 +31,131 @@ async def test_ask_in_a_guild_is_deferred_then_answered_with_citations(
     assert f"({ZELENSKYY_URL})" in sources["value"]
     assert "Sky News · 29 Nov 2024" in sources["value"]
 
+
+def answered(message: dict) -> bool:
+    return bool(message["embeds"]) or bool(message["content"])
+
+
+async def test_ask_in_a_dm_context(fake_discord: FakeDiscord, newsdesk):
+    ix = await fake_discord.send_interaction(
+        "ask", {"question": "What did Zelenskyy tell Sky News?"}, dm=True
+    )
+    assert "member" not in ix.payload and ix.payload["context"] == 1
+    assert (await ix.wait_for_ack())["type"] == 5
+    assert ix.ack_delay is not None and ix.ack_delay < 0.5
+    message = await ix.wait_for_original(answered)
+    assert cites(message, ZELENSKYY_URL)
+
+
+async def test_private_ask_is_ephemeral(fake_discord: FakeDiscord, newsdesk):
+    ix = await fake_discord.send_interaction(
+        "ask", {"question": "Did the Fed cut rates?", "private": True}
+    )
+    await ix.wait_for_ack()
+    assert ix.ephemeral
+    message = await ix.wait_for_original(answered)
+    assert cites(message, "https://news.example.com/fed-cuts-rates")
+
+
+async def test_source_and_since_filters(fake_discord: FakeDiscord, newsdesk):
+    ix = await fake_discord.send_interaction(
+        "ask", {"question": "What was agreed?", "source": "bbc", "since": "2024-11-01"}
+    )
+    message = await ix.wait_for_original(answered)
+    sources = message["embeds"][0]["fields"][0]["value"]
+    assert "BBC" in sources and "Reuters" not in sources and "Sky News" not in sources
+
+    ix = await fake_discord.send_interaction(
+        "ask", {"question": "What did Zelenskyy say?", "since": "2024-12-01"}
+    )
+    message = await ix.wait_for_original(answered)
+    assert not cites(message, ZELENSKYY_URL), "published 29 Nov, before the 'since' date"
+
+
+async def test_bad_options_get_a_friendly_answer(fake_discord: FakeDiscord, newsdesk):
+    ix = await fake_discord.send_interaction("ask", {"question": "Why?", "source": "Pravda"})
+    message = await ix.wait_for_original(answered)
+    assert message["content"].startswith("I have no articles from 'Pravda'. Outlets I know: BBC")
+    assert message["embeds"] == []
+
+    ix = await fake_discord.send_interaction("ask", {"question": "Why?", "since": "someday"})
+    message = await ix.wait_for_original(answered)
+    assert message["content"].startswith("I can't read 'someday' as a date.")
+
+
+async def test_source_autocomplete_offers_outlets(fake_discord: FakeDiscord, newsdesk):
+    choices = await fake_discord.autocomplete("ask", {"question": "x"}, focused=("source", "re"))
+    assert [c["value"] for c in choices] == ["Reuters", "The Verge"]
+
+
+async def test_uncovered_question_says_so_and_lists_closest_articles(
+    fake_discord: FakeDiscord, newsdesk
+):
+    ix = await fake_discord.send_interaction("ask", {"question": "How do I bake banana bread?"})
+    embed = (await ix.wait_for_original(answered))["embeds"][0]
+    assert embed["description"] == "The articles I have don't answer that, so I won't guess."
+    assert embed["fields"][0]["name"] == "Closest articles"
+
+
+async def test_quoted_everyone_pings_nobody(fake_discord: FakeDiscord, newsdesk):
+    ix = await fake_discord.send_interaction(
+        "ask", {"question": "What did the moderator post during the chat app outage?"}
+    )
+    message = await ix.wait_for_original(answered)
+    assert "@everyone" in message["embeds"][0]["description"]
+    await fake_discord.send_dm("What did the moderator post during the outage?")
+    await fake_discord.wait_until(lambda: bool(fake_discord.bot_messages()))
+    writes = fake_discord.find_requests("PATCH", r"/webhooks/.*") + fake_discord.find_requests(
+        "POST", r"/channels/\d+/messages"
+    )
+    assert len(writes) == 2
+    for request in writes:
+        assert request.json["allowed_mentions"]["parse"] == [], request.path
+
+
+async def test_rate_limit_answers_kindly(fake_discord: FakeDiscord, settings, start_bot):
+    await start_bot(fake_discord, settings, rate_limit=2, rate_window=3600)
+    for _ in range(2):
+        ix = await fake_discord.send_interaction("ask", {"question": "Did the Fed cut rates?"})
+        await ix.wait_for_original(answered)
+    third = await fake_discord.send_interaction("ask", {"question": "Did the Fed cut rates?"})
+    refusal = await third.wait_for_ack()
+    assert refusal["type"] == 4 and third.ephemeral
+    assert refusal["data"]["content"].startswith("You're asking faster than I can read.")
+    other = await fake_discord.send_interaction(
+        "ask", {"question": "Did the Fed cut rates?"}, user=fake_discord.admin
+    )
+    assert (await other.wait_for_ack())["type"] == 5, "the limit is per user"
+
+
+async def test_failure_inside_a_handler_still_ends_with_a_message(
+    fake_discord: FakeDiscord, newsdesk, caplog
+):
+    fake_discord.fail_next(
+        "PATCH",
+        r"/webhooks/\d+/[^/]+/messages/@original",
+        status=403,
+        code=50013,
+        message="Missing Permissions",
+    )
+    ix = await fake_discord.send_interaction("ask", {"question": "Did the Fed cut rates?"})
+    message = await ix.wait_for_original(answered)
+    assert message["content"].startswith("Sorry, something went wrong on my side (incident `")
+    assert message["embeds"] == []
+    incident = message["content"].split("`")[1]
+    assert any(incident in r.getMessage() and r.exc_info for r in caplog.records)
+
+
+async def test_twenty_questions_at_once_are_all_acknowledged_and_answered(
+    fake_discord: FakeDiscord, newsdesk
+):
+    questions = await fake_discord.send_interactions(
+        20, "ask", {"question": "What did Zelenskyy say about NATO?"}
+    )
+    for ix in questions:
+        await ix.wait_for_ack()
+    delays = [ix.ack_delay for ix in questions]
+    assert all(d is not None and d < 0.5 for d in delays), delays
+    for ix in questions:
+        message = await ix.wait_for_original(answered)
+        assert cites(message, ZELENSKYY_URL)
