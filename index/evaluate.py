@@ -80,7 +80,8 @@ def answer_shown(answer: str, texts: Iterable[str]) -> bool:
     wanted = normalise(answer)
     if not wanted:
         return False
-    pattern = re.compile(rf"(?<!\w){re.escape(wanted)}(?!\w)")
+    # "$5" must not match "$5.25": a decimal point followed by a digit continues the number.
+    pattern = re.compile(rf"(?<!\w){re.escape(wanted)}(?!\w|\.\d)")
     return any(pattern.search(normalise(text)) for text in texts)
 
 
