@@ -25,6 +25,10 @@ news-writing conventions; the heuristics that can be wrong are documented where 
   (``said Zelenskyy``), or ``according to X``. It must touch the quotation: right after the
   closing mark, or right before the opening mark (``X said: "..."``, ``X said that "..."``).
   A name that is merely mentioned in the sentence never makes its bearer the speaker.
+* A speaker is reported by the fullest name the article gives that surname (the first
+  multi-word name ending in it, titles dropped): "Zelenskyy told Sky News" -> "Volodymyr
+  Zelenskyy". Two people sharing a surname get the first one's full name unless the
+  attribution itself names them in full.
 * "he"/"she" resolve to the most recent person in the preceding text who either spoke
   (a named attribution) or opened a sentence as its subject ("Andrii Sybiha arrived ...").
   "the <title>" (``the president said``) resolves to the most recent such person the article
@@ -128,10 +132,7 @@ _SPEECH_VERBS = _words(
 # Verbs after which a bare noun phrase is almost always the start of the reported clause
 # ("said the plan would work"); for the others ("noted the importance", "wrote a letter") a
 # paraphrase needs "that" or a subject pronoun.
-_LOOSE_VERBS = _words(
-    "said says say told tells added adds insisted insists argued argues claimed claims stated "
-    "states"
-)
+_LOOSE_VERBS = _words("said says say told tells insisted insists argued argues")
 # Verbs that take the person spoken to before the reported words.
 _ADDRESSEE_VERBS = _words("told tells asked asks")
 
@@ -155,6 +156,10 @@ _TITLE_MODIFIERS = _words(
     national security military army navy digital transport agriculture environment labour labor
     """
 )
+_DEPARTMENTS = _words(
+    "state defense defence treasury commerce justice interior energy agriculture homeland "
+    "security affairs health education labor labour transportation veterans finance"
+)
 _HONORIFICS = _words(
     "mr mrs ms miss mx dr sir dame lord lady prof professor rev reverend hon gen sen rep gov lt "
     "col capt sgt adm maj"
@@ -168,7 +173,8 @@ _LEADING_STOP = _words(
     without by to of during following amid according today yesterday tonight it he she they we i
     there here what who why how where which even only just both neither either each every many
     some several other another such no not indeed instead overall separately elsewhere
-    ultimately finally first next again monday tuesday wednesday thursday friday saturday sunday
+    ultimately finally first next again having needless others thus hence
+    monday tuesday wednesday thursday friday saturday sunday
     january february march july september october november december
     """
 )
@@ -192,6 +198,12 @@ _PLACES = _words(
     """
 )
 
+_DEMONYM_ENDINGS = ("ian", "ean", "ese", "ish", "ern")
+_DEMONYMS = _words(
+    "american israeli iraqi afghan pakistani german french dutch greek swiss thai arab soviet "
+    "allied danish finnish swedish czech slovak serb croat welsh scottish irish kurdish"
+)
+
 _DAYS = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 
 # --------------------------------------------------------------------------------------------
@@ -213,6 +225,7 @@ _TOKEN = (
     rf"|{_WORD_TOKEN})"
 )
 _PARTICLE = r"(?:van|von|der|den|de|da|del|della|di|du|la|le|bin|ibn|al|el|dos|das|ter|ten)"
+_PARTICLE_RE = re.compile(_PARTICLE)
 _NAME = rf"{_TOKEN}(?:{_SP}(?:{_PARTICLE}{_SP})?{_TOKEN}){{0,5}}"
 
 
@@ -225,15 +238,17 @@ def _alternation(words: frozenset[str]) -> str:
     return "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in sorted(groups.items()))
 
 
-_HEADS = _alternation(_TITLE_HEADS)
+# Titles as written in running text: "president" or "President" (case-insensitive matching
+# of a long alternation is several times slower).
+_HEADS = _alternation(_TITLE_HEADS | {head.capitalize() for head in _TITLE_HEADS})
 _VERBS = _alternation(_SPEECH_VERBS)
-_TITLE_NP = rf"[Tt]he{_SP}(?:[\w’'-]+{_SP}){{0,3}}?(?i:{_HEADS})(?![\w’'-])"
+_TITLE_NP = rf"[Tt]he{_SP}(?:[\w’'-]+{_SP}){{0,3}}?(?:{_HEADS})(?:-elect)?(?![\w’'-])"
 _ANON = (
     rf"(?:(?:[Aa]n?|[Oo]ne|[Tt]wo|[Tt]hree|[Ss]everal|[Ss]ome|[Mm]any|[Oo]ther)"
     rf"{_SP}(?:[\w-]+{_SP}){{0,2}}?(?:spokes(?:man|woman|person)|officials?|sources?|aides?"
     r"|diplomats?|analysts?|experts?|people|residents?|witness(?:es)?|observers?|lawmakers?"
     r"|critics?|insiders?)|(?:[Oo]fficials|[Ss]ources|[Dd]iplomats|[Aa]nalysts|[Ee]xperts"
-    r"|[Cc]ritics|[Ww]itnesses|[Rr]esidents|[Oo]bservers|[Ll]awmakers|[Aa]uthorities"
+    r"|[Cc]ritics|[Ww]itnesses|[Rr]esidents|[Oo]bservers|[Ll]awmakers|[Aa]uthorities|[Oo]thers"
     r"|[Pp]olice))(?![\w’'])"
 )
 _PRONOUN = r"(?:[Hh]e|[Ss]he|[Tt]hey|[Ii]t|[Ww]e|I)(?![\w’'])"
@@ -284,15 +299,21 @@ _ADVERBIAL = re.compile(
     rf"|(?:in|at|during|after|before|on){_SP}[^,.;:!?\"“”\n{_MASK}]{{1,60}}?"
     rf"(?={_OSP}[,:]|{_SP}that\b|{_OSP}[\"“]|{_SP}(?:he|she|it|they|we|I)\b))"
 )
-# Between an attribution and the opening mark it introduces.
+# Between an attribution and the opening mark it introduces: "said:" (the quote may start the
+# next paragraph), "said that", or a place or occasion ending in a colon ("wrote in a post on
+# X:", "said, adding:"). Free text before a colon is not enough: in 'X said the message was
+# clear: "..."' the words are not X's.
 _LEAD_TAIL = re.compile(
-    rf"(?:{_OSP}(?::|,|{_SP}that\b)?{_OSP}|[^.!?\"“”\n{_MASK}]{{0,80}}?:{_OSP})(?=[\"“«‘'])"
+    rf"(?:{_OSP}(?::\s*|,|{_SP}that\b)?{_OSP}"
+    rf"|(?:{_SP}(?:on|in|at|during|after|before|to|from|via|with|through)\b"
+    rf"|,{_SP}(?:adding|saying|writing|noting)\b)[^.!?\"“”\n{_MASK}]{{0,60}}?:{_OSP})"
+    rf"(?=[\"“«‘'])"
 )
 _THAT = re.compile(rf",?{_SP}that{_SP}")
 _STRICT_CLAUSE = re.compile(rf"{_SP}(?=(?:he|she|it|they|we|I|you|there|this|these|those)\b)")
 _LOOSE_CLAUSE = re.compile(
     rf"{_SP}(?=(?:the|a|an|his|her|its|their|our|no|some|all|both|every|many|[{_UPPER}]"
-    rf"[{_LOWER}]+)(?![\w’']))"
+    rf"[{_LOWER}]+)(?!\w))"
 )
 # A later attribution joined by a coordinator starts a separate statement:
 # "Zelenskyy said he was ready, but Sybiha said it was too early."
@@ -301,19 +322,29 @@ _COORDINATED = re.compile(
     rf"(?:but|while|whereas)){_OSP}$"
 )
 _NAME_RUN = re.compile(rf"(?=[{_UPPER}]){_WORD_START}{_NAME}")
+# A person opening a sentence as its subject, after an optional introductory phrase and the
+# words that may stand before a name: "In a letter, Ukraine’s foreign minister Andrii Sybiha
+# urged ...", "Ukrainian president Volodymyr Zelenskyy thanked ...".
+_MODIFIERS = _alternation(_TITLE_MODIFIERS | {word.capitalize() for word in _TITLE_MODIFIERS})
 _SENTENCE_SUBJECT = re.compile(
-    rf"(?:[^,\n{_MASK}\"“”]{{1,40}}?,{_SP})?(?P<name>{_NAME})(?=(?:,{_SP}[^,\n]{{1,80}},)?"
-    rf"{_SP}[a-z])"
+    rf"(?:[^,\n{_MASK}\"“”]{{1,40}}?,{_SP})?"
+    rf"(?:(?:[{_UPPER}][\w-]*[’']s|[Tt]he|{_MODIFIERS}|{_HEADS}"
+    rf"|[{_UPPER}][\w-]*(?={_SP}(?:{_MODIFIERS}|{_HEADS})\b)){_SP}){{0,4}}?"
+    rf"(?P<name>{_NAME})(?=(?:,{_SP}[^,\n]{{1,80}},)?{_SP}[a-z])"
 )
+_TITLE_BEFORE_NAME = re.compile(rf"(?P<head>(?:{_HEADS})(?:-elect)?),?{_SP}(?=[{_UPPER}])")
 _TITLE_APPOSITION_AFTER = re.compile(
     rf",{_SP}(?:the{_SP}|[\w-]+[’']s{_SP})?(?P<words>(?:[\w-]+{_SP}){{0,3}}?)"
-    rf"(?P<head>(?i:{_HEADS}))(?![\w’'-])"
+    rf"(?P<head>(?:{_HEADS}))(?![\w’'-])"
 )
 _BLANK = re.compile(r"\s*")
 _COMMA = re.compile(rf"{_OSP},")
 _MID_SENTENCE = re.compile(rf"{_OSP},{_OSP}(?=[^\s\"“‘'])")
-_SENTENCE_END = re.compile(r"\s*[.!?…]*\s*")
-_LOWER_WORDS_ONLY = re.compile(r"[\s,]*(?:[a-z][\w’'-]*[\s,]*){0,8}")
+_SENTENCE_END = re.compile(r"\s*+(?:[.!?…]++\s*+)?")
+_CLAUSE_END = re.compile(r"[^\S\n]*(?:[.!?;]|\n|$)")
+# A few lower-case words between two quotations ("in order to"); possessive quantifiers keep
+# a failing match linear.
+_LOWER_WORDS_ONLY = re.compile(r"[\s,]*+(?:[a-z][\w’'-]*+[\s,]*+){0,8}+")
 _QUOTE_ONLY_TAIL = re.compile(r"[\s.,;:!?…)\]]*")
 
 _DOUBLE_MARKS = re.compile(r"[\"“”«»]")
@@ -435,6 +466,8 @@ def _fold(token: str) -> str:
     ignored, so Zelensky, Zelenskyy, Zelenskiy and Zelenskyi all fold to ``zelenski``."""
     decomposed = unicodedata.normalize("NFKD", token.lower())
     letters = "".join(c for c in decomposed if c.isalpha() and not unicodedata.combining(c))
+    if letters.endswith("j"):
+        letters = letters[:-1] + "i"  # Zelenskyj
     return _DOUBLED.sub(r"\1", letters.replace("y", "i"))
 
 
@@ -467,6 +500,9 @@ def _split_title(run: str) -> tuple[tuple[str, ...], str | None]:
         tokens = tokens[head + 1 :]
     while tokens and tokens[0].rstrip(".").lower() in _HONORIFICS:
         tokens = tokens[1:]
+    # "Secretary of State Antony Blinken": the run starts after "of", with the department.
+    while len(tokens) > 2 and tokens[0].lower() in _DEPARTMENTS:
+        tokens = tokens[1:]
     return tokens, title
 
 
@@ -489,12 +525,14 @@ class _People:
 
     full: dict[str, tuple[str, ...]] = field(default_factory=dict)
     titles: dict[str, set[str]] = field(default_factory=dict)
+    # Words capitalised in mid-sentence: proper nouns, not just sentence openers ("Prices").
+    proper: set[str] = field(default_factory=set)
 
     def add_title(self, key: str, title: str | None) -> None:
         if title:
             bucket = self.titles.setdefault(key, set())
             bucket.add(title)
-            bucket.add(title.split()[-1].split("-")[0])
+            bucket.add(title.split()[-1])
 
     def display(self, tokens: Sequence[str]) -> str:
         known = self.full.get(_fold(tokens[-1]))
@@ -529,22 +567,34 @@ def _collect_people(masked: str) -> _People:
         key = _fold(tokens[-1])
         if not key:
             continue
-        if len(tokens) >= 2 and key not in people.full:
+        start = match.start()
+        if len(tokens) == 1 and start >= 2 and masked[start - 1] == " ":
+            if masked[start - 2].islower():
+                people.proper.add(key)
+        elif len(tokens) >= 2 and key not in people.full:
             people.full[key] = tuple(tokens)
         people.add_title(key, title)
-        # A lower-case title in front ("Ukrainian president Volodymyr Zelenskyy") or set off
-        # by a comma ("Ukraine’s foreign minister, Andrii Sybiha").
-        before = masked[max(0, match.start() - 50) : match.start()]
-        if before[-1:].isspace():
-            words = before.rsplit(None, 3)[-3:]
-            if words and _is_title_head(words[-1].rstrip(",")):
-                words[-1] = words[-1].rstrip(",")
-                people.add_title(key, _title_from_words(" ".join(words)))
         if masked.startswith(",", match.end()):
+            # Set off after the name: "Andrii Sybiha, Ukraine’s foreign minister, ..."
             found = _TITLE_APPOSITION_AFTER.match(masked, match.end(), match.end() + 80)
             if found:
                 title = _title_from_words(found.group("words"), found.group("head"))
                 people.add_title(key, title)
+    # A lower-case title in front of a name ("Ukrainian president Volodymyr Zelenskyy") or set
+    # off by a comma ("Ukraine’s foreign minister, Andrii Sybiha"). Titles are rare words, so
+    # they are found directly rather than looked for in front of every name.
+    for match in _TITLE_BEFORE_NAME.finditer(masked):
+        if match.start() and masked[match.start() - 1].isalnum():
+            continue  # the end of a longer word
+        named = _NAME_RUN.match(masked, match.end())
+        if named is None:
+            continue
+        tokens, _title = _split_title(named.group())
+        if not tokens:
+            continue
+        words = masked[max(0, match.start() - 40) : match.start()].rsplit(None, 2)[-2:]
+        title = _title_from_words(" ".join([*words, match.group("head")]))
+        people.add_title(_fold(tokens[-1]), title)
     return people
 
 
@@ -587,6 +637,9 @@ def _ref_from_match(match: re.Match[str], people: _People) -> _Ref | None:
     return _Ref("name", people.display(tokens))
 
 
+_LOOKBACK = 64  # mentions searched back from a pronoun or title
+
+
 class _Resolver:
     """Resolves pronouns and title phrases against the people named earlier in the text."""
 
@@ -602,12 +655,17 @@ class _Resolver:
             ref.kind == "pron" and ref.value not in ("he", "she", "him", "her")
         ):
             return None  # "it", "they", "officials": no one we can name
-        earlier = self._mentions[: bisect_right(self._positions, position - 1)]
-        people = [mention for mention in reversed(earlier) if mention.person]
+        latest = bisect_right(self._positions, position - 1)
+        # The nearest people first; far enough back, nobody writes "he said" any more.
+        people = [
+            mention
+            for mention in self._mentions[max(0, latest - _LOOKBACK) : latest][::-1]
+            if mention.person
+        ]
         if ref.kind == "pron":
             return people[0].name if people else None
         title = ref.value
-        head = title.split()[-1].split("-")[0]
+        head = title.split()[-1]
         for wanted in (title, head):
             for mention in people:
                 if wanted in self._people.titles.get(mention.key, ()):
@@ -647,14 +705,13 @@ class _Statement:
     speaker: str | None = None
 
 
-def _anchor(match: re.Match[str], people: _People, end: int | None = None) -> _Anchor | None:
+def _anchor(match: re.Match[str], people: _People) -> _Anchor | None:
     ref = _ref_from_match(match, people)
     if ref is None:
         return None
     verb = match.group("verb") if "verb" in match.re.groupindex else "according"
-    return _Anchor(
-        match.start(), match.end() if end is None else end, ref, verb, match.group()[:1].isupper()
-    )
+    start = match.start("verb") if match.re is _INVERTED else match.start()
+    return _Anchor(start, match.end(), ref, verb, match.group().lstrip(" ,")[:1].isupper())
 
 
 def _skip_adverbials(masked: str, position: int, verb: str) -> int:
@@ -670,12 +727,18 @@ def _skip_adverbials(masked: str, position: int, verb: str) -> int:
     return position
 
 
-def _clause_start(masked: str, position: int, verb: str) -> int | None:
+def _clause_start(masked: str, verb_end: int, position: int, verb: str) -> int | None:
+    """Where the reported clause starts after a speech verb (and its addressee and adverbials,
+    which end at ``position``), or None when what follows is not a reported clause."""
     found = _THAT.match(masked, position)
     if found:
         return found.end()
     found = _STRICT_CLAUSE.match(masked, position)
-    if found is None and verb in _LOOSE_VERBS:
+    # "told reporters the plan ..." is a clause; "told the story of ..." is an object.
+    loose = verb in _LOOSE_VERBS and (
+        verb not in _ADDRESSEE_VERBS or _ADDRESSEE.match(masked, verb_end) is not None
+    )
+    if found is None and loose:
         found = _LOOSE_CLAUSE.match(masked, position)
     return found.end() if found else None
 
@@ -695,6 +758,8 @@ def _trim(text: str, start: int, end: int, *, terminal: bool) -> tuple[int, int]
         and text[end - 2] != "."
     ):
         end -= 1
+        while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:—–"):
+            end -= 1
     return start, end
 
 
@@ -779,11 +844,21 @@ class _Finder:
             if not found:
                 continue
             tokens, _title = _split_title(found.group("name"))
-            # A lone capitalised word opening a sentence ("Ukrainian forces ...") is only a
-            # person if the article gave that surname a full name somewhere.
-            if tokens and (len(tokens) >= 2 or _fold(tokens[-1]) in self.people.full):
+            if tokens and (len(tokens) >= 2 or self._lone_name(tokens[0])):
                 mentions.append(self._mention(found.start("name"), tokens))
         return mentions
+
+    def _lone_name(self, token: str) -> bool:
+        """Whether a single capitalised word opening a sentence is a person's name: the article
+        gave it a full name, or capitalises it mid-sentence too and it is not a nationality
+        ("Zelenskyy thanked him" yes; "Ukrainian forces", "Prices rose" no)."""
+        key = _fold(token)
+        if key in self.people.full:
+            return True
+        lower = token.lower()
+        if lower.endswith(_DEMONYM_ENDINGS) or lower in _DEMONYMS:
+            return False
+        return key in self.people.proper
 
     def _mention(self, position: int, tokens: Sequence[str]) -> _Mention:
         name = self.people.display(tokens)
@@ -807,9 +882,17 @@ class _Finder:
             anchor = _anchor(found, self.people)
             if anchor is None:
                 continue
-            # '"We will win." Zelenskyy said the army ...' starts a new sentence: the quote is
-            # not attributed by it (American and British style both put a comma there).
-            if anchor.capitalised and inner_text.rstrip().endswith(".") and found.re is _ANCHOR:
+            # After '"We will win."' a capitalised attribution may start a new sentence of
+            # reported speech ('Zelenskyy said the army ...'), which does not attribute the
+            # quote; '"We will win." Zelenskyy said.' still does.
+            if (
+                anchor.capitalised
+                and inner_text.endswith(".")
+                and found.re is _ANCHOR
+                and not _CLAUSE_END.match(
+                    self.masked, _skip_adverbials(self.masked, anchor.end, anchor.verb)
+                )
+            ):
                 return None
             return anchor
         return None
@@ -886,7 +969,7 @@ class _Finder:
     ) -> _Statement | None:
         masked = self.masked
         position = _skip_adverbials(masked, anchor.end, anchor.verb)
-        clause = _clause_start(masked, position, anchor.verb)
+        clause = _clause_start(masked, anchor.end, position, anchor.verb)
         if clause is not None and clause < sentence.end:
             end = sentence.end
             for other in anchors[later:]:
@@ -1053,7 +1136,9 @@ class _Finder:
                 if other.marks.close is None:
                     continue
                 between = (other.marks.close + 1, statement.marks.open)
-            if between[0] <= between[1] and _LOWER_WORDS_ONLY.fullmatch(self.masked, *between):
+            if 0 <= between[1] - between[0] <= 80 and _LOWER_WORDS_ONLY.fullmatch(
+                self.masked, *between
+            ):
                 return other
         return None
 
@@ -1113,6 +1198,7 @@ def find_quotes(text: str) -> list[Quote]:
 # Questions
 # --------------------------------------------------------------------------------------------
 
+_LONGEST_QUESTION = 300  # characters; longer messages are not "what did X say" questions
 _Q_TOPIC = r"(?P<topic>.+)"
 _Q_SPEAKER = r"(?P<speaker>.+?)"
 _Q_PREFIX = (
@@ -1125,60 +1211,83 @@ _Q_SAY_VERBS = (
     r"|tweet(?:ed)?|mention(?:ed)?|claim(?:ed|s)?|argu(?:e|ed|es|ing)|warn(?:ed|s)?"
     r"|think(?:ing|s)?|thought|believe[ds]?|feel(?:s)?|felt)"
 )
-_SPEECH_QUESTIONS = [
+# Each pattern, and whether words before the speaker may be question filler ("tell me
+# about X's remarks": the speaker group there can start too early).
+_SPEECH_QUESTIONS: list[tuple[re.Pattern[str], bool]] = [
     # what did/has/is X say(ing) (about Y)
-    re.compile(
-        rf"{_Q_PREFIX}what(?:'s|\s+(?:did|does|do|has|have|had|was|is|were|will|would))\s+"
-        rf"{_Q_SPEAKER}\s+(?:(?:been|ever|actually|publicly|recently|really|just|also)\s+)?"
-        rf"{_Q_SAY_VERBS}\b(?P<rest>.*)",
-        re.IGNORECASE,
+    (
+        re.compile(
+            rf"{_Q_PREFIX}what(?:'s|\s+(?:did|does|do|has|have|had|was|is|were|will|would))\s+"
+            rf"{_Q_SPEAKER}\s+(?:(?:been|ever|actually|publicly|recently|really|just|also)\s+)?"
+            rf"{_Q_SAY_VERBS}\b(?P<rest>.*)",
+            re.IGNORECASE,
+        ),
+        False,
     ),
     # what was said by X (about Y)
-    re.compile(
-        rf"{_Q_PREFIX}what\s+(?:was|has\s+been|have\s+been|is\s+being)\s+said\s+by\s+"
-        rf"{_Q_SPEAKER}(?P<rest>(?:\s+(?:about|on|regarding|concerning)\s+.*)?)",
-        re.IGNORECASE,
+    (
+        re.compile(
+            rf"{_Q_PREFIX}what\s+(?:was|has\s+been|have\s+been|is\s+being)\s+said\s+by\s+"
+            rf"{_Q_SPEAKER}(?P<rest>(?:\s+(?:about|on|regarding|concerning)\s+.*)?)",
+            re.IGNORECASE,
+        ),
+        False,
     ),
     # did/has X mention / talk about / comment on Y
-    re.compile(
-        rf"{_Q_PREFIX}(?:did|does|do|has|have|had)\s+{_Q_SPEAKER}\s+(?:ever\s+|publicly\s+)?"
-        r"(?:mention(?:ed)?|say\s+anything(?:\s+(?:about|on|regarding))?|said\s+anything"
-        r"(?:\s+(?:about|on|regarding))?|talk(?:ed)?\s+about|speak\s+(?:about|on)"
-        r"|spoken?\s+(?:about|on)|spoke\s+(?:about|on)|comment(?:ed)?(?:\s+on)?"
-        r"|discuss(?:ed)?|address(?:ed)?|bring\s+up|brought\s+up|refer(?:red)?\s+to"
-        r"|criticis(?:e|ed)|criticiz(?:e|ed)|respond(?:ed)?\s+to|react(?:ed)?\s+to"
-        r"|weigh(?:ed)?\s+in(?:\s+on)?|say\s+that|said\s+that)"
-        rf"(?:\s+{_Q_TOPIC})?",
-        re.IGNORECASE,
+    (
+        re.compile(
+            rf"{_Q_PREFIX}(?:did|does|do|has|have|had)\s+{_Q_SPEAKER}\s+(?:ever\s+|publicly\s+)?"
+            r"(?:mention(?:ed)?|say\s+anything(?:\s+(?:about|on|regarding))?|said\s+anything"
+            r"(?:\s+(?:about|on|regarding))?|talk(?:ed)?\s+about|speak\s+(?:about|on)"
+            r"|spoken?\s+(?:about|on)|spoke\s+(?:about|on)|comment(?:ed)?(?:\s+on)?"
+            r"|discuss(?:ed)?|address(?:ed)?|bring\s+up|brought\s+up|refer(?:red)?\s+to"
+            r"|criticis(?:e|ed)|criticiz(?:e|ed)|respond(?:ed)?\s+to|react(?:ed)?\s+to"
+            r"|weigh(?:ed)?\s+in(?:\s+on)?|say\s+that|said\s+that)"
+            rf"(?:\s+{_Q_TOPIC})?",
+            re.IGNORECASE,
+        ),
+        False,
     ),
     # how did X respond/react to Y
-    re.compile(
-        rf"{_Q_PREFIX}how\s+(?:did|does|do|has|have|had)\s+{_Q_SPEAKER}\s+"
-        r"(?:respond(?:ed)?|react(?:ed)?|reply|replied|feel|felt|describe[ds]?)"
-        rf"(?:\s+(?:to|about|on|regarding)\s+{_Q_TOPIC})?",
-        re.IGNORECASE,
+    (
+        re.compile(
+            rf"{_Q_PREFIX}how\s+(?:did|does|do|has|have|had)\s+{_Q_SPEAKER}\s+"
+            r"(?:respond(?:ed)?|react(?:ed)?|reply|replied|feel|felt|describe[ds]?)"
+            rf"(?:\s+(?:to|about|on|regarding)\s+{_Q_TOPIC})?",
+            re.IGNORECASE,
+        ),
+        False,
     ),
     # X's comments / remarks / position on Y
-    re.compile(
-        r"(?:.*?\b)??(?P<speaker>(?:[\w.\-]+\s+){0,4}?[\w.\-]+)(?:'s|s')\s+"
-        r"(?:comments?|remarks?|statements?|views?|words|quotes?|quotations?|position|stance"
-        r"|response|reaction|thoughts?|opinions?|take|message|claims?|answer|reply|warnings?"
-        r"|testimony|speech|interview)\b"
-        r"(?:\s+(?:on|about|regarding|concerning|to|over|towards?|of|in)\s+(?P<topic>.+))?",
-        re.IGNORECASE,
+    (
+        re.compile(
+            r"(?:.*?\b)??(?<![\w'])(?P<speaker>(?:[\w.\-]+\s+){0,4}?[\w.\-]+)(?:'s|s')\s+"
+            r"(?:comments?|remarks?|statements?|views?|words|quotes?|quotations?|position|stance"
+            r"|response|reaction|thoughts?|opinions?|take|message|claims?|answer|reply|warnings?"
+            r"|testimony|speech|interview)\b"
+            r"(?:\s+(?:on|about|regarding|concerning|to|over|towards?|of|in)\s+(?P<topic>.+))?",
+            re.IGNORECASE,
+        ),
+        True,
     ),
     # (any) quotes / comments from X (on Y)
-    re.compile(
-        rf"{_Q_PREFIX}(?:(?:are\s+there|were\s+there|is\s+there|find|list|any)\s+)*"
-        r"(?:quotes?|quotations?|comments?|remarks?|statements?|words)\s+(?:from|by)\s+"
-        rf"{_Q_SPEAKER}(?:\s+(?:about|on|regarding|concerning)\s+{_Q_TOPIC})?",
-        re.IGNORECASE,
+    (
+        re.compile(
+            rf"{_Q_PREFIX}(?:(?:are\s+there|were\s+there|is\s+there|find|list|any)\s+)*"
+            r"(?:quotes?|quotations?|comments?|remarks?|statements?|words)\s+(?:from|by)\s+"
+            rf"{_Q_SPEAKER}(?:\s+(?:about|on|regarding|concerning)\s+{_Q_TOPIC})?",
+            re.IGNORECASE,
+        ),
+        False,
     ),
     # tell me what X said about Y
-    re.compile(
-        r"(?:.*?\b)?what\s+(?P<speaker>.+?)\s+(?:has\s+said|had\s+said|said|says|thinks|thought"
-        r"|told\s+\S+(?:\s+\S+)?|has\s+to\s+say|had\s+to\s+say)\b(?P<rest>.*)",
-        re.IGNORECASE,
+    (
+        re.compile(
+            r"(?:.*?\b)?what\s+(?P<speaker>.+?)\s+(?:has\s+said|had\s+said|said|says|thinks|thought"
+            r"|told\s+\S+(?:\s+\S+)?|has\s+to\s+say|had\s+to\s+say)\b(?P<rest>.*)",
+            re.IGNORECASE,
+        ),
+        True,
     ),
 ]
 _TOPIC_PREPOSITION = re.compile(r"\b(?:about|regarding|concerning)\s+(.+)", re.IGNORECASE)
@@ -1197,7 +1306,7 @@ _NOT_SPEAKERS = _words(
 )
 _SPEAKER_FILLER = _words(
     "what were was are is tell me us show give summarize summarise list find any about of on "
-    "please can could you i want to know the explain"
+    "please can could you i want to know explain"
 )
 _TRAILING_TIME = re.compile(
     r"\s+(?:recently|lately|today|yesterday|(?:this|last)\s+(?:week|month|year)"
@@ -1273,14 +1382,14 @@ def parse_speech_question(question: str) -> SpeechQuestion | None:
     """
     normalized = question.replace("’", "'").replace("‘", "'").replace("“", '"')
     normalized = " ".join(normalized.replace("”", '"').split()).rstrip(" ?!.")
-    if not normalized:
+    if not normalized or len(normalized) > _LONGEST_QUESTION:
         return None
-    for index, pattern in enumerate(_SPEECH_QUESTIONS):
+    for pattern, trim_filler in _SPEECH_QUESTIONS:
         found = pattern.fullmatch(normalized)
         if not found:
             continue
         groups = found.groupdict()
-        speaker = _clean_speaker(groups["speaker"], trim_filler=index in (4, 6))
+        speaker = _clean_speaker(groups["speaker"], trim_filler=trim_filler)
         if speaker is None:
             continue
         if "rest" in groups and groups["rest"] is not None:
@@ -1302,7 +1411,9 @@ def _name_keys(name: str) -> list[str]:
     names, _title = _split_title(" ".join(tokens))
     if not names:
         # A bare title ("the president") is all there is: compare what's left of it.
-        names = [token for token in tokens if token.lower() not in _LEADING_STOP]
+        names = tuple(token for token in tokens if token.lower() not in _LEADING_STOP)
+    # "von der Leyen" is a surname, not a first name plus a surname.
+    names = tuple(token for token in names if not _PARTICLE_RE.fullmatch(token)) or names
     return [key for key in (_fold(token) for token in names) if key]
 
 
@@ -1323,13 +1434,22 @@ def _edit_distance_at_most(a: str, b: str, limit: int) -> bool:
 
 
 def _surnames_match(a: str, b: str) -> bool:
+    """Folded names that are the same or spelling variants of one long name.
+
+    Folding already equates the common transliterations (Zelensky / Zelenskyy / Zelenskiy).
+    Beyond that, a long name may differ in one letter (Gorbachev / Gorbachov), a very long
+    one in two edits. Both must agree at both ends: a different ending is usually a different
+    person (Zelenskyy / his wife Olena Zelenska), and an inserted letter in a shorter name
+    often is too (Johnson / Johnston).
+    """
     if a == b:
         return True
-    # Spelling variants of long names (Gorbachev / Gorbachov) agree at both ends; a different
-    # ending is usually a different person (Zelenskyy / his wife Olena Zelenska).
-    if min(len(a), len(b)) < 6 or a[:3] != b[:3] or a[-1] != b[-1]:
+    shorter = min(len(a), len(b))
+    if shorter < 7 or a[:3] != b[:3] or a[-1] != b[-1]:
         return False
-    return _edit_distance_at_most(a, b, 2 if min(len(a), len(b)) >= 10 else 1)
+    if len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) <= 1:
+        return True
+    return shorter >= 10 and _edit_distance_at_most(a, b, 2)
 
 
 def speaker_matches(speaker: str | None, name: str) -> bool:
