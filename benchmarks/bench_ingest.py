@@ -14,8 +14,10 @@ to a temporary JSONL file and measures, in one process with one loaded model:
 (c) on CPUs with native bf16: build in bf16 against a plain fp32 encode; target >= 2.5;
 (d) a re-build of the unchanged collection, as a % of the full build time; target <= 3%.
 
-Builds and floors alternate (build, floor, build, floor, ...) after a warm-up, so background
-load hits both alike; the best repeat of each is compared and every repeat is printed.
+After a warm-up, builds and floors run in ABBA order (build, floor, floor, build, ...; the
+first build must come first, the floor needs its texts), so a drift in background load cancels
+out of the means that are compared; every run is printed, with the load average. Each build goes
+into a fresh directory. ``--torch-threads`` sets ``torch.set_num_threads`` (default: torch's).
 """
 
 from __future__ import annotations
@@ -117,6 +119,7 @@ def main() -> int:
     parser.add_argument("--precision", default="auto", choices=("auto", "bf16", "fp32"))
     parser.add_argument("--repeats", type=int, default=2, help="build/floor pairs (2)")
     parser.add_argument("--rebuilds", type=int, default=3, help="unchanged re-builds timed (3)")
+    parser.add_argument("--torch-threads", type=int, default=None)
     parser.add_argument("--workdir", type=Path, default=None, help="scratch (a temp dir)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -134,6 +137,8 @@ def main() -> int:
 
     import torch
 
+    if args.torch_threads:
+        torch.set_num_threads(args.torch_threads)
     started = time.perf_counter()
     embedder = Embedder(precision=args.precision)
     load_seconds = time.perf_counter() - started
@@ -154,8 +159,15 @@ def main() -> int:
     floors: list[float] = []
     texts: list[str] | None = None
     last_builder: Builder | None = None
-    for repeat in range(1, args.repeats + 1):
-        builder = Builder(scratch / f"index-{repeat}", embedder)
+    load_before = os.getloadavg()
+    # The first build must come first (the floor embeds the texts it stored); after that the
+    # order alternates (build, floor, floor, build, ...) so a drift in background load cancels
+    # out of the sums compared below.
+    build_dirs = iter(range(1, 2 * args.repeats + 1))
+
+    def run_build() -> None:
+        nonlocal texts, last_builder
+        builder = Builder(scratch / f"index-{next(build_dirs)}", embedder)
         seconds, summary = timed(builder.build, [articles_file])
         if summary.failed:
             print(f"warning: {summary.failed} load problems: {summary.problems[:3]}")
@@ -163,26 +175,30 @@ def main() -> int:
         if texts is None:
             texts = embedded_texts(builder)
             if len(texts) != summary.embedded_chunks:
-                print(
+                raise SystemExit(
                     f"error: catalog has {len(texts)} chunks, build embedded "
-                    f"{summary.embedded_chunks}",
-                    file=sys.stderr,
+                    f"{summary.embedded_chunks}"
                 )
-                return 1
-        floor_seconds, floor_vectors = timed(plain_encode, embedder, texts)
-        floors.append(floor_seconds)
-        built = np.load(builder.directory.current() / "vectors.npy")
-        drift = float(np.abs(built - floor_vectors).max())
-        print(
-            f"  repeat {repeat}: build {seconds:7.2f}s ({summary.embedded_chunks / seconds:6.1f} "
-            f"chunks/s)   floor {floor_seconds:7.2f}s ({len(texts) / floor_seconds:6.1f} "
-            f"chunks/s)   max |build - floor| vector diff {drift:.1e}"
-        )
         last_builder = builder
+        print(f"  build {seconds:7.2f}s ({summary.embedded_chunks / seconds:6.1f} chunks/s)")
+
+    def run_floor() -> None:
+        seconds, vectors = timed(plain_encode, embedder, texts)
+        floors.append(seconds)
+        built = np.load(last_builder.directory.current() / "vectors.npy")
+        drift = float(np.abs(built - vectors).max())
+        print(
+            f"  floor {seconds:7.2f}s ({len(texts) / seconds:6.1f} chunks/s)   "
+            f"max |built vector - floor vector| {drift:.1e}"
+        )
+
+    for repeat in range(args.repeats):
+        for step in (run_build, run_floor) if repeat % 2 == 0 else (run_floor, run_build):
+            step()
 
     chunks = builds[0][1]
-    build_seconds = min(s for s, _ in builds)
-    floor_seconds = min(floors)
+    build_seconds = sum(s for s, _ in builds) / len(builds)
+    floor_seconds = sum(floors) / len(floors)
     build_rate = chunks / build_seconds
     floor_rate = chunks / floor_seconds
     floor_ratio = build_rate / floor_rate
@@ -198,7 +214,7 @@ def main() -> int:
         fp32_times = []
         for _ in range(args.repeats):
             fp32_times.append(timed(plain_encode, embedder, texts, autocast=False)[0])
-        fp32_rate = chunks / min(fp32_times)
+        fp32_rate = chunks / (sum(fp32_times) / len(fp32_times))
         ratio = build_rate / fp32_rate
         bf16_row = (
             "(c) build bf16 / plain encode fp32",
@@ -243,8 +259,14 @@ def main() -> int:
     if bf16_note:
         print(f"note: {bf16_note}")
     print(
-        f"note: best of {args.repeats} alternating build/floor repeats; re-build is the median "
-        f"of {args.rebuilds}: {', '.join(f'{s * 1000:.0f}' for s in rebuilds)} ms"
+        f"note: means of {args.repeats} build/floor pairs run in ABBA order (build, floor, "
+        f"floor, build, ...); re-build is the median of {args.rebuilds}: "
+        f"{', '.join(f'{s * 1000:.0f}' for s in rebuilds)} ms"
+    )
+    load_after = os.getloadavg()
+    print(
+        f"note: 1-minute load average {load_before[0]:.1f} at the start, {load_after[0]:.1f} at "
+        f"the end (2 cores: anything above 2 means the timings share the CPU)"
     )
     import shutil
 

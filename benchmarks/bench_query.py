@@ -27,6 +27,7 @@ Measured, interleaved per query (search, floor, keyword, ask, rotating who goes 
 - memory: resident set size after opening the engine minus before (model already loaded),
   total RSS, and the generation's size on disk.
 
+``--torch-threads N`` sets ``torch.set_num_threads`` first (default: torch's, i.e. the cores).
 With ``--profile`` (or automatically when the search target fails) 50 searches run under
 cProfile and the top functions are printed.
 """
@@ -304,7 +305,10 @@ def measure(args) -> int:
     from index.engine import Engine
     from index.store import IndexDirectory
 
+    if args.torch_threads:
+        torch.set_num_threads(args.torch_threads)
     queries = load_queries(args.shared, args.queries)
+    load_before = os.getloadavg()
     rss_start = rss()
     embedder = Embedder()
     rss_model = rss()
@@ -432,6 +436,11 @@ def measure(args) -> int:
     check("index size on disk", mb(disk))
     check("Engine open time", f"{open_seconds:.1f} s")
 
+    load_after = os.getloadavg()
+    print(
+        f"note: 1-minute load average {load_before[0]:.1f} at the start, {load_after[0]:.1f} at "
+        f"the end ({os.cpu_count()} cores: above that, every timing shares the CPU)"
+    )
     if args.profile or ratio > TARGET_RATIO:
         profile_search(engine, [q for _, q in queries[: args.profile_queries]])
     return 0
@@ -447,6 +456,7 @@ def main() -> int:
     parser.add_argument("--rebuild", action="store_true", help="reconstruct the index")
     parser.add_argument("--profile", action="store_true", help="cProfile searches regardless")
     parser.add_argument("--profile-queries", type=int, default=50)
+    parser.add_argument("--torch-threads", type=int, default=None, help="torch.set_num_threads")
     parser.add_argument("--construct-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     import logging

@@ -19,6 +19,8 @@ from index.errors import NewsdeskError
 
 log = logging.getLogger(__name__)
 
+MESSAGE_LIMIT = 2000  # characters of plain message content Discord accepts
+
 
 class UserFacingError(Exception):
     """A refusal or a bad request whose message is meant for the user as is."""
@@ -68,7 +70,7 @@ def describe(error: BaseException, *, where: str) -> str:
 async def report_interaction_error(interaction: discord.Interaction, error: BaseException) -> None:
     """End ``interaction`` with an error message, whatever state its response is in."""
     name = interaction.command.qualified_name if interaction.command else "interaction"
-    text = describe(error, where=f"/{name} by {interaction.user.id}")
+    text = describe(error, where=f"/{name} by {interaction.user.id}")[:MESSAGE_LIMIT]
     try:
         if interaction.response.is_done():
             await interaction.edit_original_response(content=text, embed=None, attachments=[])
@@ -80,7 +82,7 @@ async def report_interaction_error(interaction: discord.Interaction, error: Base
 
 async def report_message_error(message: discord.Message, error: BaseException) -> None:
     """Reply to ``message`` with an error message."""
-    text = describe(error, where=f"message {message.id} from {message.author.id}")
+    text = describe(error, where=f"message {message.id} from {message.author.id}")[:MESSAGE_LIMIT]
     try:
         await message.reply(text, mention_author=False)
     except discord.HTTPException:

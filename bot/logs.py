@@ -35,13 +35,17 @@ class RedactFilter(logging.Filter):
         return True
 
 
-def configure(level: str = "INFO", *, secret: str | None = None) -> None:
-    """Log to stderr at ``level``, redacting ``secret``; quiet the chattiest libraries."""
+def configure(level: str = "INFO", *, secret: str | None = None) -> logging.Handler:
+    """Log to stderr at ``level``, redacting ``secret``; quiet the chattiest libraries.
+
+    Returns the handler it added to the root logger.
+    """
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter(FORMAT))
     handler.addFilter(RedactFilter(secret))
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.addHandler(handler)
     root.setLevel(level.upper())
     for name in NOISY:
         logging.getLogger(name).setLevel(max(root.level, logging.WARNING))
+    return handler

@@ -11,7 +11,6 @@ in ``<…>`` so Discord shows no preview; embeds never preview links.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -19,9 +18,8 @@ import discord
 from discord.utils import escape_markdown
 
 if TYPE_CHECKING:
-    from index.answer import Answer, AnswerPart, Citation
-
     from bot.service import ReindexJob
+    from index.answer import Answer, AnswerPart, Citation
     from index.build import BuildSummary
     from index.store import IndexStats
 
@@ -49,14 +47,6 @@ with its source, and say so when the articles don't cover a question.
 • Send me a direct message, or mention me in a channel, with a question.
 • `/sources` — the outlets I know, how many articles, and how fresh they are.
 • `/reindex` — (admins) re-read the article sources."""
-
-
-@dataclass(frozen=True)
-class Rendered:
-    """A message body: an embed for Discord, plain text for the console and as a fallback."""
-
-    embed: discord.Embed
-    text: str
 
 
 # -- small helpers ---------------------------------------------------------------------------
@@ -104,27 +94,31 @@ def _marker(number: int) -> str:
 
 
 def _fit_parts(parts: Sequence[AnswerPart], budget: int, *, markdown: bool) -> tuple[str, set[int]]:
-    """Whole parts joined, within ``budget``; returns the text and the markers it kept."""
+    """Whole parts joined, within ``budget``; returns the text and the markers it kept.
+
+    Parts that do not fit are dropped from the end and replaced by an ellipsis; only a first
+    part longer than the whole budget is shortened (at a sentence), keeping its marker.
+    """
+    more_marker = "\n\n" + ELLIPSIS
     chunks: list[str] = []
     kept: set[int] = set()
     used = 0
     for n, part in enumerate(parts):
         separator = "\n\n" if chunks else ""
-        marker = _marker(part.citation)
-        body = _part(part, markdown=markdown)
-        more = n + 1 < len(parts)
-        reserve = len("\n\n" + ELLIPSIS) if more else 0
+        body, marker = _part(part, markdown=markdown), _marker(part.citation)
+        reserve = len(more_marker) if n + 1 < len(parts) else 0
         if used + len(separator) + len(body) + len(marker) + reserve <= budget:
             chunks.append(separator + body + marker)
             used += len(separator) + len(body) + len(marker)
             kept.add(part.citation)
             continue
-        if not chunks:  # a single part longer than everything: shorten it, keep its marker
-            room = budget - len(marker) - reserve
-            if room > 20:
-                chunks.append(truncate(body, room) + marker)
-                kept.add(part.citation)
-        chunks.append(("\n\n" if chunks else "") + ELLIPSIS)
+        if not chunks:
+            chunks.append(truncate(body, budget - len(marker) - reserve) + marker)
+            kept.add(part.citation)
+            if reserve:
+                chunks.append(more_marker)
+        else:
+            chunks.append(more_marker)
         break
     return "".join(chunks), kept
 
@@ -157,12 +151,8 @@ def _pack_fields(name: str, lines: Iterable[str]) -> list[tuple[str, str]]:
 # -- answers -----------------------------------------------------------------------------
 
 
-def render_answer(answer: Answer) -> Rendered:
-    """The embed (and plain text) for an answer, within Discord's limits."""
-    return Rendered(answer_embed(answer), answer_text(answer, limit=CONTENT_LIMIT))
-
-
 def answer_embed(answer: Answer) -> discord.Embed:
+    """The answer as an embed: quoted parts with [n] markers, then the numbered sources."""
     title = truncate(answer.question.strip() or "Your question", TITLE_LIMIT)
     if not answer.covered or not answer.parts:
         description = truncate(answer.note or NOT_COVERED, 1000)
@@ -206,10 +196,10 @@ def answer_text(answer: Answer, *, limit: int | None = None) -> str:
     citations = {c.marker: c for c in answer.citations}
     all_sources = [_citation_line(c, markdown=False) for c in answer.citations]
     reserve = sum(len(x) + 1 for x in all_sources) + len("\n\nSources:\n")
-    budget = 10**9 if limit is None else max(200, limit - reserve)
+    note = f"{answer.note}\n\n" if answer.note else ""
+    budget = 10**9 if limit is None else max(200, limit - reserve - len(note))
     body, kept = _fit_parts(answer.parts, budget, markdown=False)
-    if answer.note:
-        body = f"{answer.note}\n\n{body}"
+    body = note + body
     sources = [_citation_line(citations[m], markdown=False) for m in sorted(kept) if m in citations]
     text = body + "\n\nSources:\n" + "\n".join(sources)
     if limit is not None and len(text) > limit:
@@ -220,10 +210,18 @@ def answer_text(answer: Answer, *, limit: int | None = None) -> str:
 # -- sources, help, reindex ------------------------------------------------------------------
 
 
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _collection_summary(stats: IndexStats) -> str:
+    return f"{plural(stats.articles, 'article')} from {plural(len(stats.sources), 'outlet')}"
+
+
 def sources_embed(stats: IndexStats, last_reindex: ReindexJob | None) -> discord.Embed:
     """Outlets with article counts and newest dates, plus when the index was built."""
     lines = [
-        f"**{escape_markdown(s.name)}** — {s.articles} article{'s' if s.articles != 1 else ''}"
+        f"**{escape_markdown(s.name)}** — {plural(s.articles, 'article')}"
         + (f", newest {format_date(s.newest)}" if s.newest else "")
         for s in sorted(stats.sources, key=lambda s: (-s.articles, s.name.lower()))
     ]
@@ -234,7 +232,7 @@ def sources_embed(stats: IndexStats, last_reindex: ReindexJob | None) -> discord
         )
         description += f"\n… and more ({len(lines)} outlets)"
     embed = discord.Embed(
-        title=f"{stats.articles} articles from {len(stats.sources)} outlets",
+        title=_collection_summary(stats),
         description=description,
         colour=ANSWER_COLOUR,
     )
@@ -244,10 +242,10 @@ def sources_embed(stats: IndexStats, last_reindex: ReindexJob | None) -> discord
 
 
 def sources_text(stats: IndexStats, last_reindex: ReindexJob | None) -> str:
-    lines = [f"{stats.articles} articles from {len(stats.sources)} outlets:"]
+    lines = [_collection_summary(stats) + ":"]
     for s in sorted(stats.sources, key=lambda s: (-s.articles, s.name.lower())):
         newest = f", newest {format_date(s.newest)}" if s.newest else ""
-        lines.append(f"  {s.name}: {s.articles} article{'s' if s.articles != 1 else ''}{newest}")
+        lines.append(f"  {s.name}: {plural(s.articles, 'article')}{newest}")
     lines.append(f"Index built: {format_datetime(stats.built_at)}")
     lines.append(f"Last reindex: {reindex_status_line(last_reindex)}")
     return "\n".join(lines)

@@ -30,9 +30,8 @@ from index.engine import Engine
 from index.errors import IndexNotFoundError
 
 if TYPE_CHECKING:
-    from index.answer import Answer
-
     from bot.settings import Settings
+    from index.answer import Answer
     from index.build import BuildSummary
     from index.store import IndexStats
 
@@ -53,6 +52,8 @@ class RateLimiter:
     def hit(self, key: Hashable) -> float | None:
         """Count a call; ``None`` if allowed, else the seconds until the next one would be."""
         now = self._clock()
+        if len(self._calls) > 10_000:  # forget users who have not asked for a whole window
+            self._calls = {k: v for k, v in self._calls.items() if v and v[-1] > now - self.window}
         calls = self._calls.setdefault(key, deque())
         while calls and calls[0] <= now - self.window:
             calls.popleft()
@@ -109,7 +110,7 @@ def parse_since(text: str | None, *, now: datetime | None = None) -> datetime | 
 
 def _open_engine(settings: Settings, embedder: Embedder | None) -> Engine:
     embedder = embedder or Embedder(settings.model, precision=settings.precision)
-    engine = Engine(settings.index_dir, embedder=embedder, require_index=not settings.sources)
+    engine = Engine.open(settings.index_dir, embedder=embedder, require_index=not settings.sources)
     try:
         engine.stats()
     except IndexNotFoundError as exc:

@@ -4,11 +4,13 @@ The command is declared with default member permissions (Manage Server) so Disco
 from others, and the permission is checked again at run time because server admins can
 override command permissions: the invoker must have Manage Server in that server, or have
 their user id in ``NEWSDESK_ADMIN_IDS`` (the only way in a DM). The build runs in a worker
-thread; the response is edited with progress and then the summary (or the reason it failed).
+thread; the response is edited with progress and then the summary (or the reason it failed),
+which goes to the admin by DM if the build outlived the interaction's 15-minute token.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 import discord
@@ -20,6 +22,8 @@ from bot import render
 if TYPE_CHECKING:
     from bot.client import NewsdeskBot
     from bot.service import Newsdesk, ReindexJob
+
+log = logging.getLogger(__name__)
 
 
 def manages_guild(interaction: discord.Interaction) -> bool:
@@ -56,7 +60,13 @@ class Admin(commands.Cog):
         job = await self.service.reindex(
             requested_by=f"{user.name} ({user.id})", full=full, on_progress=progress
         )
-        await interaction.edit_original_response(content=render.reindex_result(job))
+        result = render.reindex_result(job)
+        try:
+            await interaction.edit_original_response(content=result)
+        except discord.HTTPException:
+            # An interaction token expires after 15 minutes: report a long reindex by DM.
+            log.info("reindex: response expired; sending the result to %s by DM", user.id)
+            await user.send(result)
 
 
 async def setup(bot: NewsdeskBot) -> None:

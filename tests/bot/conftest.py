@@ -20,8 +20,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 import discord
 import pytest
 import yarl
-from articles import write_corpus
 from fake_discord import FakeDiscord
+from sample_articles import write_corpus
 
 from bot.client import NewsdeskBot
 from bot.settings import Settings
@@ -84,6 +84,17 @@ def index_dir(tmp_path: Path, built_index: tuple[Path, Path]) -> Path:
     return Path(shutil.copytree(built_index[1], tmp_path / "index"))
 
 
+def changed(settings: Settings, **changes: Any) -> Settings:
+    """A validated copy of ``settings`` with ``changes``."""
+    return Settings(_env_file=None, **{**settings.model_dump(), **changes})
+
+
+@pytest.fixture
+def settings_with(settings: Settings) -> Callable[..., Settings]:
+    """``settings_with(**changes)``: this test's settings with some changed."""
+    return lambda **changes: changed(settings, **changes)
+
+
 @pytest.fixture
 def settings(monkeypatch: pytest.MonkeyPatch, corpus: Path, index_dir: Path) -> Settings:
     """Settings for a test bot, independent of the machine's environment and .env."""
@@ -106,7 +117,7 @@ async def start_bot(embedder: Embedder) -> AsyncIterator[Callable[..., Awaitable
     running: list[tuple[NewsdeskBot, asyncio.Task]] = []
 
     async def start(fake: FakeDiscord, settings: Settings, **changes: Any) -> NewsdeskBot:
-        settings = settings.model_copy(update={"discord_token": fake.token, **changes})
+        settings = changed(settings, discord_token=fake.token, **changes)
         bot = NewsdeskBot(settings, embedder=embedder, guild_ready_timeout=0.05)
         running.append((bot, asyncio.create_task(bot.start(fake.token))))
         await fake.wait_until_connected()

@@ -7,9 +7,11 @@ text channel, an admin and a regular member, and lets a test drive it: ``send_in
 
 It enforces the Discord rules that a bot can break, so tests fail when the bot breaks them:
 acknowledging an interaction after 3 s (404, code 10062) or twice (400, 40060), a follow-up or
-edit before the acknowledgement (404, 10015), a normal route without ``Authorization: Bot
-<token>`` (401), messages over Discord's size limits (400, 50035), privileged intents that the
-application was not granted (gateway close 4014), and a wrong token (401 / close 4004).
+edit before the acknowledgement (404, 10015) or after the token's 15 minutes (401, 50027), a
+normal route without ``Authorization: Bot <token>`` (401), messages over Discord's size limits
+(400, 50035), privileged intents the application was not granted (gateway close 4014), and a
+wrong token (401 at login, close 4004 on the gateway).
+
 Commands must have been synced before they can be invoked, and Discord's client-side checks
 (default member permissions, contexts) apply unless a test says the server overrode them.
 """
@@ -57,7 +59,8 @@ PRIVILEGED_INTENTS = INTENT_GUILD_MEMBERS | INTENT_GUILD_PRESENCES | INTENT_MESS
 CONTEXT_GUILD = 0
 CONTEXT_BOT_DM = 1
 
-ACK_DEADLINE = 3.0
+ACK_DEADLINE = 3.0  # seconds to acknowledge an interaction
+TOKEN_LIFETIME = 15 * 60.0  # seconds an interaction token can edit and follow up
 _BODY = web.RequestKey("body", object)
 
 _snowflakes = itertools.count(1_300_000_000_000_000_000)
@@ -146,15 +149,6 @@ class FakeInteraction:
         assert self.original is not None
         return self.original
 
-    async def wait_for_followup(self, seconds: float = 30.0) -> dict[str, Any]:
-        assert self.server is not None
-        await self.server.wait_until(lambda: bool(self.followups), seconds)
-        return self.followups[-1]
-
-    def all_messages(self) -> list[dict[str, Any]]:
-        """Every version of every message the bot produced for this interaction."""
-        return [*self.edits, *self.followups]
-
 
 class _DiscordError(Exception):
     def __init__(self, status: int, code: int, message: str, errors: Any = None) -> None:
@@ -191,6 +185,13 @@ def _too_long(what: str, limit: int) -> _DiscordError:
             }
         },
     )
+
+
+def _ids_as_strings(value: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Snowflakes as Discord returns them: strings (discord.py sends some as integers)."""
+    if value is None:
+        return None
+    return {k: str(v) if k.endswith("_id") and v is not None else v for k, v in value.items()}
 
 
 def check_message_limits(body: dict[str, Any]) -> None:
@@ -239,9 +240,11 @@ class FakeDiscord:
         heartbeat_interval: float = 0.2,
         privileged_intents: int = 0,
         ack_deadline: float = ACK_DEADLINE,
+        token_lifetime: float = TOKEN_LIFETIME,
     ) -> None:
         self.token = token
         self.ack_deadline = ack_deadline
+        self.token_lifetime = token_lifetime
         self.heartbeat_interval = heartbeat_interval
         self.privileged_intents = privileged_intents
         self.application_id = snowflake()
@@ -260,6 +263,7 @@ class FakeDiscord:
         self.heartbeats: list[float] = []
         self.heartbeat_acks: list[float] = []
         self.identify: dict[str, Any] | None = None
+        self.identified_at: float | None = None
         self.gateway_query: dict[str, str] = {}
         self._faults: list[tuple[str, re.Pattern[str], _DiscordError]] = []
 
@@ -315,9 +319,13 @@ class FakeDiscord:
             self._changed.notify_all()
 
     async def wait_until(self, predicate: Callable[[], bool], seconds: float = 30.0) -> None:
-        """Wait until ``predicate()`` holds, re-checking whenever the server's state changes."""
-        async with asyncio.timeout(seconds), self._changed:
-            await self._changed.wait_for(predicate)
+        """Wait until ``predicate()`` holds: re-checked on every change here, and every 50 ms
+        for changes elsewhere (e.g. the bot's own state)."""
+        async with asyncio.timeout(seconds):
+            while not predicate():
+                async with self._changed:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._changed.wait(), 0.05)
 
     async def wait_for_request(
         self,
@@ -467,7 +475,7 @@ class FakeDiscord:
     async def autocomplete(
         self, name: str, options: dict[str, Any], *, focused: tuple[str, str]
     ) -> list[dict[str, Any]]:
-        """The choices the bot offers while a user types ``focused[1]`` into option ``focused[0]``."""
+        """The choices the bot offers as a user types ``focused[1]`` into option ``focused[0]``."""
         ix = await self.send_interaction(name, options, focused=focused)
         ack = await ix.wait_for_ack()
         assert ack["type"] == 8, ack
@@ -566,6 +574,7 @@ class FakeDiscord:
             await ws.close(code=4014, message=b"Disallowed intent(s).")
             return
         self.identify = data
+        self.identified_at = time.monotonic()
         await self.dispatch(
             "READY",
             {
@@ -771,6 +780,8 @@ class FakeDiscord:
         ix = self.interactions.get(token)
         if ix is None:
             raise _DiscordError(404, 10015, "Unknown Webhook")
+        if time.monotonic() - ix.sent_at > self.token_lifetime:
+            raise _DiscordError(401, 50027, "Invalid Webhook Token")
         return ix
 
     async def _callback(self, request: web.Request) -> web.Response:
@@ -895,7 +906,7 @@ class FakeDiscord:
         message.update(
             embeds=data.get("embeds") or [],
             allowed_mentions=data.get("allowed_mentions"),
-            message_reference=data.get("message_reference"),
+            message_reference=_ids_as_strings(data.get("message_reference")),
             flags=data.get("flags", 0),
         )
         if data.get("message_reference"):
@@ -927,14 +938,3 @@ class FakeDiscord:
     async def _typing(self, request: web.Request) -> web.Response:
         self._known_channel(request.match_info["channel"])
         return web.Response(status=204)
-
-
-@contextlib.asynccontextmanager
-async def running(**kwargs: Any):
-    """``async with running() as fake:`` a started FakeDiscord, closed afterwards."""
-    fake = FakeDiscord(**kwargs)
-    await fake.start()
-    try:
-        yield fake
-    finally:
-        await fake.close()

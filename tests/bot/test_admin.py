@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from articles import MARS, town_articles, write_corpus
 from fake_discord import MANAGE_GUILD, MEMBER_PERMISSIONS, FakeDiscord, FakeInteraction
+from sample_articles import MARS, town_articles, write_corpus
 
 from index.store import IndexDirectory
 
@@ -130,3 +130,18 @@ async def test_failed_reindex_says_why_and_keeps_serving_the_old_index(
     embed = (await sources.wait_for_original(lambda m: bool(m["embeds"])))["embeds"][0]
     assert embed["title"] == "4 articles from 4 outlets"
     assert "failed" in {f["name"]: f["value"] for f in embed["fields"]}["Last reindex"]
+
+
+async def test_a_reindex_that_outlives_its_token_reports_by_dm(
+    discord_factory, settings, start_bot, corpus
+):
+    fake = await discord_factory(token_lifetime=0.0)  # every edit comes "after 15 minutes"
+    await start_bot(fake, settings)
+    write_corpus(corpus, {"mars.md": MARS})
+    ix = await fake.send_interaction("reindex", user=fake.admin)
+    dm = fake.dm_channel_of(fake.admin)
+    await fake.wait_until(lambda: bool(fake.bot_messages(dm)))
+    (message,) = fake.bot_messages(dm)
+    assert message["content"].startswith("Reindex done: added 1, updated 0, removed 0, unchanged 4")
+    assert ix.edits == []
+    assert fake.find_requests("POST", "/users/@me/channels")

@@ -84,7 +84,7 @@ async def test_bad_options_get_a_friendly_answer(fake_discord: FakeDiscord, news
 
 
 async def test_source_autocomplete_offers_outlets(fake_discord: FakeDiscord, newsdesk):
-    choices = await fake_discord.autocomplete("ask", {"question": "x"}, focused=("source", "re"))
+    choices = await fake_discord.autocomplete("ask", {"question": "x"}, focused=("source", "r"))
     assert [c["value"] for c in choices] == ["Reuters", "The Verge"]
 
 

@@ -18,10 +18,10 @@ from fake_discord import FakeDiscord
 class PlainBot(commands.Bot):
     """A bot with one command whose behaviour each test chooses."""
 
-    def __init__(self, behaviour) -> None:
+    def __init__(self, behaviour, intents: discord.Intents | None = None) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
-            intents=discord.Intents.default(),
+            intents=intents or discord.Intents.default(),
             guild_ready_timeout=0.05,
         )
         self.errors: list[BaseException] = []
@@ -136,8 +136,7 @@ async def test_wrong_token_fails_login(fake_discord: FakeDiscord):
 
 
 async def test_privileged_intents_are_refused(fake_discord: FakeDiscord):
-    bot = PlainBot(None)
-    bot._connection._intents = discord.Intents.all()
+    bot = PlainBot(None, intents=discord.Intents.all())
     with pytest.raises(discord.PrivilegedIntentsRequired):
         async with bot:
             await bot.start(fake_discord.token)

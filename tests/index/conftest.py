@@ -225,8 +225,8 @@ Ortega. "Every neighbourhood deserves a place like this."
 
 Opponents on the council argued that the money would be better spent on road repairs and on the \
 city's aging water mains, which burst twice last winter. Councillor Ray Dunn said the vote ignored \
-residents of the east side, where potholes have gone unrepaired for years. He proposed delaying the \
-park by a year, but the amendment failed.
+residents of the east side, where potholes have gone unrepaired for years. He proposed delaying \
+the park by a year, but the amendment failed.
 
 The rail yard has been empty since the freight line closed in 1998. Environmental crews removed \
 contaminated soil from the site last spring, and the state paid for most of that cleanup. \

@@ -47,10 +47,10 @@ def assert_exact_spans(text: str, spans: list[Span], start: int = 0, end: int | 
             ],
         ),
         (
-            "Talks with the U.K. and the E.U. resumed, i.e. quietly. Both sides declined to comment.",
+            "Talks with the U.K. and the E.U. resumed, i.e. quietly. Both sides declined comment.",
             [
                 "Talks with the U.K. and the E.U. resumed, i.e. quietly.",
-                "Both sides declined to comment.",
+                "Both sides declined comment.",
             ],
         ),
     ],

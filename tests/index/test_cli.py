@@ -1,0 +1,254 @@
+"""``python -m index`` as users and scripts run it: real subprocesses, real model, real files.
+
+Each command that embeds or searches loads the model in its own process, which is slow on this
+machine, so the index is built once per module (by the CLI itself) and the commands that change
+an index run on copies of it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from index.store import Generation, IndexDirectory
+
+REPO = Path(__file__).resolve().parents[2]
+METRICS = {"n", "recall@1", "recall@5", "recall@10", "mrr@10", "answer_shown@3"}
+
+pytestmark = pytest.mark.slow
+
+
+def run(*args: object, cwd: Path = REPO, **env: str) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m index ARGS`` with a clean Newsdesk environment (plus ``env``)."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("NEWSDESK_")}
+    environment.update(HF_HUB_OFFLINE="1", TOKENIZERS_PARALLELISM="false", **env)
+    return subprocess.run(
+        [sys.executable, "-m", "index", *map(str, args)],
+        cwd=cwd,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+
+
+def flat(text: str) -> str:
+    """Messages with their line wrapping undone."""
+    return " ".join(text.split())
+
+
+def stats(index_dir: Path) -> dict:
+    result = run("stats", "--index", index_dir, "--json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.fixture(scope="module")
+def cli_build(tmp_path_factory, news_corpus):
+    """``build FILE DIR --index DIR --json`` of the shared news collection, run once."""
+    index_dir = tmp_path_factory.mktemp("cli") / "index"
+    result = run(
+        "build", news_corpus.jsonl, news_corpus.markdown_dir, "--index", index_dir, "--json"
+    )
+    return index_dir, result
+
+
+@pytest.fixture(scope="module")
+def cli_index(cli_build) -> Path:
+    index_dir, result = cli_build
+    assert result.returncode == 0, result.stderr
+    return index_dir
+
+
+@pytest.fixture
+def index_copy(cli_index: Path, tmp_path: Path) -> Path:
+    return Path(shutil.copytree(cli_index, tmp_path / "index"))
+
+
+def test_build_a_file_and_a_directory(cli_build, news_corpus):
+    index_dir, result = cli_build
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["added"] == len(news_corpus.texts) == 15
+    assert summary["duplicates"] == 1 and summary["articles"] == 14
+    assert summary["failed"] == 0 and summary["problems"] == []
+    assert summary["generation"] == 1 and summary["embedded_chunks"] == summary["chunks"]
+    assert IndexDirectory(index_dir).current() == index_dir / "gen-000001"
+
+
+def test_stats_json(cli_index):
+    data = stats(cli_index)
+    assert (data["articles"], data["duplicates"], data["generation"]) == (14, 1, 1)
+    assert data["chunks"] > data["articles"]  # the park article has several chunks
+    assert (data["model"], data["dimension"], data["index_type"]) == (
+        "all-MiniLM-L6-v2",
+        384,
+        "flat",
+    )
+    sources = {s["name"]: s for s in data["sources"]}
+    assert sources["Reuters"]["articles"] == 6
+    assert sources["Reuters"]["newest"].startswith("2024-12-18")
+    assert "Wire Copy" not in sources  # the duplicate is stored once, under its original
+    assert datetime.fromisoformat(data["built_at"]).tzinfo is not None
+
+
+def test_search_json_with_source_and_date_filters(cli_index, news_corpus):
+    result = run(
+        "search",
+        "dockworkers port strike",
+        "--source",
+        "REUTERS",
+        "--since",
+        "2024-03-01",
+        "--until",
+        "2024-06-30",
+        "-k",
+        "5",
+        "--json",
+        "--index",
+        cli_index,
+    )
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["query"] == "dockworkers port strike"
+    hits = payload["hits"]
+    assert hits and hits[0]["article_id"] == "port-strike-reuters"
+    for hit in hits:
+        assert hit["source"] == "Reuters"
+        published = datetime.fromisoformat(hit["published"])
+        assert datetime(2024, 3, 1, tzinfo=UTC) <= published < datetime(2024, 7, 1, tzinfo=UTC)
+        text = news_corpus.texts[hit["article_id"]]
+        for passage in hit["passages"]:
+            assert text[passage["start"] : passage["end"]] == passage["text"]
+            assert passage["score"] > 0
+    assert "port-backlog-june" in [h["article_id"] for h in hits], (
+        "--until 2024-06-30 must include articles published during June 30 (this one at 15:00)"
+    )
+    assert len(hits) == 2
+
+
+def test_search_k_human_output_and_the_index_from_the_environment(cli_index):
+    result = run(
+        "search", "Federal Reserve interest rates", "-k", "1", NEWSDESK_INDEX_DIR=str(cli_index)
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(
+        "1. Federal Reserve cuts interest rates by a quarter point — Reuters"
+    )
+    assert "[fed-cuts-rates]" in lines[0]
+    assert not any(line.startswith("2. ") for line in lines)
+
+
+def test_eval_json(cli_index, tmp_path):
+    questions = tmp_path / "questions.jsonl"
+    questions.write_text(
+        "\n".join(
+            json.dumps(q)
+            for q in [
+                {
+                    "question": "By how much did the Federal Reserve cut its benchmark rate?",
+                    "article_ids": ["fed-cuts-rates"],
+                    "answer": "a quarter of a percentage point",
+                },
+                {
+                    "question": "What did the chat company blame for the outage?",
+                    "article_id": "chat-outage",
+                    "answer": "a faulty database migration",
+                    "question_date": "2024-10-05",
+                },
+                {
+                    # The duplicate's id counts as its stored original.
+                    "question": "Who is the chair of the Fed?",
+                    "article_id": "zz-fed-copy",
+                    "answer": "Jerome Powell",
+                },
+            ]
+        )
+        + "\n"
+    )
+    result = run("eval", questions, "--index", cli_index, "--json")
+    assert result.returncode == 0, result.stderr
+    metrics = json.loads(result.stdout)
+    assert set(metrics) == METRICS
+    assert metrics["n"] == 3
+    for key in METRICS - {"n"}:
+        assert 0.0 <= metrics[key] <= 1.0, key
+    assert metrics["recall@5"] == metrics["recall@10"] == 1.0
+    assert metrics["recall@1"] <= metrics["recall@5"] and metrics["mrr@10"] >= 0.5
+    assert metrics["answer_shown@3"] == 1.0
+
+
+def test_add_indexes_new_files_without_pruning(index_copy, tmp_path, write_markdown):
+    volcano = write_markdown(
+        tmp_path / "volcano.md",
+        "A volcano erupted in Iceland, sending lava toward the evacuated town of Grindavik.",
+        id="volcano",
+        title="Volcano erupts",
+        source="RÚV",
+    )
+    result = run("add", volcano, "--index", index_copy, "--json")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert (summary["added"], summary["removed"], summary["articles"]) == (1, 0, 15)
+    assert summary["embedded_chunks"] == 1 and summary["generation"] == 2
+    assert stats(index_copy)["articles"] == 15
+
+
+def test_remove_by_id(index_copy):
+    result = run("remove", "chat-outage", "--index", index_copy, "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["removed"] == 1
+    generation = Generation(IndexDirectory(index_copy).current())
+    assert generation.article_rows_by_id(["chat-outage", "fed-cuts-rates"]).keys() == {
+        "fed-cuts-rates"
+    }
+    generation.close()
+    assert stats(index_copy)["articles"] == 13
+
+
+def test_strict_build_exits_3_when_input_was_skipped(index_copy, news_corpus, tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "cut-off", "title": "Half a line\n')
+    paths = [news_corpus.jsonl, news_corpus.markdown_dir, bad]
+    strict = run("build", *paths, "--index", index_copy, "--strict", "--json")
+    assert strict.returncode == 3, strict.stderr
+    summary = json.loads(strict.stdout)
+    assert summary["failed"] == 1 and summary["unchanged"] == 15
+    assert summary["problems"][0].startswith(f"{bad}:1: invalid JSON")
+    assert summary["generation"] is None  # nothing already indexed was touched
+
+    lenient = run("build", *paths, "--index", index_copy)
+    assert lenient.returncode == 0, lenient.stderr
+    assert f"skipped {bad}:1: invalid JSON" in lenient.stderr
+    assert "nothing changed" in lenient.stdout
+
+
+def test_bad_usage_exits_2(tmp_path, cli_index):
+    no_index = run("stats", cwd=tmp_path)  # no --index, no NEWSDESK_INDEX_DIR, no .env here
+    assert no_index.returncode == 2
+    assert "NEWSDESK_INDEX_DIR" in flat(no_index.stderr)
+    unknown = run("frobnicate", "--index", cli_index)
+    assert unknown.returncode == 2 and "frobnicate" in unknown.stderr
+    bad_date = run("search", "ports", "--since", "someday", "--index", cli_index)
+    assert bad_date.returncode == 2 and "not a date" in bad_date.stderr
+    no_paths = run("build", "--index", cli_index)
+    assert no_paths.returncode == 2
+
+
+def test_a_missing_index_exits_1_and_says_how_to_build(tmp_path):
+    missing = tmp_path / "no-index"
+    for command in (["stats"], ["remove", "some-id"]):
+        result = run(*command, "--index", missing)
+        assert result.returncode == 1, (command, result.stderr)
+        assert f"python -m index build PATH... --index {missing}" in flat(result.stderr)
+    nothing = run("build", tmp_path / "nowhere", "--index", missing)
+    assert nothing.returncode == 1 and "no such file or directory" in flat(nothing.stderr)
+    assert not missing.exists() or not list(missing.glob("gen-*"))

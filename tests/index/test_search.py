@@ -1,0 +1,194 @@
+"""Hybrid retrieval over a real index of the shared news collection (see conftest.py)."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from datetime import UTC, datetime
+
+import pytest
+
+from index.engine import Engine
+from index.search import Hit, SearchParams
+
+AS_OF = datetime(2024, 12, 1, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def engine(news_index, embedder) -> Engine:
+    """A reader of the shared news index (read-only)."""
+    return Engine(news_index, embedder=embedder)
+
+
+def ids(hits: list[Hit]) -> list[str]:
+    return [hit.article_id for hit in hits]
+
+
+def assert_valid(hits: list[Hit], texts: dict[str, str]) -> None:
+    """Distinct articles, best first, each with exact passages of its own text."""
+    assert len(set(ids(hits))) == len(hits), "an article appears twice"
+    scores = [hit.score for hit in hits]
+    assert scores == sorted(scores, reverse=True)
+    for hit in hits:
+        assert 1 <= len(hit.passages) <= 3
+        assert hit.passage is hit.passages[0]
+        passage_scores = [p.score for p in hit.passages]
+        assert passage_scores == sorted(passage_scores, reverse=True)
+        assert all(p.score > 0 for p in hit.passages)
+        text = texts[hit.article_id]
+        for passage in hit.passages:
+            assert text[passage.start : passage.end] == passage.text
+
+
+def test_hybrid_search_finds_the_answering_article_with_exact_passages(engine, news_corpus):
+    hits = engine.search("Why did Jerome Powell's Fed lower borrowing costs?", k=3)
+    assert ids(hits)[0] == "fed-cuts-rates"
+    assert_valid(hits, news_corpus.texts)
+    top = hits[0]
+    assert top.title == "Federal Reserve cuts interest rates by a quarter point"
+    assert top.source == "Reuters" and top.published == datetime(2024, 12, 18, 19, tzinfo=UTC)
+    assert top.dense_score is not None and 0 < top.dense_score <= 1
+    assert top.keyword_score is not None and top.keyword_score > 0
+    assert engine.generation.article_text(top.article_row) == news_corpus.texts["fed-cuts-rates"]
+
+
+def test_hits_are_grouped_by_article(engine, news_corpus):
+    # The park article is long enough for several chunks; they all match, but it is one hit.
+    assert engine.generation.manifest.chunks > engine.generation.manifest.articles
+    hits = engine.search("riverside park rail yard council vote Mayor Ortega", k=10)
+    assert ids(hits)[0] == "riverside-park"
+    assert len(hits[0].passages) >= 2
+    assert_valid(hits, news_corpus.texts)
+    assert len(hits) == 10  # k distinct articles when there are enough
+
+
+def test_dense_and_keyword_modes(engine, news_corpus):
+    # No article shares a word with this question: only the model can see what it is about.
+    dense = engine.search("harbor employees halting labor", k=3, mode="dense")
+    assert engine.search("harbor employees halting labor", mode="keyword") == []
+    assert ids(dense)[0].startswith("port-")
+    assert all(h.keyword_score is None and h.dense_score is not None for h in dense)
+    assert_valid(dense, news_corpus.texts)
+    # …while keyword search matches words, stemmed ("banana" finds "bananas").
+    keyword = engine.search("banana and furniture", k=3, mode="keyword")
+    assert ids(keyword) == ["port-explainer-undated"]
+    assert all(h.dense_score is None and h.keyword_score > 0 for h in keyword)
+    assert engine.search("zzyzx qwerty", mode="keyword") == []
+    assert engine.search("zzyzx qwerty", mode="dense")  # dense search always has neighbours
+
+
+def test_an_unknown_mode_and_an_empty_query(engine):
+    with pytest.raises(ValueError, match="mode"):
+        engine.search("ports", mode="fuzzy")
+    assert engine.search("   ") == []
+
+
+def test_source_filter_is_case_insensitive(engine, news_corpus):
+    hits = engine.search("dockworkers port strike", k=10, sources=["bbc"])
+    assert ids(hits) == ["port-strike-bbc"]
+    hits = engine.search("dockworkers port strike", k=10, sources=["REUTERS", "the verge"])
+    assert {h.source for h in hits} == {"Reuters", "The Verge"}
+    assert "port-strike-reuters" in ids(hits)
+    assert_valid(hits, news_corpus.texts)
+    assert engine.search("dockworkers", sources=["Nobody Press"]) == []
+
+
+def test_date_filters_are_inclusive_and_drop_undated_articles(engine):
+    since = datetime(2024, 3, 10, 8, tzinfo=UTC)  # exactly port-strike-reuters' time
+    until = datetime(2024, 6, 30, 15, tzinfo=UTC)  # exactly port-backlog-june's time
+    hits = engine.search("dockworkers port strike", k=20, since=since, until=until)
+    assert {"port-strike-reuters", "port-strike-bbc", "port-backlog-june"} <= set(ids(hits))
+    for hit in hits:
+        assert hit.published is not None and since <= hit.published <= until
+    assert "port-explainer-undated" not in ids(hits)
+    only_since = engine.search("dockworkers port strike", k=20, since=datetime(2024, 7, 1))
+    assert "port-deal-september" in ids(only_since)
+    assert all(h.published >= datetime(2024, 7, 1, tzinfo=UTC) for h in only_since)
+    combined = engine.search(
+        "dockworkers port strike", k=20, sources=["reuters"], since=since, until=until
+    )
+    assert set(ids(combined)) == {"port-strike-reuters", "port-backlog-june"}
+
+
+def test_near_duplicate_passages_are_collapsed(engine, news_corpus):
+    rows = engine.generation.article_rows_by_id(["wildfire-ap", "wildfire-cnn"])
+    assert len(set(rows.values())) == 2, "both copies are indexed as separate articles"
+    hits = engine.search("wildfire evacuation Ventana hills", k=20)
+    wildfires = [i for i in ids(hits) if i.startswith("wildfire")]
+    assert len(wildfires) == 1, ids(hits)
+    assert ids(hits)[0] == wildfires[0]
+    # Collapsing must not cost other articles: every other indexed article is still returned.
+    assert len(hits) == engine.stats().articles - 1
+    assert_valid(hits, news_corpus.texts)
+
+
+def test_an_exact_duplicate_is_never_returned_in_place_of_its_original(engine):
+    hits = engine.search("Federal Reserve quarter point cut", k=20)
+    assert "fed-cuts-rates" in ids(hits) and "zz-fed-copy" not in ids(hits)
+
+
+def test_recency_prefers_recent_coverage_before_the_as_of_moment(news_index, embedder):
+    query = "Millbrook bridge closed after inspectors found cracks in its steel supports"
+    plain = Engine(news_index, embedder=embedder).search(query, k=3, as_of=AS_OF)
+    # Without a recency weight the 2023 article, worded most like the question, wins.
+    assert ids(plain)[0] == "bridge-2023"
+
+    recent = Engine(
+        news_index, embedder=embedder, search_params=SearchParams(recency_weight=1.0)
+    ).search(query, k=3, as_of=AS_OF)
+    assert ids(recent)[0] == "bridge-november"  # published six days before AS_OF
+    # An article published after the as-of moment is not preferred, but not excluded either.
+    assert set(ids(recent)) == {"bridge-2023", "bridge-november", "bridge-january"}
+
+
+def test_concurrent_searches_during_a_build_stay_valid(
+    tmp_path, news_index, news_corpus, embedder, write_markdown, copy_index
+):
+    """4 threads search 20 times while the same engine builds and switches generations."""
+    index_dir = copy_index(news_index)
+    corpus_dir = shutil.copytree(news_corpus.markdown_dir, tmp_path / "articles")
+    volcano = "A volcano erupted in Iceland, sending lava toward the evacuated town of Grindavik."
+    write_markdown(corpus_dir / "volcano.md", volcano, id="volcano", title="Eruption")
+    texts = {**news_corpus.texts, "volcano": volcano}
+    engine = Engine(index_dir, embedder=embedder)
+    queries = {
+        "Federal Reserve interest rate cut": "fed-cuts-rates",
+        "wildfire evacuation Ventana": ("wildfire-ap", "wildfire-cnn"),
+        "chat app outage gamers": "chat-outage",
+        "Millbrook bridge cracks": ("bridge-2023", "bridge-november", "bridge-january"),
+        "riverside park rail yard": "riverside-park",
+    }
+    started = threading.Event()
+    errors: list[BaseException] = []
+    results: list[tuple[str, list[Hit]]] = []
+
+    def search(worker: int) -> None:
+        try:
+            started.wait()
+            for n in range(5):
+                query = list(queries)[(worker + n) % len(queries)]
+                results.append((query, engine.search(query, k=5)))
+        except BaseException as error:  # reported below
+            errors.append(error)
+
+    def progress(done: int, total: int) -> None:
+        started.set()  # the searches start as the build starts embedding
+
+    threads = [threading.Thread(target=search, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    try:
+        summary = engine.build([news_corpus.jsonl, corpus_dir], progress=progress)
+    finally:
+        started.set()
+        for thread in threads:
+            thread.join()
+    assert not errors, errors
+    assert summary.added == 1 and summary.removed == 0 and summary.embedded_chunks == 1
+    assert len(results) == 20
+    for query, hits in results:
+        expected = queries[query]
+        assert hits and ids(hits)[0] in (expected if isinstance(expected, tuple) else (expected,))
+        assert_valid(hits, texts)
+    assert engine.generation.manifest.generation == 2
+    assert ids(engine.search("volcano lava Iceland", k=1)) == ["volcano"]
