@@ -184,6 +184,7 @@ class Builder:
         old = _LiveCatalog(live) if live is not None else None
         reusable = old is not None and not full and old.compatible(self.model_name, self.params)
         entries: dict[str, _Entry] = {}
+        relocated = 0
         if old is not None:
             for article_id, (article, row, content_hash, indexed_at) in old.articles().items():
                 if remove_ids is not None and article_id in remove_ids:
@@ -196,8 +197,12 @@ class Builder:
                 new = incoming.get(article_id)
                 if new is not None and new.content_hash != content_hash:
                     continue  # changed: handled below as an update
+                # The incoming copy is identical but may come from a new place: prune and
+                # problem reports must see where it lives now.
+                current = new if new is not None else article
+                relocated += new is not None and new.origin_path != article.origin_path
                 entries[article_id] = _Entry(
-                    article, row if reusable else None, indexed_at=indexed_at
+                    current, row if reusable else None, indexed_at=indexed_at
                 )
                 if new is not None:
                     summary.unchanged += 1
@@ -214,7 +219,7 @@ class Builder:
             else:
                 summary.added += 1
             entries[article_id] = _Entry(article, indexed_at=now)
-        changed = summary.added or summary.updated or summary.removed
+        changed = summary.added or summary.updated or summary.removed or relocated
         if old is not None and not changed and reusable:
             summary.articles, summary.chunks = old.manifest.articles, old.manifest.chunks
             summary.duplicates = old.manifest.duplicates

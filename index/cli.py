@@ -120,7 +120,7 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("query", metavar="QUERY" if name == "search" else "QUESTION")
         sub.add_argument("--source", action="append", help="only this outlet (repeatable)")
         sub.add_argument("--since", type=_date, help="published on or after (YYYY-MM-DD)")
-        sub.add_argument("--until", type=_date, help="published on or before (YYYY-MM-DD)")
+        sub.add_argument("--until", type=_until, help="published on or before (YYYY-MM-DD)")
         sub.add_argument("--as-of", type=_date, help="ask as of this moment (default: now)")
         sub.add_argument("-k", type=int, default=5, help="number of articles (default 5)")
         if name == "search":
@@ -140,18 +140,27 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _date(value: str) -> datetime:
+def _date(value: str, default: datetime | None = None) -> datetime:
     try:
-        moment = date_parser.parse(value)
+        moment = date_parser.parse(value, default=default)
     except (ValueError, OverflowError):
         raise argparse.ArgumentTypeError(f"not a date: {value!r}") from None
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
+def _until(value: str) -> datetime:
+    """A date-only ``--until`` means the end of that day ("on or before")."""
+    return _date(value, default=datetime(2000, 1, 1, 23, 59, 59, 999999))
+
+
 def _engine(args, require_index: bool = True):
     from .embedding import Embedder
     from .engine import Engine
+    from .errors import IndexNotFoundError
+    from .store import IndexDirectory
 
+    if require_index and IndexDirectory(args.index).current() is None:
+        raise IndexNotFoundError(args.index)  # before spending seconds on loading the model
     with _status("loading the model and index"):
         return Engine(
             args.index,
@@ -225,7 +234,6 @@ def _remove(args) -> int:
         manifest.index_type,
         model_name=args.model,
     )
-    builder.embedder  # noqa: B018 - the manifest names the model; loading it checks it exists
     summary = builder.remove(args.ids)
     if args.json:
         print(json.dumps(summary.as_dict()))

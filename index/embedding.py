@@ -72,6 +72,10 @@ class Embedder:
     """
 
     def __init__(self, model: str | None = None, precision: str = "auto", batch_size: int = 64):
+        if precision not in ("auto", "bf16", "fp32"):
+            raise ValueError(f"precision must be auto, bf16 or fp32, not {precision!r}")
+        if precision == "auto":
+            precision = "bf16" if cpu_supports_bf16() else "fp32"
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         from sentence_transformers import SentenceTransformer
@@ -82,10 +86,6 @@ class Embedder:
         self.model_name = model or DEFAULT_MODEL
         self.batch_size = batch_size
         self._model = SentenceTransformer(resolve_model(model), device="cpu")
-        if precision == "auto":
-            precision = "bf16" if cpu_supports_bf16() else "fp32"
-        if precision not in ("bf16", "fp32"):
-            raise ValueError(f"precision must be auto, bf16 or fp32, not {precision!r}")
         self.precision = precision
         # A Hugging Face fast tokenizer fails ("Already borrowed") when two threads use it at
         # once, so batch work (builds) and queries each get their own tokenizer and lock; the

@@ -61,6 +61,9 @@ class Engine:
     ):
         use_one_thread()
         self.index_dir = Path(index_dir)
+        if require_index and IndexDirectory(self.index_dir).current() is None:
+            # Say so before spending seconds on loading a model.
+            Generation.open_current(self.index_dir)
         self.embedder = embedder or Embedder(model)
         self.search_params = search_params or SearchParams()
         self.answer_params = answer_params or AnswerParams()

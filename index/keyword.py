@@ -25,6 +25,7 @@ _QUIET = {"show_progress": False}
 # bm25s's default token pattern: words of two or more characters.
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
 _STOPWORDS = frozenset(STOPWORDS_EN)
+_EMPTY_MARKER = "EMPTY"
 # For matching sentences to questions, question words ("what", "did") are noise too.
 _MORE_STOPWORDS = frozenset(STOPWORDS_EN_PLUS)
 
@@ -38,14 +39,16 @@ class KeywordIndex:
         A built or loaded bm25s index.
     """
 
-    def __init__(self, retriever: bm25s.BM25):
-        self._retriever = retriever
+    def __init__(self, retriever: bm25s.BM25 | None):
+        self._retriever = retriever  # None: an empty collection, which bm25s cannot index
         self._stemmer = Stemmer.Stemmer("english")
-        self.size = int(retriever.scores["num_docs"]) if retriever.scores else 0
+        self.size = int(retriever.scores["num_docs"]) if retriever and retriever.scores else 0
 
     @classmethod
     def build(cls, texts: Sequence[str], k1: float = 1.5, b: float = 0.75) -> KeywordIndex:
         """Index ``texts``; the i-th text gets id ``i``."""
+        if not texts:
+            return cls(None)
         stemmer = Stemmer.Stemmer("english")
         tokens = bm25s.tokenize(list(texts), stopwords="en", stemmer=stemmer, **_QUIET)
         retriever = bm25s.BM25(k1=k1, b=b)
@@ -55,10 +58,15 @@ class KeywordIndex:
     @classmethod
     def load(cls, directory: Path) -> KeywordIndex:
         """Load an index saved with :meth:`save`, fully into memory."""
+        if (directory / _EMPTY_MARKER).exists():
+            return cls(None)
         return cls(bm25s.BM25.load(str(directory), mmap=False, **_QUIET))
 
     def save(self, directory: Path) -> None:
         """Write the index files into ``directory``."""
+        if self._retriever is None:
+            (directory / _EMPTY_MARKER).write_text("no documents\n")
+            return
         self._retriever.save(str(directory), **_QUIET)
 
     def search(
@@ -118,6 +126,8 @@ class KeywordIndex:
 
     def idf(self, terms: Sequence[str]) -> dict[str, float]:
         """Inverse document frequency of each term over the indexed texts (unknown terms: max)."""
+        if self._retriever is None:
+            return dict.fromkeys(terms, 0.0)
         scores = self._retriever.scores
         indptr, vocabulary = scores["indptr"], self._retriever.vocab_dict
         total = max(self.size, 1)
