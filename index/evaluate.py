@@ -117,35 +117,56 @@ def evaluate(
         no question has an answer) and, with answers, ``answer_shown_in_answer``.
     """
     generation = engine.generation
-    found = dict.fromkeys(KS, 0)
-    reciprocal_rank = 0.0
-    with_answer = shown = shown_in_answer = 0
+    searcher = engine.searcher()
+    tally = Tally(with_answers)
     for done, question in enumerate(questions, start=1):
-        as_of = question.as_of if use_dates else None
-        hits = engine.search(question.question, k=max(KS), as_of=as_of, mode=mode)
-        targets = set(generation.article_rows_by_id(question.article_ids).values())
-        rank = next((i for i, hit in enumerate(hits, 1) if hit.article_row in targets), None)
-        for k in KS:
-            found[k] += rank is not None and rank <= k
-        reciprocal_rank += 1.0 / rank if rank else 0.0
-        if question.answer:
-            with_answer += 1
-            shown += answer_shown(question.answer, (hit.passage.text for hit in hits[:3]))
-            if with_answers:
-                answer = engine.answer_from_hits(question.question, hits)
-                shown_in_answer += answer_shown(question.answer, [answer.text])
+        candidates = searcher.retrieve(question.question, mode=mode)
+        hits = searcher.rank(candidates, k=max(KS), as_of=question.as_of if use_dates else None)
+        answer = engine.answer_from_hits(question.question, hits) if with_answers else None
+        tally.add(question, hits, generation.article_rows_by_id(question.article_ids), answer)
         if progress:
             progress(done, len(questions))
-    n = len(questions)
-    result = {
-        "n": n,
-        **{f"recall@{k}": found[k] / n if n else 0.0 for k in KS},
-        "mrr@10": reciprocal_rank / n if n else 0.0,
-        "answer_shown@3": shown / with_answer if with_answer else None,
-    }
-    if with_answers:
-        result["answer_shown_in_answer"] = shown_in_answer / with_answer if with_answer else None
-    return result
+    return tally.metrics()
+
+
+class Tally:
+    """Accumulates per-question outcomes into the metrics :func:`evaluate` reports."""
+
+    def __init__(self, with_answers: bool = False):
+        self.with_answers = with_answers
+        self.n = 0
+        self.found = dict.fromkeys(KS, 0)
+        self.reciprocal_rank = 0.0
+        self.with_answer = self.shown = self.shown_in_answer = 0
+
+    def add(self, question: EvalQuestion, hits, target_rows: dict[str, int], answer=None) -> None:
+        """Score one question's hits (best first) against its labelled articles."""
+        self.n += 1
+        targets = set(target_rows.values())
+        rank = next((i for i, hit in enumerate(hits, 1) if hit.article_row in targets), None)
+        for k in KS:
+            self.found[k] += rank is not None and rank <= k
+        self.reciprocal_rank += 1.0 / rank if rank else 0.0
+        if question.answer:
+            self.with_answer += 1
+            self.shown += answer_shown(question.answer, (hit.passage.text for hit in hits[:3]))
+            if answer is not None:
+                self.shown_in_answer += answer_shown(question.answer, [answer.text])
+
+    def metrics(self) -> dict:
+        """``n``, ``recall@k``, ``mrr@10``, ``answer_shown@3`` [, ``answer_shown_in_answer``]."""
+        n = self.n
+        result = {
+            "n": n,
+            **{f"recall@{k}": self.found[k] / n if n else 0.0 for k in KS},
+            "mrr@10": self.reciprocal_rank / n if n else 0.0,
+            "answer_shown@3": self.shown / self.with_answer if self.with_answer else None,
+        }
+        if self.with_answers:
+            result["answer_shown_in_answer"] = (
+                self.shown_in_answer / self.with_answer if self.with_answer else None
+            )
+        return result
 
 
 def _end_of_day(value: str | None) -> datetime | None:

@@ -30,6 +30,9 @@ class SearchParams:
     """Tunable retrieval settings (defaults chosen on the shared eval sets; see README)."""
 
     candidates: int = 100  # per retriever
+    # "chunk": an article scores as its best fused passage; "article": fuse each retriever's
+    # ranking of articles (by their best passage).
+    fusion: str = "chunk"
     rrf_k: int = 60
     dense_weight: float = 1.0
     keyword_weight: float = 1.0
@@ -39,6 +42,24 @@ class SearchParams:
     recency_half_life_days: float = 30.0
     duplicate_jaccard: float = 0.8
     passages_per_hit: int = 3
+
+
+@dataclass
+class Candidates:
+    """What the retrievers found for one query: chunk positions and scores, best first."""
+
+    dense_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    dense_scores: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    keyword_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    keyword_scores: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+
+    def only(self, mode: str) -> Candidates:
+        """The same candidates restricted to one retriever (``dense`` or ``keyword``)."""
+        if mode == "dense":
+            return Candidates(self.dense_ids, self.dense_scores)
+        if mode == "keyword":
+            return Candidates(keyword_ids=self.keyword_ids, keyword_scores=self.keyword_scores)
+        return self
 
 
 @dataclass(frozen=True)
@@ -127,31 +148,82 @@ class Searcher:
         list[Hit]
             Best first.
         """
+        candidates = self.retrieve(query, sources=sources, since=since, until=until, mode=mode)
+        return self.rank(candidates, k=k, as_of=as_of)
+
+    def retrieve(
+        self,
+        query: str,
+        *,
+        sources: Iterable[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        mode: str = "hybrid",
+    ) -> Candidates:
+        """Run the retrievers: the first stage of :meth:`search`, before any fusion.
+
+        Returns
+        -------
+        Candidates
+            Chunk positions and scores from each retriever, best first (empty when unused).
+        """
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
+        candidates = Candidates()
         query = query.strip()
         if not query:
-            return []
-        params = self.params
+            return candidates
         allowed = self._mask(sources, since, until)
         if allowed is not None and not allowed.any():
-            return []
-        fused: dict[int, float] = {}
-        dense: dict[int, float] = {}
-        keyword: dict[int, float] = {}
+            return candidates
         if mode in ("hybrid", "dense"):
-            ids, scores = self.generation.vectors.search(
-                self.embedder.encode_query(query), params.candidates, allowed
+            candidates.dense_ids, candidates.dense_scores = self.generation.vectors.search(
+                self.embedder.encode_query(query), self.params.candidates, allowed
             )
-            dense = dict(zip(ids.tolist(), scores.tolist(), strict=True))
-            _add_ranks(fused, ids, params.dense_weight, params.rrf_k)
         if mode in ("hybrid", "keyword"):
-            ids, scores = self.generation.keywords.search(query, params.candidates, allowed)
-            keyword = dict(zip(ids.tolist(), scores.tolist(), strict=True))
-            _add_ranks(fused, ids, params.keyword_weight, params.rrf_k)
-        if not fused:
+            candidates.keyword_ids, candidates.keyword_scores = self.generation.keywords.search(
+                query, self.params.candidates, allowed
+            )
+        return candidates
+
+    def rank(self, candidates: Candidates, k: int = 5, as_of: datetime | None = None) -> list[Hit]:
+        """Fuse retriever candidates into the top ``k`` articles: the second stage of search."""
+        params = self.params
+        chunk_scores: dict[int, float] = {}
+        _add_ranks(chunk_scores, candidates.dense_ids, params.dense_weight, params.rrf_k)
+        _add_ranks(chunk_scores, candidates.keyword_ids, params.keyword_weight, params.rrf_k)
+        if not chunk_scores:
             return []
-        return self._articles(fused, dense, keyword, k, as_of)
+        article_of = self.generation.chunk_article
+        if params.fusion == "article":
+            # Each retriever ranks articles by their best chunk; the ranks are fused, so an
+            # article whose passages are found by both retrievers counts both votes even when
+            # they found different passages of it.
+            article_scores: dict[int, float] = {}
+            _add_ranks(
+                article_scores,
+                _first_per_article(candidates.dense_ids, article_of),
+                params.dense_weight,
+                params.rrf_k,
+            )
+            _add_ranks(
+                article_scores,
+                _first_per_article(candidates.keyword_ids, article_of),
+                params.keyword_weight,
+                params.rrf_k,
+            )
+        else:
+            article_scores = {}
+            for position, score in chunk_scores.items():
+                article = int(article_of[position])
+                article_scores[article] = max(article_scores.get(article, 0.0), score)
+        dense = dict(
+            zip(candidates.dense_ids.tolist(), candidates.dense_scores.tolist(), strict=True)
+        )
+        keyword = dict(
+            zip(candidates.keyword_ids.tolist(), candidates.keyword_scores.tolist(), strict=True)
+        )
+        return self._articles(chunk_scores, article_scores, dense, keyword, k, as_of)
 
     def _mask(
         self, sources: Iterable[str] | None, since: datetime | None, until: datetime | None
@@ -177,6 +249,7 @@ class Searcher:
     def _articles(
         self,
         fused: dict[int, float],
+        article_scores: dict[int, float],
         dense: dict[int, float],
         keyword: dict[int, float],
         k: int,
@@ -184,18 +257,15 @@ class Searcher:
     ) -> list[Hit]:
         generation, params = self.generation, self.params
         positions = np.fromiter(fused, dtype=np.int64, count=len(fused))
-        scores = np.fromiter(fused.values(), dtype=np.float64, count=len(fused))
         articles = generation.chunk_article[positions]
         by_article: dict[int, list[tuple[float, int]]] = {}
-        for position, article, score in zip(
-            positions.tolist(), articles.tolist(), scores.tolist(), strict=True
-        ):
-            by_article.setdefault(article, []).append((score, position))
+        for position, article in zip(positions.tolist(), articles.tolist(), strict=True):
+            by_article.setdefault(article, []).append((fused[position], position))
         bonus = self._recency_bonus(positions, articles, as_of)
         ranked = sorted(
             (
-                (max(chunks)[0] + bonus.get(article, 0.0), article)
-                for article, chunks in by_article.items()
+                (score + bonus.get(article, 0.0), article)
+                for article, score in article_scores.items()
             ),
             reverse=True,
         )
@@ -263,9 +333,15 @@ class Searcher:
         return bonus
 
 
-def _add_ranks(fused: dict[int, float], ids: np.ndarray, weight: float, rrf_k: int) -> None:
-    for rank, position in enumerate(ids.tolist(), start=1):
-        fused[position] = fused.get(position, 0.0) + weight / (rrf_k + rank)
+def _add_ranks(fused: dict[int, float], ids, weight: float, rrf_k: int) -> None:
+    """Add reciprocal-rank-fusion votes ``weight / (rrf_k + rank)`` for a ranked id list."""
+    for rank, key in enumerate(ids.tolist() if isinstance(ids, np.ndarray) else ids, start=1):
+        fused[key] = fused.get(key, 0.0) + weight / (rrf_k + rank)
+
+
+def _first_per_article(positions: np.ndarray, article_of: np.ndarray) -> list[int]:
+    """Articles in the order their best chunk appears in a ranked chunk list."""
+    return list(dict.fromkeys(article_of[positions].tolist()))
 
 
 def _shingles(text: str, size: int = 5) -> set[tuple[str, ...]]:
