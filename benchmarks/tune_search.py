@@ -23,13 +23,44 @@ from index.evaluate import Tally, load_questions
 CONFIGS = [
     ("BM25", "keyword", {}),
     ("dense", "dense", {}),
-    ("hybrid RRF k=60 (chunk)", "hybrid", {"fusion": "chunk"}),
-    ("hybrid RRF k=20 (chunk)", "hybrid", {"fusion": "chunk", "rrf_k": 20}),
-    ("hybrid RRF k=60 (article)", "hybrid", {"fusion": "article"}),
-    ("hybrid RRF k=20 (article)", "hybrid", {"fusion": "article", "rrf_k": 20}),
-    ("hybrid RRF k=10 (article)", "hybrid", {"fusion": "article", "rrf_k": 10}),
-    ("hybrid article dense x1.3", "hybrid", {"fusion": "article", "dense_weight": 1.3}),
-    ("hybrid article keyword x1.3", "hybrid", {"fusion": "article", "keyword_weight": 1.3}),
+    (
+        "hybrid RRF k=60 (chunk)",
+        "hybrid",
+        {"fusion": "chunk", "dense_weight": 1, "keyword_weight": 1},
+    ),
+    (
+        "hybrid RRF k=20 (chunk)",
+        "hybrid",
+        {"fusion": "chunk", "rrf_k": 20, "dense_weight": 1, "keyword_weight": 1},
+    ),
+    (
+        "hybrid RRF k=60 (article)",
+        "hybrid",
+        {"fusion": "article", "dense_weight": 1, "keyword_weight": 1},
+    ),
+    (
+        "hybrid RRF k=20 (article)",
+        "hybrid",
+        {"fusion": "article", "rrf_k": 20, "dense_weight": 1, "keyword_weight": 1},
+    ),
+    (
+        "hybrid RRF k=20 dense x1.3",
+        "hybrid",
+        {"fusion": "chunk", "rrf_k": 20, "dense_weight": 1.3, "keyword_weight": 1},
+    ),
+    (
+        "hybrid RRF k=20 keyword x1.3",
+        "hybrid",
+        {"fusion": "chunk", "rrf_k": 20, "dense_weight": 1, "keyword_weight": 1.3},
+    ),
+    *[
+        (
+            f"hybrid weighted dense {w:.1f}",
+            "hybrid",
+            {"fusion": "weighted", "dense_weight": w, "keyword_weight": 1 - w},
+        )
+        for w in (0.3, 0.4, 0.5, 0.6, 0.7)
+    ],
 ]
 RECENCY = [(weight, half_life) for weight in (0.25, 0.5, 1.0, 2.0) for half_life in (3, 7, 14, 30)]
 

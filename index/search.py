@@ -30,14 +30,15 @@ class SearchParams:
     """Tunable retrieval settings (defaults chosen on the shared eval sets; see README)."""
 
     candidates: int = 100  # per retriever
-    # "chunk": an article scores as its best fused passage; "article": fuse each retriever's
-    # ranking of articles (by their best passage).
-    fusion: str = "chunk"
+    # "chunk": an article scores as its best passage under reciprocal-rank fusion; "article":
+    # RRF over each retriever's ranking of articles; "weighted": an article scores as its best
+    # passage under a weighted sum of min-max normalised retriever scores.
+    fusion: str = "weighted"
     rrf_k: int = 60
-    dense_weight: float = 1.0
-    keyword_weight: float = 1.0
-    # Bonus for articles published in the days before the as-of moment, in units of a
-    # first-place RRF contribution; it decays with a half-life of ``recency_half_life_days``.
+    dense_weight: float = 0.5
+    keyword_weight: float = 0.5
+    # Bonus for articles published in the days before the as-of moment, in units of half the
+    # best article's score; it decays with a half-life of ``recency_half_life_days``.
     recency_weight: float = 0.0
     recency_half_life_days: float = 30.0
     duplicate_jaccard: float = 0.8
@@ -190,8 +191,19 @@ class Searcher:
         """Fuse retriever candidates into the top ``k`` articles: the second stage of search."""
         params = self.params
         chunk_scores: dict[int, float] = {}
-        _add_ranks(chunk_scores, candidates.dense_ids, params.dense_weight, params.rrf_k)
-        _add_ranks(chunk_scores, candidates.keyword_ids, params.keyword_weight, params.rrf_k)
+        if params.fusion == "weighted":
+            _add_normalised(
+                chunk_scores, candidates.dense_ids, candidates.dense_scores, params.dense_weight
+            )
+            _add_normalised(
+                chunk_scores,
+                candidates.keyword_ids,
+                candidates.keyword_scores,
+                params.keyword_weight,
+            )
+        else:
+            _add_ranks(chunk_scores, candidates.dense_ids, params.dense_weight, params.rrf_k)
+            _add_ranks(chunk_scores, candidates.keyword_ids, params.keyword_weight, params.rrf_k)
         if not chunk_scores:
             return []
         article_of = self.generation.chunk_article
@@ -261,7 +273,7 @@ class Searcher:
         by_article: dict[int, list[tuple[float, int]]] = {}
         for position, article in zip(positions.tolist(), articles.tolist(), strict=True):
             by_article.setdefault(article, []).append((fused[position], position))
-        bonus = self._recency_bonus(positions, articles, as_of)
+        bonus = self._recency_bonus(positions, articles, as_of, max(article_scores.values()))
         ranked = sorted(
             (
                 (score + bonus.get(article, 0.0), article)
@@ -316,7 +328,11 @@ class Searcher:
         return hits
 
     def _recency_bonus(
-        self, positions: np.ndarray, articles: np.ndarray, as_of: datetime | None
+        self,
+        positions: np.ndarray,
+        articles: np.ndarray,
+        as_of: datetime | None,
+        top_score: float,
     ) -> dict[int, float]:
         params = self.params
         if params.recency_weight <= 0:
@@ -324,7 +340,9 @@ class Searcher:
         moment = _utc(as_of or datetime.now(UTC)).timestamp()
         published = self.generation.chunk_published[positions]
         age_days = (moment - published) / 86400.0
-        unit = params.recency_weight / (params.rrf_k + 1)
+        # In units of half the best article's score, so a weight means the same under every
+        # fusion method: a fresh article can overtake one up to that far ahead of it.
+        unit = params.recency_weight * 0.5 * top_score
         bonus: dict[int, float] = {}
         for article, age in zip(articles.tolist(), age_days.tolist(), strict=True):
             # Undated and later-than-as-of articles get no bonus (they are not excluded either).
@@ -337,6 +355,19 @@ def _add_ranks(fused: dict[int, float], ids, weight: float, rrf_k: int) -> None:
     """Add reciprocal-rank-fusion votes ``weight / (rrf_k + rank)`` for a ranked id list."""
     for rank, key in enumerate(ids.tolist() if isinstance(ids, np.ndarray) else ids, start=1):
         fused[key] = fused.get(key, 0.0) + weight / (rrf_k + rank)
+
+
+def _add_normalised(
+    fused: dict[int, float], ids: np.ndarray, scores: np.ndarray, weight: float
+) -> None:
+    """Add ``weight`` times each score, min-max normalised over this candidate list."""
+    if not len(ids):
+        return
+    low, high = float(scores.min()), float(scores.max())
+    spread = high - low or 1.0
+    for key, score in zip(ids.tolist(), scores.tolist(), strict=True):
+        # The epsilon keeps the last candidate above zero: it was retrieved, after all.
+        fused[key] = fused.get(key, 0.0) + weight * ((score - low) / spread + 1e-6)
 
 
 def _first_per_article(positions: np.ndarray, article_of: np.ndarray) -> list[int]:
