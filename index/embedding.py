@@ -190,9 +190,17 @@ class Embedder:
                 max_length=self.max_tokens,
                 return_tensors="pt",
             )
-        with torch.inference_mode(), self._autocast():
-            output = self._model(dict(features))["sentence_embedding"]
-            vector = torch.nn.functional.normalize(output.float(), dim=-1)
+        # One short query is too small to split across cores: with two threads on a busy
+        # 2-core machine every op waits for a descheduled thread (measured ~25x slower). The
+        # thread count is per calling thread, so a build running elsewhere keeps its threads.
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            with torch.inference_mode(), self._autocast():
+                output = self._model(dict(features))["sentence_embedding"]
+                vector = torch.nn.functional.normalize(output.float(), dim=-1)
+        finally:
+            torch.set_num_threads(threads)
         return np.ascontiguousarray(vector.numpy(), dtype=np.float32)
 
     def _autocast(self):
