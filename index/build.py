@@ -268,6 +268,7 @@ class Builder:
         summary: BuildSummary,
         progress: Progress | None,
     ) -> None:
+        started = time.perf_counter()
         db = connect(scratch / "catalog.sqlite")
         db.executescript(SCHEMA)
         ordered = sorted(entries.values(), key=lambda e: e.article.id)
@@ -307,9 +308,10 @@ class Builder:
                     for chunk in chunks:
                         _insert_chunk(db, position, article_rows[entry.article.id], asdict(chunk))
                         texts.append(self._embedding_text(title, chunk.text))
+                        # BM25 has no length limit: it gets the whole title, as reused chunks do.
+                        keyword_texts.append(self._embedding_text(entry.article.title, chunk.text))
                         position += 1
                 vector_parts.append(embedder.encode(texts))
-                keyword_texts.extend(texts)
                 summary.embedded_chunks += len(texts)
                 done += len(batch)
                 if progress:
@@ -344,6 +346,7 @@ class Builder:
             chunks=summary.chunks,
             duplicates=summary.duplicates,
             built_at=utc_now().isoformat(),
+            build_seconds=round(time.perf_counter() - started, 3),
         ).write(scratch / "manifest.json")
 
     def _effective_params(self) -> ChunkingParams:

@@ -19,6 +19,8 @@ import Stemmer
 from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_EN_PLUS
 
 log = logging.getLogger(__name__)
+# bm25s sets its own logger to DEBUG on import, which prints through any configured handler.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 # bm25s logs a progress bar per call unless told otherwise.
 _QUIET = {"show_progress": False}
