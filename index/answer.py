@@ -46,6 +46,10 @@ class AnswerParams:
     max_chars: int = 600
     min_similarity: float = 0.30  # cosine of the best passage; below it: "not covered"
     max_articles: int = 5
+    rank_decay: float = 3.0  # a sentence's score is divided by 1 + rank_decay * article rank
+    # Context for the best sentence: "lean" (only when it opens with "It", "He", ...),
+    # "previous" (always the sentence before), "around" (the sentences before and after).
+    context: str = "lean"
 
 
 @dataclass(frozen=True)
@@ -222,10 +226,9 @@ class Composer:
         candidates = []
         for (rank, hit, start, end, text), terms in zip(spans, sentence_terms, strict=True):
             overlap = sum(weights[t] for t in set(terms) if t in weights) / total
-            # Earlier articles are more likely on topic; the decay is gentle so a sentence that
-            # answers outright in the third article still beats a vague one in the first.
             if overlap > 0:
-                score = overlap / (1 + 0.25 * rank)
+                # Earlier articles are more likely on topic (the best article usually answers).
+                score = overlap / (1 + self.params.rank_decay * rank)
                 candidates.append(_Candidate(rank, hit, start, end, text, score))
         candidates.sort(key=lambda c: c.score, reverse=True)
         return self._with_context(candidates)
@@ -235,24 +238,36 @@ class Composer:
         if not ranked:
             return []
         by_position = {(c.hit.article_row, c.start): c for c in ranked}
+        context = self.params.context
         ordered: list[_Candidate] = []
-        for candidate in ranked:
-            if _LEANS_BACK.match(candidate.text):
-                previous = self._previous_sentence(candidate, by_position)
+        for index, candidate in enumerate(ranked):
+            best = index == 0
+            if _LEANS_BACK.match(candidate.text) or (best and context in ("previous", "around")):
+                previous = self._adjacent(candidate, by_position, before=True)
                 if previous is not None and previous not in ordered:
                     ordered.append(previous)
             if candidate not in ordered:
                 ordered.append(candidate)
+            # A sentence that asks ("Which team has played the most games?") is answered next.
+            if best and (context == "around" or candidate.text.rstrip("”\"' ").endswith("?")):
+                following = self._adjacent(candidate, by_position, before=False)
+                if following is not None and following not in ordered:
+                    ordered.append(following)
             if len(ordered) >= self.params.max_sentences * 2:
                 break
         return ordered
 
-    def _previous_sentence(self, candidate: _Candidate, by_position) -> _Candidate | None:
+    def _adjacent(self, candidate: _Candidate, by_position, before: bool) -> _Candidate | None:
+        """The sentence just before (or after) ``candidate`` in its article, if any."""
         text = self.article_text(candidate.hit.article_row)
-        spans = split_sentences(text, max(0, candidate.start - 600), candidate.start)
-        if not spans:
+        if before:
+            spans = split_sentences(text, max(0, candidate.start - 600), candidate.start)
+            span = spans[-1] if spans else None
+        else:
+            spans = split_sentences(text, candidate.end, min(len(text), candidate.end + 600))
+            span = spans[0] if spans else None
+        if span is None:
             return None
-        span = spans[-1]
         found = by_position.get((candidate.hit.article_row, span.start))
         if found is not None:
             return found
@@ -278,7 +293,9 @@ class Composer:
                     continue
                 # Among equally relevant quotes, the one most about the topic (densest) first.
                 density = sum(t in weights for t in terms) / (len(terms) or 1)
-                score = (relevance + 0.5 * density if topic_terms else 1.0) / (1 + 0.25 * rank)
+                score = (relevance + 0.5 * density if topic_terms else 1.0) / (
+                    1 + self.params.rank_decay * rank
+                )
                 if quote.kind == "direct":
                     score *= 1.5  # the speaker's own words beat the reporter's paraphrase
                 candidates.append(_quote_candidate(rank, hit, quote, text, score))
