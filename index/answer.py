@@ -44,7 +44,7 @@ class AnswerParams:
 
     max_sentences: int = 3
     max_chars: int = 600
-    min_similarity: float = 0.30  # cosine of the best passage; below it: "not covered"
+    min_similarity: float = 0.45  # cosine of the best passage; below it: "not covered"
     max_articles: int = 5
     rank_decay: float = 3.0  # a sentence's score is divided by 1 + rank_decay * article rank
     # Context for the best sentence: "lean" (only when it opens with "It", "He", ...),
@@ -190,19 +190,25 @@ class Composer:
     def compose(self, question: str, hits: Sequence[Hit]) -> Answer:
         """Answer ``question`` from ``hits`` (best first)."""
         hits = list(hits)[: self.params.max_articles]
-        if not hits or not self._strong_enough(hits[0]):
-            return Answer(question, covered=False, closest=_citations(hits))
+        if not hits:
+            return Answer(question, covered=False)
         speech = parse_speech_question(question)
         if speech is not None:
+            # Quotes attributed to the person asked about, on the topic asked about, are the
+            # evidence themselves; "what did X say" questions embed far from any passage, so
+            # the similarity threshold is only applied when no such quote exists.
             quoted = self._quotes(speech.speaker, speech.topic or "", hits)
             if quoted:
                 return self._assemble(question, quoted)
-            answer = self._assemble(question, self._sentences(question, hits))
+        if not self._strong_enough(hits[0]):
+            return Answer(question, covered=False, closest=_citations(hits))
+        answer = self._assemble(question, self._sentences(question, hits))
+        if speech is not None and answer.covered:
             note = f"I found no quotes from {speech.speaker} on this; the closest coverage says:"
             return Answer(
                 question, answer.covered, answer.parts, answer.citations, answer.closest, note=note
             )
-        return self._assemble(question, self._sentences(question, hits))
+        return answer
 
     def _strong_enough(self, hit: Hit) -> bool:
         return hit.dense_score is not None and hit.dense_score >= self.params.min_similarity
