@@ -103,7 +103,8 @@ def main() -> None:
     print(header + (f" {'ans-in-answer':>13}" if args.answers else ""))
     rows = []
     for name, mode, overrides in configs:
-        searcher.params = replace(base, **overrides)
+        # Rows without a recency setting measure retrieval alone.
+        searcher.params = replace(base, **{"recency_weight": 0.0, **overrides})
         tally = Tally(args.answers)
         for question, candidates, rows_by_id in zip(questions, retrieved, targets, strict=True):
             hits = searcher.rank(candidates.only(mode), k=10, as_of=question.as_of)
