@@ -39,7 +39,7 @@ class SearchParams:
     keyword_weight: float = 0.5
     # Bonus for articles published in the days before the as-of moment, in units of half the
     # best article's score; it decays with a half-life of ``recency_half_life_days``.
-    recency_weight: float = 1.0
+    recency_weight: float = 2.0
     recency_half_life_days: float = 14.0
     duplicate_jaccard: float = 0.8
     passages_per_hit: int = 3
