@@ -108,7 +108,11 @@ def main() -> None:
         tally = Tally(args.answers)
         for question, candidates, rows_by_id in zip(questions, retrieved, targets, strict=True):
             hits = searcher.rank(candidates.only(mode), k=10, as_of=question.as_of)
-            answer = engine.answer_from_hits(question.question, hits) if args.answers else None
+            answer = (
+                engine.answer_from_hits(question.question, hits, generation)
+                if args.answers
+                else None
+            )
             tally.add(question, hits, rows_by_id, answer)
         metrics = tally.metrics()
         rows.append({"configuration": name, **metrics})

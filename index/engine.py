@@ -151,18 +151,24 @@ class Engine:
         as_of: datetime | None = None,
     ) -> Answer:
         """Search, then compose an extractive, cited answer (or say the coverage is silent)."""
-        generation = self.generation
-        hits = Searcher(generation, self.embedder, self.search_params).search(
+        searcher = self.searcher()
+        hits = searcher.search(
             question, k=k, sources=sources, since=since, until=until, as_of=as_of
         )
-        return self._composer(generation).compose(question, hits)
+        return self.answer_from_hits(question, hits, searcher.generation)
 
-    def answer_from_hits(self, question: str, hits: list[Hit]) -> Answer:
-        """Compose an answer from hits already retrieved from the live generation."""
-        return self._composer(self.generation).compose(question, hits)
+    def answer_from_hits(
+        self, question: str, hits: list[Hit], generation: Generation | None = None
+    ) -> Answer:
+        """Compose an answer from hits already retrieved.
 
-    def _composer(self, generation: Generation) -> Composer:
-        return Composer(generation.keywords, generation.article_text, self.answer_params)
+        ``generation`` must be the one the hits came from (default: the live one); hits carry
+        catalog rows, which a generation swapped in meanwhile would not share.
+        """
+        generation = generation or self.generation
+        return Composer(generation.keywords, generation.article_text, self.answer_params).compose(
+            question, hits
+        )
 
     def stats(self) -> IndexStats:
         """Counts per outlet and build facts of the live generation."""

@@ -122,7 +122,9 @@ def evaluate(
     for done, question in enumerate(questions, start=1):
         candidates = searcher.retrieve(question.question, mode=mode)
         hits = searcher.rank(candidates, k=max(KS), as_of=question.as_of if use_dates else None)
-        answer = engine.answer_from_hits(question.question, hits) if with_answers else None
+        answer = (
+            engine.answer_from_hits(question.question, hits, generation) if with_answers else None
+        )
         tally.add(question, hits, generation.article_rows_by_id(question.article_ids), answer)
         if progress:
             progress(done, len(questions))
