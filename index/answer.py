@@ -46,7 +46,17 @@ class AnswerParams:
     max_chars: int = 600
     min_similarity: float = 0.45  # cosine of the best passage; below it: "not covered"
     max_articles: int = 5
-    rank_decay: float = 3.0  # a sentence's score is divided by 1 + rank_decay * article rank
+    # The lead sentence is the one covering the question best in any retrieved article (the
+    # articles are already ranked); the following ones are discounted by their article's rank,
+    # dividing by 1 + rank_decay * rank, since the best article usually holds the rest.
+    lead_rank_decay: float = 0.0
+    rank_decay: float = 3.0
+    # Maximal marginal relevance: a sentence sharing most of its words with one already chosen
+    # (the same fact again) loses up to this share of the lead sentence's score.
+    redundancy: float = 0.3
+    # A sentence that asks a question ("Which team has played the most games?") restates the
+    # question rather than answering it; its score is multiplied by this.
+    question_penalty: float = 0.3
     # Context for the best sentence: "lean" (only when it opens with "It", "He", ...),
     # "previous" (always the sentence before), "around" (the sentences before and after).
     context: str = "lean"
@@ -166,6 +176,7 @@ class _Candidate:
     end: int
     text: str
     score: float
+    terms: set[str] = field(default_factory=set)
     label: str | None = None
     is_quote: bool = False
 
@@ -214,30 +225,58 @@ class Composer:
         return hit.dense_score is not None and hit.dense_score >= self.params.min_similarity
 
     def _sentences(self, question: str, hits: list[Hit]) -> list[_Candidate]:
-        """Score every sentence of the retrieved passages against the question."""
+        """Score every sentence of the retrieved passages against the question, best first."""
         query_terms = self.keywords.terms([question], more_stopwords=True)[0]
         weights = self.keywords.idf(query_terms)
         total = sum(weights.values()) or 1.0
         spans: list[tuple[int, Hit, int, int, str]] = []
         seen: set[tuple[int, int]] = set()
+        seen_texts: set[str] = set()
         for rank, hit in enumerate(hits):
             for passage in hit.passages:
                 for span in split_sentences(passage.text):
                     start, end = passage.start + span.start, passage.start + span.end
-                    if (hit.article_row, start) in seen:
-                        continue  # chunks overlap by a sentence
+                    text = span.of(passage.text)
+                    if (hit.article_row, start) in seen or text in seen_texts:
+                        continue  # chunks overlap by a sentence; wire copies repeat sentences
                     seen.add((hit.article_row, start))
-                    spans.append((rank, hit, start, end, span.of(passage.text)))
+                    seen_texts.add(text)
+                    spans.append((rank, hit, start, end, text))
         sentence_terms = self.keywords.terms([s[4] for s in spans])
         candidates = []
         for (rank, hit, start, end, text), terms in zip(spans, sentence_terms, strict=True):
-            overlap = sum(weights[t] for t in set(terms) if t in weights) / total
-            if overlap > 0:
-                # Earlier articles are more likely on topic (the best article usually answers).
-                score = overlap / (1 + self.params.rank_decay * rank)
-                candidates.append(_Candidate(rank, hit, start, end, text, score))
-        candidates.sort(key=lambda c: c.score, reverse=True)
-        return self._with_context(candidates)
+            coverage = sum(weights[t] for t in set(terms) if t in weights) / total
+            if coverage > 0:
+                if text.rstrip("”\"'’) ").endswith("?"):
+                    coverage *= self.params.question_penalty
+                candidates.append(_Candidate(rank, hit, start, end, text, coverage, set(terms)))
+        return self._with_context(self._by_marginal_relevance(candidates))
+
+    def _by_marginal_relevance(self, candidates: list[_Candidate]) -> list[_Candidate]:
+        """Order sentences greedily: relevance discounted by article rank, minus redundancy.
+
+        Each candidate's ``score`` is replaced by its value when it was picked.
+        """
+        params = self.params
+        remaining = list(candidates)
+        ordered: list[_Candidate] = []
+        lead_value = 0.0
+        while remaining and len(ordered) < params.max_sentences * 3:
+            decay = params.rank_decay if ordered else params.lead_rank_decay
+
+            def value(candidate: _Candidate) -> float:
+                relevance = candidate.score / (1 + decay * candidate.hit_rank)
+                if not ordered:
+                    return relevance
+                overlap = max(_jaccard(candidate.terms, chosen.terms) for chosen in ordered)
+                return relevance - params.redundancy * overlap * lead_value
+
+            best = max(remaining, key=value)
+            remaining.remove(best)
+            best.score = value(best)
+            lead_value = lead_value or best.score
+            ordered.append(best)
+        return ordered
 
     def _with_context(self, ranked: list[_Candidate]) -> list[_Candidate]:
         """Pick sentences in score order, each preceded by the sentence it leans on."""
@@ -358,6 +397,10 @@ def _quote_candidate(rank: int, hit: Hit, quote: Quote, text: str, score: float)
     # words are the reporter's, not the speaker's.
     start, end = quote.sentence_start, quote.sentence_end
     return _Candidate(rank, hit, start, end, text[start:end], score)
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 0.0
 
 
 def _overlaps(a: _Candidate, b: _Candidate) -> bool:
