@@ -8,10 +8,14 @@ Two paths:
 - "What did X say (about Y)?" questions (recognised by :mod:`index.quotes`) collect the
   quotations attributed to X in the retrieved articles, prefer those matching Y, and show them
   as quotes with the speaker's name.
-- Any other question scores the sentences of the retrieved passages against it (IDF-weighted
-  overlap of stemmed terms, discounted by the article's rank) and keeps the best two or three,
-  up to ~600 characters; a sentence that leans on the one before it ("It", "He", "The show")
-  brings that one along.
+- Any other question scores the sentences of the retrieved passages against it (the IDF-weighted
+  share of the question's stemmed terms a sentence contains). The sentence covering the question
+  best leads, whichever retrieved article it is in; the next ones are discounted by their
+  article's rank and by how much they repeat a sentence already chosen (maximal marginal
+  relevance), so the answer adds facts rather than restating one. Sentences that are themselves
+  questions, and word-for-word repeats from wire copies, are demoted. Two or three sentences are
+  kept, up to ~600 characters; a sentence that leans on the one before it ("It", "He",
+  "The show") brings that one along.
 
 When the best evidence is too weak (the top passage's cosine similarity below a threshold
 calibrated on the shared eval sets, see README), the answer says the coverage does not answer the
@@ -263,17 +267,16 @@ class Composer:
         lead_value = 0.0
         while remaining and len(ordered) < params.max_sentences * 3:
             decay = params.rank_decay if ordered else params.lead_rank_decay
-
-            def value(candidate: _Candidate) -> float:
-                relevance = candidate.score / (1 + decay * candidate.hit_rank)
-                if not ordered:
-                    return relevance
-                overlap = max(_jaccard(candidate.terms, chosen.terms) for chosen in ordered)
-                return relevance - params.redundancy * overlap * lead_value
-
-            best = max(remaining, key=value)
-            remaining.remove(best)
-            best.score = value(best)
+            values = []
+            for candidate in remaining:
+                value = candidate.score / (1 + decay * candidate.hit_rank)
+                if ordered:
+                    overlap = max(_jaccard(candidate.terms, chosen.terms) for chosen in ordered)
+                    value -= params.redundancy * overlap * lead_value
+                values.append(value)
+            pick = max(range(len(remaining)), key=values.__getitem__)
+            best = remaining.pop(pick)
+            best.score = values[pick]
             lead_value = lead_value or best.score
             ordered.append(best)
         return ordered
