@@ -367,8 +367,10 @@ class Composer:
         if not chosen:
             hits = list(dict.fromkeys(c.hit for c in candidates))
             return Answer(question, covered=False, closest=_citations(hits))
-        # Read in article order, and in document order within an article.
-        chosen.sort(key=lambda c: (c.hit_rank, c.start))
+        # The article holding the lead sentence comes first, then the others in rank order; each
+        # article's sentences in document order.
+        lead_rank = chosen[0].hit_rank
+        chosen.sort(key=lambda c: (c.hit_rank != lead_rank, c.hit_rank, c.start))
         markers: dict[str, int] = {}
         citations: list[Citation] = []
         parts: list[AnswerPart] = []

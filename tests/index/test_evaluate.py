@@ -35,9 +35,18 @@ def test_answer_shown_matches_whole_normalised_words(answer, texts, shown):
 def test_load_questions_reads_ids_answers_and_end_of_question_day(tmp_path):
     path = tmp_path / "q.jsonl"
     path.write_text(
-        json.dumps({"qid": "a", "question": "Who?", "article_id": "x", "answer": "Bob",
-                    "question_date": "2022/06/16"}) + "\n\n"
-        + json.dumps({"question": "Where?", "article_ids": ["y", "z"]}) + "\n"
+        json.dumps(
+            {
+                "qid": "a",
+                "question": "Who?",
+                "article_id": "x",
+                "answer": "Bob",
+                "question_date": "2022/06/16",
+            }
+        )
+        + "\n\n"
+        + json.dumps({"question": "Where?", "article_ids": ["y", "z"]})
+        + "\n"
     )
     first, second = load_questions(path)
     assert first.article_ids == ("x",) and first.answer == "Bob"
