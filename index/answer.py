@@ -13,7 +13,8 @@ Two paths:
   best leads, whichever retrieved article it is in; the next ones are discounted by their
   article's rank and by how much they repeat a sentence already chosen (maximal marginal
   relevance), so the answer adds facts rather than restating one. Sentences that are themselves
-  questions, and word-for-word repeats from wire copies, are demoted. Two or three sentences are
+  questions or page furniture (photo credits, captions, "Read more"), and word-for-word repeats
+  from wire copies, are demoted. Two or three sentences are
   kept, up to ~600 characters; a sentence that leans on the one before it ("It", "He",
   "The show") brings that one along.
 
@@ -41,6 +42,16 @@ _LEANS_BACK = re.compile(
     r"bill|president|country|team|event|star|singer|actor|network|agency|report|plan))\b"
 )
 
+# Page furniture that scraped article text keeps: photo credits ("John Raoux/AP The rocket..."),
+# gallery captions, link and newsletter lines. Rarely the answer, never a good one to show.
+_BOILERPLATE = re.compile(
+    r"^(Hide Caption\b|Photos?:|Video:|Watch:|More:|Related:|Read more\b|READ MORE\b|"
+    r"Sign up\b|Click here\b|"
+    # A credit: a name of two to four capitalised words, a slash, an agency ("Getty Images").
+    r"(?!(?:The|A|An|In|On|At|As|For|By|From|But|And)\s)"
+    r"(?:[A-Z][\w.'’-]*\s){1,3}[A-Z][\w.'’-]*/[A-Z][\w-]*(?:\s|$))"
+)
+
 
 @dataclass(frozen=True)
 class AnswerParams:
@@ -61,6 +72,8 @@ class AnswerParams:
     # A sentence that asks a question ("Which team has played the most games?") restates the
     # question rather than answering it; its score is multiplied by this.
     question_penalty: float = 0.3
+    # Photo credits and captions, "Read more" and newsletter lines: score multiplied by this.
+    boilerplate_penalty: float = 0.3
     # Context for the best sentence: "lean" (only when it opens with "It", "He", ...),
     # "previous" (always the sentence before), "around" (the sentences before and after).
     context: str = "lean"
@@ -253,6 +266,8 @@ class Composer:
             if coverage > 0:
                 if text.rstrip("”\"'’) ").endswith("?"):
                     coverage *= self.params.question_penalty
+                if _BOILERPLATE.match(text):
+                    coverage *= self.params.boilerplate_penalty
                 candidates.append(_Candidate(rank, hit, start, end, text, coverage, set(terms)))
         return self._with_context(self._by_marginal_relevance(candidates))
 

@@ -60,6 +60,15 @@ On Monday the city council approved the new tram line to the airport.
 The tram line will cost 310 million euros, the council said.
 """
 
+LAVA = """\
+Ana Costa/Reuters Lava from the Keanu volcano flows across the coastal road on Sunday.
+
+The road will stay closed until Friday, the county said, after lava from the Keanu volcano \
+crossed it on Sunday night.
+
+Read more: Keanu volcano lava and coastal road closures
+"""
+
 
 @pytest.fixture(scope="module")
 def index_dir(embedder, tmp_path_factory, write_jsonl, make_record):
@@ -75,11 +84,12 @@ def index_dir(embedder, tmp_path_factory, write_jsonl, make_record):
             record("ferry-feature", "Life on the night ferry", FERRY_FEATURE, source="Travel"),
             record("ferry-figures", "Ferry operator annual report", FERRY_FIGURES, source="Port"),
             record("tram", "Airport tram line approved", TRAM, source="City Hall News"),
+            record("lava", "Lava closes island road", LAVA, source="Island Times"),
         ],
     )
     index_dir = tmp_path_factory.mktemp("selection-index")
     summary = Builder(index_dir, embedder).build([folder])
-    assert summary.failed == 0 and summary.articles == 6
+    assert summary.failed == 0 and summary.articles == 7
     return index_dir
 
 
@@ -151,3 +161,17 @@ def test_a_restatement_of_a_chosen_sentence_gives_way_to_a_new_fact(index_dir, e
     assert any("310 million euros" in text for text in texts), texts
     assert restatement not in texts
     assert restatement in [part.text for part in without.parts]
+
+
+def test_photo_credits_and_link_lines_give_way_to_the_reporting(index_dir, embedder):
+    question = "When will the coastal road reopen after the Keanu volcano lava?"
+
+    answer = _engine(index_dir, embedder, max_sentences=1).ask(question)
+    unpenalised = _engine(index_dir, embedder, max_sentences=1, boilerplate_penalty=1.0).ask(
+        question
+    )
+
+    assert answer.covered
+    assert "closed until Friday" in answer.text
+    assert "Ana Costa/Reuters" not in answer.text and "Read more" not in answer.text
+    assert "Ana Costa/Reuters" in unpenalised.text or "Read more" in unpenalised.text
