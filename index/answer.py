@@ -74,6 +74,9 @@ class AnswerParams:
     question_penalty: float = 0.3
     # Photo credits and captions, "Read more" and newsletter lines: score multiplied by this.
     boilerplate_penalty: float = 0.3
+    # In a question of several sentences ("Judge hit his 62nd home run this week. Who holds the
+    # record?"), words only in the scene-setting sentences weigh this much; the asking one, 1.
+    preamble_weight: float = 0.7
     # Context for the best sentence: "lean" (only when it opens with "It", "He", ...),
     # "previous" (always the sentence before), "around" (the sentences before and after).
     context: str = "lean"
@@ -243,8 +246,7 @@ class Composer:
 
     def _sentences(self, question: str, hits: list[Hit]) -> list[_Candidate]:
         """Score every sentence of the retrieved passages against the question, best first."""
-        query_terms = self.keywords.terms([question], more_stopwords=True)[0]
-        weights = self.keywords.idf(query_terms)
+        weights = self._question_weights(question)
         total = sum(weights.values()) or 1.0
         spans: list[tuple[int, Hit, int, int, str]] = []
         seen: set[tuple[int, int]] = set()
@@ -270,6 +272,17 @@ class Composer:
                     coverage *= self.params.boilerplate_penalty
                 candidates.append(_Candidate(rank, hit, start, end, text, coverage, set(terms)))
         return self._with_context(self._by_marginal_relevance(candidates))
+
+    def _question_weights(self, question: str) -> dict[str, float]:
+        """IDF weight of each question term, scene-setting sentences' own terms discounted."""
+        weights = self.keywords.idf(self.keywords.terms([question], more_stopwords=True)[0])
+        sentences = [span.of(question) for span in split_sentences(question)]
+        if len(sentences) < 2:
+            return weights
+        asking = [s for s in sentences if s.rstrip("”\"'’) ").endswith("?")] or sentences[-1:]
+        focus = set(self.keywords.terms([asking[-1]], more_stopwords=True)[0])
+        preamble = self.params.preamble_weight
+        return {t: w if t in focus else w * preamble for t, w in weights.items()}
 
     def _by_marginal_relevance(self, candidates: list[_Candidate]) -> list[_Candidate]:
         """Order sentences greedily: relevance discounted by article rank, minus redundancy.

@@ -69,6 +69,12 @@ crossed it on Sunday night.
 Read more: Keanu volcano lava and coastal road closures
 """
 
+SWIM = """\
+Club swimmer Lena Ortiz swam the harbour crossing on Saturday, despite the cold.
+
+Tomas Reyes holds the fastest harbour crossing ever recorded, 38 minutes in 1987.
+"""
+
 
 @pytest.fixture(scope="module")
 def index_dir(embedder, tmp_path_factory, write_jsonl, make_record):
@@ -85,11 +91,12 @@ def index_dir(embedder, tmp_path_factory, write_jsonl, make_record):
             record("ferry-figures", "Ferry operator annual report", FERRY_FIGURES, source="Port"),
             record("tram", "Airport tram line approved", TRAM, source="City Hall News"),
             record("lava", "Lava closes island road", LAVA, source="Island Times"),
+            record("swim", "Harbour swim season opens", SWIM, source="Island Times"),
         ],
     )
     index_dir = tmp_path_factory.mktemp("selection-index")
     summary = Builder(index_dir, embedder).build([folder])
-    assert summary.failed == 0 and summary.articles == 7
+    assert summary.failed == 0 and summary.articles == 8
     return index_dir
 
 
@@ -175,3 +182,17 @@ def test_photo_credits_and_link_lines_give_way_to_the_reporting(index_dir, embed
     assert "closed until Friday" in answer.text
     assert "Ana Costa/Reuters" not in answer.text and "Read more" not in answer.text
     assert "Ana Costa/Reuters" in unpenalised.text or "Read more" in unpenalised.text
+
+
+def test_the_asking_sentence_of_a_question_counts_more_than_its_scene_setting(index_dir, embedder):
+    question = (
+        "Club swimmer Lena Ortiz swam this week. "
+        "Who holds the fastest harbour crossing ever recorded?"
+    )
+
+    answer = _engine(index_dir, embedder, max_sentences=1).ask(question)
+    flat = _engine(index_dir, embedder, max_sentences=1, preamble_weight=1.0).ask(question)
+
+    assert answer.covered
+    assert answer.parts[0].text.startswith("Tomas Reyes holds the fastest harbour crossing")
+    assert flat.parts[0].text.startswith("Club swimmer Lena Ortiz swam")
