@@ -1,0 +1,70 @@
+"""Compare answer-composition settings on one built index, all in one run.
+
+Each question is retrieved once with the default search (as of its ``question_date``); every
+setting then composes an answer from those same hits, so only the sentence choice differs. Prints
+answer-shown-in-the-answer (the question's answer string, normalised, in the answer text) for the
+default :class:`index.answer.AnswerParams`, each selection rule switched off in turn, and all of
+them off (the previous selection: every sentence discounted by its article's rank).
+
+Run: ``python benchmarks/tune_answers.py --index .cache/ix/rtqa5000 \\
+--questions ../shared/eval/realtimeqa/questions.jsonl``
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import replace
+from pathlib import Path
+
+from index.answer import AnswerParams
+from index.embedding import Embedder
+from index.engine import Engine
+from index.evaluate import answer_shown, load_questions
+
+PREVIOUS = {
+    "lead_rank_decay": 3.0,
+    "redundancy": 0.0,
+    "question_penalty": 1.0,
+    "boilerplate_penalty": 1.0,
+    "preamble_weight": 1.0,
+}
+
+SETTINGS = [
+    ("default", {}),
+    ("lead sentence also discounted by article rank", {"lead_rank_decay": 3.0}),
+    ("no redundancy discount (MMR off)", {"redundancy": 0.0}),
+    ("no question-sentence penalty", {"question_penalty": 1.0}),
+    ("no page-furniture penalty", {"boilerplate_penalty": 1.0}),
+    ("scene-setting question terms weigh 1", {"preamble_weight": 1.0}),
+    ("all off (previous selection)", PREVIOUS),
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index", type=Path, required=True)
+    parser.add_argument("--questions", type=Path, required=True)
+    parser.add_argument("-k", type=int, default=5, help="articles retrieved per question")
+    args = parser.parse_args()
+
+    questions = [q for q in load_questions(args.questions) if q.answer]
+    engine = Engine(args.index, embedder=Embedder())
+    retrieved = []
+    for question in questions:
+        searcher = engine.searcher()
+        hits = searcher.search(question.question, k=args.k, as_of=question.as_of)
+        retrieved.append((question, hits, searcher.generation))
+
+    print(f"{len(questions)} questions with an answer string, {args.index}")
+    print(f"{'setting':<48} {'answer shown in answer':>23}")
+    for name, changes in SETTINGS:
+        engine.answer_params = replace(AnswerParams(), **changes)
+        shown = sum(
+            answer_shown(q.answer, [engine.answer_from_hits(q.question, hits, generation).text])
+            for q, hits, generation in retrieved
+        )
+        print(f"{name:<48} {shown / len(questions):>23.3f}")
+
+
+if __name__ == "__main__":
+    main()
