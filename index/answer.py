@@ -14,9 +14,8 @@ Two paths:
   article's rank and by how much they repeat a sentence already chosen (maximal marginal
   relevance), so the answer adds facts rather than restating one. Sentences that are themselves
   questions or page furniture (photo credits, captions, "Read more"), and word-for-word repeats
-  from wire copies, are demoted. Two or three sentences are
-  kept, up to ~600 characters; a sentence that leans on the one before it ("It", "He",
-  "The show") brings that one along.
+  from wire copies, are demoted. Two or three sentences are kept, up to ~600 characters; a
+  sentence that leans on the one before it ("It", "He", "The show") brings that one along.
 
 When the best evidence is too weak (the top passage's cosine similarity below a threshold
 calibrated on the shared eval sets, see README), the answer says the coverage does not answer the
@@ -266,7 +265,7 @@ class Composer:
         for (rank, hit, start, end, text), terms in zip(spans, sentence_terms, strict=True):
             coverage = sum(weights[t] for t in set(terms) if t in weights) / total
             if coverage > 0:
-                if text.rstrip("”\"'’) ").endswith("?"):
+                if _is_question(text):
                     coverage *= self.params.question_penalty
                 if _BOILERPLATE.match(text):
                     coverage *= self.params.boilerplate_penalty
@@ -279,7 +278,7 @@ class Composer:
         sentences = [span.of(question) for span in split_sentences(question)]
         if len(sentences) < 2:
             return weights
-        asking = [s for s in sentences if s.rstrip("”\"'’) ").endswith("?")] or sentences[-1:]
+        asking = [s for s in sentences if _is_question(s)] or sentences[-1:]
         focus = set(self.keywords.terms([asking[-1]], more_stopwords=True)[0])
         preamble = self.params.preamble_weight
         return {t: w if t in focus else w * preamble for t, w in weights.items()}
@@ -325,7 +324,7 @@ class Composer:
             if candidate not in ordered:
                 ordered.append(candidate)
             # A sentence that asks ("Which team has played the most games?") is answered next.
-            if best and (context == "around" or candidate.text.rstrip("”\"' ").endswith("?")):
+            if best and (context == "around" or _is_question(candidate.text)):
                 following = self._adjacent(candidate, by_position, before=False)
                 if following is not None and following not in ordered:
                     ordered.append(following)
@@ -430,6 +429,10 @@ def _quote_candidate(rank: int, hit: Hit, quote: Quote, text: str, score: float)
     # words are the reporter's, not the speaker's.
     start, end = quote.sentence_start, quote.sentence_end
     return _Candidate(rank, hit, start, end, text[start:end], score)
+
+
+def _is_question(sentence: str) -> bool:
+    return sentence.rstrip("”\"'’) ").endswith("?")
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
