@@ -76,6 +76,20 @@ def make_record() -> Callable[..., dict[str, Any]]:
     return record
 
 
+def _assert_extractive(engine, answer) -> None:
+    generation = engine.generation
+    for part in answer.parts:
+        row = generation.article_rows_by_id([part.article_id])[part.article_id]
+        assert generation.article_text(row)[part.start : part.end] == part.text
+        assert answer.citations[part.citation - 1].article_id == part.article_id
+
+
+@pytest.fixture(scope="session")
+def assert_extractive() -> Callable[..., None]:
+    """``assert_extractive(engine, answer)``: each part is an exact span of the article it cites."""
+    return _assert_extractive
+
+
 @pytest.fixture
 def copy_index(tmp_path: Path) -> Callable[[Path], Path]:
     """``copy_index(index_dir)``: a private copy of a built index, safe to modify."""

@@ -104,11 +104,6 @@ def _engine(index_dir, embedder, **params) -> Engine:
     return Engine(index_dir, embedder=embedder, answer_params=replace(AnswerParams(), **params))
 
 
-def _article_text(engine: Engine, article_id: str) -> str:
-    row = engine.generation.article_rows_by_id([article_id])[article_id]
-    return engine.generation.article_text(row)
-
-
 def test_a_quiz_question_in_an_article_does_not_lead_so_its_wrong_guess_stays_out(
     index_dir, embedder
 ):
@@ -125,7 +120,7 @@ def test_a_quiz_question_in_an_article_does_not_lead_so_its_wrong_guess_stays_ou
     assert "most popular answer was Porto" in unpenalised.text
 
 
-def test_a_sentence_repeated_by_a_wire_copy_is_shown_once(index_dir, embedder):
+def test_a_sentence_repeated_by_a_wire_copy_is_shown_once(index_dir, embedder, assert_extractive):
     question = "When will the Meridian Bridge close for repairs?"
     sentence = "The Meridian Bridge will close for repairs from 3 March"
 
@@ -135,8 +130,7 @@ def test_a_sentence_repeated_by_a_wire_copy_is_shown_once(index_dir, embedder):
 
     assert {"bridge-wire", "bridge-local"} <= {hit.article_id for hit in hits[:2]}
     assert sum(sentence in part.text for part in answer.parts) == 1
-    for part in answer.parts:
-        assert _article_text(engine, part.article_id)[part.start : part.end] == part.text
+    assert_extractive(engine, answer)
 
 
 def test_the_best_covering_sentence_leads_even_from_a_lower_ranked_article(index_dir, embedder):
