@@ -360,14 +360,20 @@ def _add_ranks(fused: dict[int, float], ids, weight: float, rrf_k: int) -> None:
 def _add_normalised(
     fused: dict[int, float], ids: np.ndarray, scores: np.ndarray, weight: float
 ) -> None:
-    """Add ``weight`` times each score, min-max normalised over this candidate list."""
+    """Add ``weight`` times each score, min-max normalised over this candidate list.
+
+    Min-max is undefined when every candidate scores the same, most often when a retriever
+    returns a single candidate (a rare name only one passage contains): those candidates are
+    all the retriever's best and get the full ``weight``, not zero.
+    """
     if not len(ids):
         return
     low, high = float(scores.min()), float(scores.max())
-    spread = high - low or 1.0
+    spread = high - low
     for key, score in zip(ids.tolist(), scores.tolist(), strict=True):
         # The epsilon keeps the last candidate above zero: it was retrieved, after all.
-        fused[key] = fused.get(key, 0.0) + weight * ((score - low) / spread + 1e-6)
+        normalised = (score - low) / spread + 1e-6 if spread > 0 else 1.0
+        fused[key] = fused.get(key, 0.0) + weight * normalised
 
 
 def _first_per_article(positions: np.ndarray, article_of: np.ndarray) -> list[int]:

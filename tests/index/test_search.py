@@ -6,10 +6,11 @@ import shutil
 import threading
 from datetime import UTC, datetime
 
+import numpy as np
 import pytest
 
 from index.engine import Engine
-from index.search import Hit, SearchParams
+from index.search import Candidates, Hit, SearchParams
 
 AS_OF = datetime(2024, 12, 1, tzinfo=UTC)
 
@@ -194,3 +195,29 @@ def test_concurrent_searches_during_a_build_stay_valid(
         assert_valid(hits, texts)
     assert engine.generation.manifest.generation == 2
     assert ids(engine.search("volcano lava Iceland", k=1)) == ["volcano"]
+
+
+def test_a_lone_keyword_candidate_keeps_its_full_weight(engine, news_corpus):
+    # Only one passage in the collection mentions bananas: BM25 returns that single candidate,
+    # and min-max normalisation over a list of one must not turn it into a zero.
+    searcher = engine.searcher()
+    candidates = searcher.retrieve("bananas", mode="hybrid")
+    assert len(candidates.keyword_ids) == 1
+    keyword_only = searcher.rank(candidates.only("keyword"), k=1)
+    assert keyword_only[0].score == pytest.approx(searcher.params.keyword_weight)
+    hybrid = searcher.rank(candidates, k=3)
+    assert ids(hybrid)[0] == "port-explainer-undated"
+    assert hybrid[0].score > searcher.params.keyword_weight
+    assert_valid(hybrid, news_corpus.texts)
+
+
+def test_tied_candidates_all_keep_their_full_weight(engine):
+    # Equal scores (two copies of a passage, or a filter leaving a few equals) are all the
+    # retriever's best: each gets the full weight, none is zeroed by an empty min-max range.
+    searcher = engine.searcher()
+    found = searcher.retrieve("dockworkers port strike", mode="dense")
+    positions = found.dense_ids[:3]
+    tied = Candidates(positions, np.full(len(positions), 0.42, dtype=np.float32))
+    hits = searcher.rank(tied, k=3)
+    assert len(hits) == len(set(searcher.generation.chunk_article[positions].tolist()))
+    assert all(hit.score == pytest.approx(searcher.params.dense_weight) for hit in hits)
