@@ -1,0 +1,95 @@
+"""Whether a quotation's speaker is the person a question names: :func:`speaker_matches`.
+
+Names are compared by folded tokens (case, accents, punctuation, y/i and doubled letters ignored),
+tolerating transliteration variants (Zelensky / Zelenskyy / Zelenskiy) and one-letter spelling
+differences in long names.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .people import _LEADING_STOP, _PARTICLE_RE, _fold, _split_title
+
+
+def _name_keys(name: str) -> list[str]:
+    tokens = [token for token in re.split(r"[\s]+", name.replace("’", "'")) if token]
+    tokens = [re.sub(r"'s$", "", token) for token in tokens]
+    names, _title = _split_title(" ".join(tokens))
+    if not names:
+        # A bare title ("the president") is all there is: compare what's left of it.
+        names = tuple(token for token in tokens if token.lower() not in _LEADING_STOP)
+    # "von der Leyen" is a surname, not a first name plus a surname.
+    names = tuple(token for token in names if not _PARTICLE_RE.fullmatch(token)) or names
+    return [key for key in (_fold(token) for token in names) if key]
+
+
+def _edit_distance_at_most(a: str, b: str, limit: int) -> bool:
+    if abs(len(a) - len(b)) > limit:
+        return False
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i]
+        for j, char_b in enumerate(b, 1):
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
+            )
+        if min(current) > limit:
+            return False
+        previous = current
+    return previous[-1] <= limit
+
+
+def _surnames_match(a: str, b: str) -> bool:
+    """Folded names that are the same or spelling variants of one long name.
+
+    Folding already equates the common transliterations (Zelensky / Zelenskyy / Zelenskiy).
+    Beyond that, a long name may differ in one letter (Gorbachev / Gorbachov), a very long
+    one in two edits. Both must agree at both ends: a different ending is usually a different
+    person (Zelenskyy / his wife Olena Zelenska), and an inserted letter in a shorter name
+    often is too (Johnson / Johnston).
+    """
+    if a == b:
+        return True
+    shorter = min(len(a), len(b))
+    if shorter < 7 or a[:3] != b[:3] or a[-1] != b[-1]:
+        return False
+    if len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) <= 1:
+        return True
+    return shorter >= 10 and _edit_distance_at_most(a, b, 2)
+
+
+def speaker_matches(speaker: str | None, name: str) -> bool:
+    """Whether a quotation's speaker is the person called ``name`` in a question.
+
+    Parameters
+    ----------
+    speaker : str | None
+        A :attr:`Quote.speaker` ("Volodymyr Zelenskyy"), or ``None``.
+    name : str
+        The name as asked ("Zelenskyy", "zelensky", "President Zelenskyy").
+
+    Returns
+    -------
+    bool
+        True when the surnames agree (ignoring case, accents, titles and transliteration
+        variants such as Zelensky / Zelenskyy / Zelenskiy), and any first name given in
+        ``name`` fits the speaker's. A single word also matches the speaker's first name.
+    """
+    if not speaker or not name:
+        return False
+    speaker_keys = _name_keys(speaker)
+    name_keys = _name_keys(name)
+    if not speaker_keys or not name_keys:
+        return False
+    if not _surnames_match(name_keys[-1], speaker_keys[-1]):
+        return len(name_keys) == 1 and name_keys[0] in speaker_keys[:-1]
+    if len(name_keys) == 1 or len(speaker_keys) == 1:
+        return True
+    first, other = name_keys[0], speaker_keys[0]
+    if first == other:
+        return True
+    # An initial fits its name ("J. Smith"); otherwise first names may differ only in spelling.
+    return first[:1] == other[:1] and (
+        len(first) == 1 or len(other) == 1 or _surnames_match(first, other)
+    )
