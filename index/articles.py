@@ -18,22 +18,20 @@ never reflows or rewrites text.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
 import re
-import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import yaml
-from dateutil import parser as date_parser
-from dateutil.parser import UnknownTimezoneWarning
+
+from .dates import DateError, UnknownTimezoneError, parse_published
 
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 JSON_SUFFIXES = frozenset({".json"})
@@ -43,20 +41,6 @@ SUPPORTED_SUFFIXES = JSONL_SUFFIXES | JSON_SUFFIXES | TEXT_SUFFIXES | HTML_SUFFI
 
 PathArg = str | os.PathLike[str]
 Paths = Iterable[PathArg] | PathArg
-
-# dateutil only knows UTC/GMT by name; news sites mostly stamp times in these zones, and an
-# unknown name would otherwise silently be read as UTC, hours off.
-_TZ_ABBREVIATIONS = {
-    name: hours * 3600
-    for name, hours in {
-        "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
-        "AKST": -9, "AKDT": -8, "HST": -10, "BST": 1, "CET": 1, "CEST": 2,
-        "EET": 2, "EEST": 3, "JST": 9, "AEST": 10, "AEDT": 11,
-    }.items()
-}  # fmt: skip
-# Missing date parts default to the start of the period rather than to today's date, so the
-# same string always parses to the same instant ("November 2024" -> 2024-11-01).
-_DATE_DEFAULT = datetime(1970, 1, 1)
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)^(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL | re.M)
 _ATX_HEADING = re.compile(r"#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*")
@@ -167,6 +151,10 @@ class LoadResult:
         return {problem.path for problem in self.problems}
 
 
+# A problem that does not cost the article (an unknown time zone): (line or None, reason).
+_Note = tuple[int | None, str]
+
+
 class _Invalid(ValueError):
     """An item is unusable; carries the human reason (and optionally a line within the file)."""
 
@@ -260,56 +248,6 @@ def load_articles(paths: Paths) -> LoadResult:
     return result
 
 
-def parse_published(value: object) -> datetime | None:
-    """Turn a publication date as found in the data into a UTC datetime.
-
-    Parameters
-    ----------
-    value : str, datetime.date, datetime.datetime or None
-        ISO 8601, RFC 2822 ("Fri, 29 Nov 2024 10:00:00 GMT"), "2022/06/16" and the other forms
-        ``dateutil`` understands, or a date/datetime as YAML front matter yields them.
-
-    Returns
-    -------
-    datetime or None
-        Timezone-aware, in UTC. Naive values are taken to be UTC; a bare date is midnight UTC.
-        ``None`` for a missing or blank value.
-
-    Raises
-    ------
-    ValueError
-        When the value is not a date.
-    """
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return _to_utc(value)
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day, tzinfo=UTC)
-    if not isinstance(value, str):
-        raise ValueError(f"unparseable published date {value!r}: expected a date string")
-    text = value.strip()
-    return _parse_date_string(text) if text else None
-
-
-# Collections repeat the same few thousand date strings, and dateutil is the slowest step of a
-# JSONL load; datetimes are immutable, so sharing them is safe.
-@functools.lru_cache(maxsize=8192)
-def _parse_date_string(text: str) -> datetime:
-    try:
-        return _to_utc(datetime.fromisoformat(text))
-    except ValueError:
-        pass  # not strict ISO 8601; dateutil handles the rest
-    try:
-        with warnings.catch_warnings():
-            # An unknown zone name is read as UTC, which is the documented rule for naive values.
-            warnings.simplefilter("ignore", UnknownTimezoneWarning)
-            parsed = date_parser.parse(text, default=_DATE_DEFAULT, tzinfos=_TZ_ABBREVIATIONS)
-    except (ValueError, OverflowError) as error:
-        raise ValueError(f"unparseable published date {text!r}") from error
-    return _to_utc(parsed)
-
-
 # --------------------------------------------------------------------------------------------
 # Finding files
 
@@ -385,10 +323,12 @@ def _load_file(source: _Source) -> tuple[list[Article], list[LoadProblem]]:
     if suffix in JSON_SUFFIXES:
         return _load_json(source, data)
     loader = _load_text_file if suffix in TEXT_SUFFIXES else _load_html
+    notes: list[_Note] = []
     try:
-        return [loader(source, data)], []
+        article = loader(source, data, notes)
     except _Invalid as invalid:
         return [], [LoadProblem(path, invalid.line, invalid.reason)]
+    return [article], [LoadProblem(path, line, reason) for line, reason in notes]
 
 
 def _decode(data: bytes) -> str:
@@ -427,14 +367,17 @@ def _load_jsonl(source: _Source, data: bytes) -> tuple[list[Article], list[LoadP
                 record = json.loads(line)
             except json.JSONDecodeError as error:
                 raise _Invalid(f"invalid JSON: {error.msg} at column {error.colno}") from error
+            notes: list[_Note] = []
             articles.append(
                 _article_from_record(
                     record,
                     fallback_id=f"path:{source.id_path}#{number}",
                     origin=f"{path}:{number}",
                     origin_path=path,
+                    notes=notes,
                 )
             )
+            problems.extend(LoadProblem(path, number, reason) for _, reason in notes)
         except _Invalid as invalid:
             problems.append(LoadProblem(path, number, invalid.reason))
     return articles, problems
@@ -459,21 +402,24 @@ def _load_json(source: _Source, data: bytes) -> tuple[list[Article], list[LoadPr
     # Items of a JSON array have no useful line number; they are named "item N" instead.
     for number, record in enumerate(document, start=1):
         try:
+            notes: list[_Note] = []
             articles.append(
                 _article_from_record(
                     record,
                     fallback_id=f"path:{source.id_path}#{number}",
                     origin=f"{path}#{number}",
                     origin_path=path,
+                    notes=notes,
                 )
             )
+            problems.extend(LoadProblem(path, None, f"item {number}: {r}") for _, r in notes)
         except _Invalid as invalid:
             problems.append(LoadProblem(path, None, f"item {number}: {invalid.reason}"))
     return articles, problems
 
 
 def _article_from_record(
-    record: object, *, fallback_id: str, origin: str, origin_path: str
+    record: object, *, fallback_id: str, origin: str, origin_path: str, notes: list[_Note]
 ) -> Article:
     """Build an article from one JSON object (unknown keys are ignored)."""
     if not isinstance(record, dict):
@@ -483,10 +429,7 @@ def _article_from_record(
     if not title:
         raise _Invalid("missing title" if record.get("title") is None else "empty title")
     url = _optional_string(record, "url")
-    try:
-        published = parse_published(record.get("published"))
-    except ValueError as error:
-        raise _Invalid(str(error)) from error
+    published = _published(record.get("published"), notes)
     return Article(
         id=_stable_id(_given_id(record.get("id")), url, fallback_id),
         title=title,
@@ -500,17 +443,18 @@ def _article_from_record(
     )
 
 
-def _load_text_file(source: _Source, data: bytes) -> Article:
+def _load_text_file(source: _Source, data: bytes, notes: list[_Note]) -> Article:
     """A Markdown or plain-text article with optional YAML front matter."""
     content = _decode(data)
     meta: Mapping[str, Any] = {}
     body = content
+    front_matter = ""
     if content.startswith("---") and content.split("\n", 1)[0].rstrip() == "---":
         match = _FRONT_MATTER.match(content)
         if match is None:
             raise _Invalid("front matter opened with '---' on line 1 is never closed", 1)
         meta = _parse_front_matter(match.group(1))
-        body = content[match.end() :]
+        front_matter, body = content[: match.end()], content[match.end() :]
     text = body.strip()
 
     title = _title(_string_value(meta, "title"))
@@ -527,10 +471,10 @@ def _load_text_file(source: _Source, data: bytes) -> Article:
         raise _Invalid("empty text")
 
     url = _string_value(meta, "url", "link")
-    try:
-        published = parse_published(_first_value(meta, "published", "date"))
-    except ValueError as error:
-        raise _Invalid(f"front matter: {error}") from error
+    date_key = "published" if meta.get("published") is not None else "date"
+    published = _published(
+        meta.get(date_key), notes, _front_matter_line(front_matter, date_key), "front matter: "
+    )
     return Article(
         id=_stable_id(_given_id(meta.get("id")), url, f"path:{source.id_path}"),
         title=title,
@@ -568,7 +512,7 @@ def _parse_front_matter(block: str) -> Mapping[str, Any]:
     return {str(key).lower(): value for key, value in meta.items()}
 
 
-def _load_html(source: _Source, data: bytes) -> Article:
+def _load_html(source: _Source, data: bytes, notes: list[_Note]) -> Article:
     """A saved web page: the main text and metadata, via trafilatura."""
     html = _decode_html(data)
     # Imported here: trafilatura pulls in lxml and friends, which JSONL-only loads don't need.
@@ -633,6 +577,31 @@ def _decode_html(data: bytes) -> str:
 
 # --------------------------------------------------------------------------------------------
 # Field helpers
+
+
+def _published(
+    value: object, notes: list[_Note], line: int | None = None, where: str = ""
+) -> datetime | None:
+    """The publication date, or ``None`` noted as a problem when its zone is unknown.
+
+    A date whose time zone abbreviation is unknown cannot be placed within a day, and reading it
+    as UTC would be hours off; the article is kept undated (it still answers questions, and date
+    filters leave it out) and the problem is reported. A value that is no date at all is bad
+    input: the item is skipped, as before.
+    """
+    try:
+        return parse_published(value)
+    except UnknownTimezoneError as error:
+        notes.append((line, f"{where}{error}: kept the article without a date"))
+        return None
+    except DateError as error:
+        raise _Invalid(f"{where}{error}", line) from error
+
+
+def _front_matter_line(front_matter: str, key: str) -> int | None:
+    """The line (1-based, in the file) where ``key:`` stands in the front matter, if it does."""
+    match = re.search(rf"^{re.escape(key)}[ \t]*:", front_matter, re.I | re.M)
+    return front_matter.count("\n", 0, match.start()) + 1 if match else None
 
 
 def _stable_id(given: str | None, url: str | None, fallback: str) -> str:
@@ -717,12 +686,6 @@ def _humanise(stem: str) -> str:
     """ "zelenskyy-nato-sky-news" -> "Zelenskyy nato sky news" (other capitals are kept)."""
     words = " ".join(re.sub(r"[-_]+", " ", stem).split())
     return words[:1].upper() + words[1:] if words else stem
-
-
-def _to_utc(value: datetime) -> datetime:
-    if value.tzinfo is None or value.utcoffset() is None:
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
 
 
 def _json_type(value: object) -> str:
