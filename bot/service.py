@@ -13,18 +13,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from dateutil import parser as dateparser
-
 from bot.errors import NotAllowedError, RateLimitedError, ReindexRunningError, UserFacingError
+from index import dates
 from index.embedding import Embedder
 from index.engine import Engine
 from index.errors import IndexNotFoundError
@@ -85,27 +83,17 @@ class SourcesReport:
     last_reindex: ReindexJob | None
 
 
-_RELATIVE = re.compile(r"^\s*(\d+)\s*(d|day|days|w|week|weeks|m|month|months|y|year|years)\s*$")
-_UNIT_DAYS = {"d": 1, "w": 7, "m": 30, "y": 365}
-
-
 def parse_since(text: str | None, *, now: datetime | None = None) -> datetime | None:
-    """``2024-03-01``, ``1 March 2024``, ``7d``, ``2w``, ``3 months``… as an aware UTC datetime."""
-    if text is None or not text.strip():
-        return None
-    now = now or datetime.now(UTC)
-    match = _RELATIVE.match(text.lower())
-    if match:
-        return now - timedelta(days=int(match.group(1)) * _UNIT_DAYS[match.group(2)[0]])
+    """``2024-03-01``, ``1 March 2024``, ``7d``, ``2w``, ``3 months``… as an aware UTC datetime.
+
+    :func:`index.dates.parse_since` reads it; what it cannot read is told to the user.
+    """
     try:
-        when = dateparser.parse(text, dayfirst=False, yearfirst=True)
-    except (ValueError, OverflowError):
-        when = None
-    if when is None:
+        return dates.parse_since(text, now=now)
+    except dates.DateError:
         raise UserFacingError(
             f"I can't read {text!r} as a date. Use a date like 2024-03-01, or a span like 7d or 4w."
-        )
-    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+        ) from None
 
 
 def _open_engine(settings: Settings, embedder: Embedder | None) -> Engine:

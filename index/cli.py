@@ -16,14 +16,14 @@ import sys
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
-from dateutil import parser as date_parser
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
 from .config import IndexSettings
+from .dates import DateError, parse_moment
 from .errors import NewsdeskError
 
 log = logging.getLogger("index")
@@ -140,17 +140,17 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _date(value: str, default: datetime | None = None) -> datetime:
+def _date(value: str, end_of_day: bool = False) -> datetime:
+    """A date or date-time with its offset or zone honoured (index.dates.parse_moment)."""
     try:
-        moment = date_parser.parse(value, default=default)
-    except (ValueError, OverflowError):
-        raise argparse.ArgumentTypeError(f"not a date: {value!r}") from None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+        return parse_moment(value, end_of_day=end_of_day)
+    except DateError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _until(value: str) -> datetime:
     """A date-only ``--until`` means the end of that day ("on or before")."""
-    return _date(value, default=datetime(2000, 1, 1, 23, 59, 59, 999999))
+    return _date(value, end_of_day=True)
 
 
 def _engine(args, require_index: bool = True):

@@ -15,11 +15,10 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime
 from pathlib import Path
 
-from dateutil import parser as date_parser
-
+from .dates import parse_moment
 from .engine import Engine
 
 KS = (1, 5, 10)
@@ -172,11 +171,5 @@ class Tally:
 
 
 def _end_of_day(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    moment = date_parser.parse(value)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    if moment.time() == time(0, 0):
-        moment += timedelta(days=1) - timedelta(seconds=1)
-    return moment
+    """A ``question_date`` without a time is asked at the end of that day."""
+    return parse_moment(value, end_of_day=True) if value else None
