@@ -18,6 +18,7 @@ never reflows or rewrites text.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import os
@@ -570,9 +571,51 @@ def _decode_html(data: bytes) -> str:
             raise
         charset = declared.group(1).decode("ascii")
         try:
-            return data.decode(charset).replace("\r\n", "\n")
+            return _decode_legacy(data, charset).replace("\r\n", "\n")
         except (LookupError, UnicodeDecodeError) as error:
             raise _Invalid(f"cannot decode HTML as its declared charset {charset!r}") from error
+
+
+# Labels browsers decode with another encoding than the one they name (WHATWG Encoding Standard,
+# https://encoding.spec.whatwg.org/#names-and-labels): pages labelled latin-1 or ASCII are really
+# windows-1252, so bytes 0x80-0x9F are curly quotes and dashes, not C1 control characters.
+_WHATWG_LABELS = {
+    label: encoding
+    for encoding, labels in {
+        "windows-1252": "ansi_x3.4-1968 ascii cp1252 cp819 csisolatin1 ibm819 iso-8859-1 iso-ir-100"
+        " iso8859-1 iso88591 iso_8859-1 iso_8859-1:1987 l1 latin1 latin-1 us-ascii windows-1252"
+        " x-cp1252",
+        "cp1254": "cp1254 csisolatin5 iso-8859-9 iso-ir-148 iso8859-9 iso88599 iso_8859-9"
+        " iso_8859-9:1989 l5 latin5 windows-1254 x-cp1254",
+        "cp874": "dos-874 iso-8859-11 iso8859-11 iso885911 tis-620 windows-874",
+        "gb18030": "chinese csgb2312 gb2312 gb_2312 gb_2312-80 gbk x-gbk",
+        "cp949": "cseuckr euc-kr korean ks_c_5601-1987 ks_c_5601-1989 windows-949",
+        "cp932": "csshiftjis ms932 ms_kanji shift-jis shift_jis sjis windows-31j",
+    }.items()
+    for label in labels.split()
+}
+
+
+def _decode_legacy(data: bytes, label: str) -> str:
+    """``data`` in the encoding a browser would use for the declared ``label``."""
+    encoding = _WHATWG_LABELS.get(label.strip().lower(), label)
+    if encoding in {"windows-1252", "cp1254", "cp874"}:
+        # WHATWG's single-byte tables map the five bytes Python's codecs leave undefined
+        # (0x81, 0x8D...) to the C1 code point of the same number instead of failing.
+        return data.decode(encoding, errors="c1-passthrough")
+    return data.decode(encoding)
+
+
+def _c1_passthrough(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    chunk = error.object[error.start : error.end]
+    if any(not 0x80 <= byte <= 0x9F for byte in chunk):
+        raise error
+    return "".join(map(chr, chunk)), error.end
+
+
+codecs.register_error("c1-passthrough", _c1_passthrough)
 
 
 # --------------------------------------------------------------------------------------------

@@ -284,6 +284,58 @@ def test_html_in_a_declared_legacy_charset(tmp_path: Path) -> None:
     assert "Mayor Lucía Ortega" in article.text
 
 
+LEGACY_PAGE = """<!DOCTYPE html>
+<html><head>
+<meta {declaration}>
+<title>Ferry fares rise by a quarter</title>
+<meta property="og:site_name" content="Bayside Courier">
+</head><body><article>
+<h1>Ferry fares rise by a quarter</h1>
+<p>The island ferry will charge €4.50 a crossing from March — a rise of about 25 percent.</p>
+<p>“We can’t keep the boats running on last decade’s prices,” operations chief Nadia Brook said.
+‘Nobody likes it,’ she added, “but the engines won’t wait.”</p>
+<p>Commuters’ groups said they would ask the county to subsidise monthly passes.</p>
+</article></body></html>
+"""
+
+
+@pytest.mark.parametrize(
+    "label", ["iso-8859-1", "ISO-8859-1", "latin1", "ISO_8859-1", "l1", "us-ascii", "ascii"]
+)
+@pytest.mark.parametrize(
+    "declaration",
+    ['http-equiv="Content-Type" content="text/html; charset={label}"', 'charset="{label}"'],
+    ids=["http-equiv", "meta-charset"],
+)
+def test_html_labelled_latin1_or_ascii_decodes_as_windows_1252(
+    tmp_path: Path, label: str, declaration: str
+) -> None:
+    # Browsers (WHATWG Encoding Standard) read these labels as windows-1252: the bytes 0x80-0x9F
+    # are curly quotes, dashes and the euro sign, not invisible C1 control characters.
+    legacy = LEGACY_PAGE.format(declaration=declaration.format(label=label))
+    control = LEGACY_PAGE.format(declaration='charset="utf-8"')
+    legacy_path = write(tmp_path / "legacy.html", legacy.encode("cp1252"))
+    control_path = write(tmp_path / "control.html", control)
+
+    article = only_article(load_articles([legacy_path]))
+
+    assert article.text == only_article(load_articles([control_path])).text
+    assert "“We can’t keep the boats running on last decade’s prices,”" in article.text
+    assert "€4.50 a crossing from March — a rise" in article.text
+    assert not any("\x80" <= char <= "\x9f" for char in article.text)
+
+
+def test_windows_1252_bytes_it_leaves_undefined_do_not_lose_the_page(tmp_path: Path) -> None:
+    # 0x81, 0x8D, 0x8F, 0x90, 0x9D have no windows-1252 character; browsers map them to the C1
+    # code point of the same number rather than rejecting the page.
+    page = LEGACY_PAGE.format(declaration='charset="iso-8859-1"').encode("cp1252")
+    path = write(tmp_path / "odd.html", page.replace(b"Commuters", b"\x81\x8dCommuters"))
+
+    article = only_article(load_articles([path]))
+
+    assert "“We can’t keep the boats running" in article.text
+
+
 # ---------------------------------------------------------------------------------------------
 # Bad input: reported with file, line and reason; everything else still loads
 
@@ -416,6 +468,47 @@ def test_a_single_path_and_a_file_named_twice_load_once(tmp_path: Path) -> None:
 
     assert len(load_articles(str(path)).articles) == 1
     assert load_articles([path, tmp_path]).files == [str(path)]
+
+
+def test_an_unknown_time_zone_is_reported_with_its_line_and_the_article_kept_undated(
+    tmp_path: Path,
+) -> None:
+    front = write(
+        tmp_path / "c" / "recall.md",
+        "---\ntitle: Recall widens\npublished: Nov. 29, 2024 5:03 PM XYZ\n---\nBody text.",
+    )
+    feed = write(
+        tmp_path / "c" / "feed.jsonl",
+        jsonl(
+            {"id": "a", "title": "Placed", "text": "T.", "published": "Nov. 29, 2024 5:03 PM ET"},
+            {"id": "b", "title": "Unplaced", "text": "T.", "published": "Nov. 29, 2024 5 PM QQT"},
+        ),
+    )
+    array = write(
+        tmp_path / "c" / "list.json",
+        json.dumps([{"title": "In a list", "text": "T.", "published": "2024-11-29 17:03 QQT"}]),
+    )
+
+    result = load_articles([tmp_path / "c"])
+
+    published = {article.title: article.published for article in result.articles}
+    assert published == {
+        "Recall widens": None,
+        "Placed": datetime(2024, 11, 29, 22, 3, tzinfo=UTC),
+        "Unplaced": None,
+        "In a list": None,
+    }
+    reasons = {(Path(p.path).name, p.line): p.reason for p in result.problems}
+    assert reasons == {
+        (front.name, 3): "front matter: unknown time zone 'XYZ' in date "
+        "'Nov. 29, 2024 5:03 PM XYZ': kept the article without a date",
+        (feed.name, 2): "unknown time zone 'QQT' in date 'Nov. 29, 2024 5 PM QQT': "
+        "kept the article without a date",
+        (array.name, None): "item 1: unknown time zone 'QQT' in date '2024-11-29 17:03 QQT': "
+        "kept the article without a date",
+    }
+    # Such files keep their earlier articles in the index (nothing is pruned from them).
+    assert {str(front), str(feed), str(array)} == result.problem_paths
 
 
 def test_load_problem_str() -> None:
