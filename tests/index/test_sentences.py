@@ -199,3 +199,191 @@ def test_the_customers_seed_article_splits_into_exact_sentences():
         "NATO, he said, should “immediately” cover Ukrainian territories it still controls, "
         "“otherwise [Putin] will come back.”" in found
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# News shapes: each kind of full stop, in made-up news prose
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Asked whether the board would sell the depot, Chair Rosa Mendel said no. The depot's "
+            "roof needs $2 million in repairs.",
+            [
+                "Asked whether the board would sell the depot, Chair Rosa Mendel said no.",
+                "The depot's roof needs $2 million in repairs.",
+            ],
+        ),
+        (
+            'The answer, the mayor said, was "no." The council moved on.',
+            ['The answer, the mayor said, was "no."', "The council moved on."],
+        ),
+        (
+            "The team climbed to No. 4 in the poll. Its coach was not surprised.",
+            ["The team climbed to No. 4 in the poll.", "Its coach was not surprised."],
+        ),
+        (
+            "Details are on p. 12 of the filing. The hearing is Monday.",
+            ["Details are on p. 12 of the filing.", "The hearing is Monday."],
+        ),
+    ],
+    ids=["said-no", "quoted-no", "number-sign", "page"],
+)
+def test_no_and_page_are_abbreviations_only_before_a_number(text, expected):
+    assert sentences(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The L.A. County assessor resigned. Her deputy takes over.",
+            ["The L.A. County assessor resigned.", "Her deputy takes over."],
+        ),
+        (
+            "Sens. Ruth Ibarra and Carl Dunn met Gov. Ned Price and Gen. Omar Vance. They agreed.",
+            [
+                "Sens. Ruth Ibarra and Carl Dunn met Gov. Ned Price and Gen. Omar Vance.",
+                "They agreed.",
+            ],
+        ),
+        (
+            "Shipments to the U.S. slowed. The U.S. Postal Service blamed weather.",
+            ["Shipments to the U.S. slowed.", "The U.S. Postal Service blamed weather."],
+        ),
+        (
+            "Farm prices fell in the U.S. In Canada they rose.",
+            ["Farm prices fell in the U.S.", "In Canada they rose."],
+        ),
+        (
+            "She now lives in Washington, D.C. He stayed in Ohio.",
+            ["She now lives in Washington, D.C.", "He stayed in Ohio."],
+        ),
+        (
+            "The deal was signed with Hale & Co. It closes in May.",
+            ["The deal was signed with Hale & Co.", "It closes in May."],
+        ),
+        (
+            "Shares of Brightwater Inc. Chief Executive Mara Lund said little. Analysts shrugged.",
+            [
+                "Shares of Brightwater Inc. Chief Executive Mara Lund said little.",
+                "Analysts shrugged.",
+            ],
+        ),
+        (
+            "Lawmakers cited Roe v. Wade in the debate. Reps. Ida Moss and Leo Hart disagreed.",
+            [
+                "Lawmakers cited Roe v. Wade in the debate.",
+                "Reps. Ida Moss and Leo Hart disagreed.",
+            ],
+        ),
+        (
+            "The storm reached Pensacola, Fla. The next day it weakened.",
+            ["The storm reached Pensacola, Fla.", "The next day it weakened."],
+        ),
+    ],
+    ids=[
+        "l.a.-county",
+        "titles",
+        "u.s.-both-ways",
+        "u.s.-then-in",
+        "d.c.-then-he",
+        "co.-then-it",
+        "inc.-then-name",
+        "v.-and-reps.",
+        "state-abbreviation",
+    ],
+)
+def test_ambiguous_abbreviations_end_a_sentence_only_before_a_sentence_opener(text, expected):
+    assert sentences(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Doors open at 6 p.m. Friday at the armory. Tickets are free.",
+            ["Doors open at 6 p.m. Friday at the armory.", "Tickets are free."],
+        ),
+        (
+            "The polls closed at 8 p.m. Counting began at once.",
+            ["The polls closed at 8 p.m.", "Counting began at once."],
+        ),
+        (
+            "The launch is at 9:30 a.m. ET on Saturday. Crowds are expected.",
+            ["The launch is at 9:30 a.m. ET on Saturday.", "Crowds are expected."],
+        ),
+        (
+            "The trial starts Jan. 31 in Dover. It was delayed in Sept. Lawyers asked for time.",
+            [
+                "The trial starts Jan. 31 in Dover.",
+                "It was delayed in Sept.",
+                "Lawyers asked for time.",
+            ],
+        ),
+    ],
+    ids=["p.m.-weekday", "p.m.-end", "a.m.-zone", "months"],
+)
+def test_times_and_months_end_a_sentence_unless_the_date_goes_on(text, expected):
+    assert sentences(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            '"Who signed off on this?" asked council member Joy Adeyemi. Nobody answered.',
+            ['"Who signed off on this?" asked council member Joy Adeyemi.', "Nobody answered."],
+        ),
+        (
+            "“Is the water safe?” she asked. “We think so,” the chemist said.",
+            ["“Is the water safe?” she asked.", "“We think so,” the chemist said."],
+        ),
+        (
+            "The plant was named for Wendell P. Okafor. Franklin D. Roosevelt opened it.",
+            ["The plant was named for Wendell P. Okafor.", "Franklin D. Roosevelt opened it."],
+        ),
+        (
+            "The vitamin in question is vitamin D. It is cheap.",
+            ["The vitamin in question is vitamin D.", "It is cheap."],
+        ),
+        (
+            "Output rose 0.8% to 14.25 million barrels. Prices were steady at $81.40.",
+            ["Output rose 0.8% to 14.25 million barrels.", "Prices were steady at $81.40."],
+        ),
+        (
+            '"The report [...] was never finished" (Ames 2021). It was shelved.',
+            ['"The report [...] was never finished" (Ames 2021).', "It was shelved."],
+        ),
+        (
+            "1. Remove the filter. 2. Rinse it in warm water.",
+            ["1. Remove the filter.", "2. Rinse it in warm water."],
+        ),
+    ],
+    ids=[
+        "question-quote",
+        "curly-question",
+        "initials",
+        "letter-end",
+        "decimals",
+        "brackets",
+        "list",
+    ],
+)
+def test_quotes_initials_numbers_and_lists(text, expected):
+    assert sentences(text) == expected
+
+
+def test_the_shelter_case_splits_where_the_reporter_meant():
+    # cases/split, made up again: "said no." ends the answer; "L.A. County" is one name.
+    text = (
+        "Asked whether the county would shut the Elm Avenue shelter before spring, Commissioner "
+        "Hal Brooks said no. The shelter's lease expires on Jan. 31.\n\n"
+        "The L.A. County health department said nurses would visit weekly."
+    )
+    found = sentences(text)
+    assert found[0].endswith("Commissioner Hal Brooks said no.")
+    assert found[1] == "The shelter's lease expires on Jan. 31."
+    assert found[2] == "The L.A. County health department said nurses would visit weekly."
