@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from .keyword import KeywordIndex
-from .quotes import Quote, find_quotes, parse_speech_question, speaker_matches
+from .quote_index import QuoteHit
+from .quotes import parse_speech_question
 from .search import Hit
 from .sentences import split_sentences
 
@@ -217,24 +218,38 @@ class Composer:
         self.article_text = article_text
         self.params = params or AnswerParams()
 
-    def compose(self, question: str, hits: Sequence[Hit]) -> Answer:
-        """Answer ``question`` from ``hits`` (best first)."""
+    def compose(
+        self, question: str, hits: Sequence[Hit], quoted: Sequence[QuoteHit] | None = None
+    ) -> Answer:
+        """Answer ``question`` from ``hits`` (best first).
+
+        Parameters
+        ----------
+        question : str
+        hits : sequence of Hit
+            Retrieved articles, best first.
+        quoted : sequence of QuoteHit, optional
+            For a "what did X say" question: X's quotations from the quote index, best first
+            (see :meth:`index.engine.Engine.answer_from_hits`). When there are any, they are
+            the answer; when there are none, the answer falls back to the passages, saying so.
+        """
         hits = list(hits)[: self.params.max_articles]
+        speech = parse_speech_question(question)
+        if speech is not None and quoted:
+            # The speaker's own quotations are the evidence: "what did X say" questions embed
+            # far from any passage, so the similarity threshold does not apply to them.
+            return self._assemble(question, _quote_candidates(quoted))
         if not hits:
             return Answer(question, covered=False)
-        speech = parse_speech_question(question)
-        if speech is not None:
-            # Quotes attributed to the person asked about, on the topic asked about, are the
-            # evidence themselves; "what did X say" questions embed far from any passage, so
-            # the similarity threshold is only applied when no such quote exists.
-            quoted = self._quotes(speech.speaker, speech.topic or "", hits)
-            if quoted:
-                return self._assemble(question, quoted)
         if not self._strong_enough(hits[0]):
             return Answer(question, covered=False, closest=_citations(hits))
         answer = self._assemble(question, self._sentences(question, hits))
         if speech is not None and answer.covered:
-            note = f"I found no quotes from {speech.speaker} on this; the closest coverage says:"
+            about = f" about {speech.topic}" if speech.topic else ""
+            note = (
+                f"I found no quotes from {speech.speaker}{about}; the closest coverage says "
+                "(not their words):"
+            )
             return Answer(
                 question, answer.covered, answer.parts, answer.citations, answer.closest, note=note
             )
@@ -350,33 +365,6 @@ class Composer:
             candidate.hit_rank, candidate.hit, span.start, span.end, span.of(text), candidate.score
         )
 
-    def _quotes(self, speaker: str, topic: str, hits: list[Hit]) -> list[_Candidate]:
-        """Quotations by ``speaker`` in the retrieved articles, those about ``topic`` first."""
-        topic_terms = self.keywords.terms([topic], more_stopwords=True)[0] if topic else []
-        weights = self.keywords.idf(topic_terms)
-        total = sum(weights.values()) or 1.0
-        candidates: list[_Candidate] = []
-        for rank, hit in enumerate(hits):
-            text = self.article_text(hit.article_row)
-            for quote in find_quotes(text):
-                if not speaker_matches(quote.speaker, speaker):
-                    continue
-                context = text[quote.sentence_start : quote.sentence_end]
-                terms = self.keywords.terms([context])[0]
-                relevance = sum(weights[t] for t in set(terms) if t in weights) / total
-                if topic_terms and relevance == 0:
-                    continue
-                # Among equally relevant quotes, the one most about the topic (densest) first.
-                density = sum(t in weights for t in terms) / (len(terms) or 1)
-                score = (relevance + 0.5 * density if topic_terms else 1.0) / (
-                    1 + self.params.rank_decay * rank
-                )
-                if quote.kind == "direct":
-                    score *= 1.5  # the speaker's own words beat the reporter's paraphrase
-                candidates.append(_quote_candidate(rank, hit, quote, text, score))
-        candidates.sort(key=lambda c: (c.score, -c.hit_rank, -c.start), reverse=True)
-        return candidates
-
     def _assemble(self, question: str, candidates: list[_Candidate]) -> Answer:
         """Keep the best candidates within the limits, numbering citations by first use."""
         params = self.params
@@ -420,15 +408,58 @@ class Composer:
         return Answer(question, covered=True, parts=parts, citations=citations)
 
 
-def _quote_candidate(rank: int, hit: Hit, quote: Quote, text: str, score: float) -> _Candidate:
-    if quote.kind == "direct":
-        return _Candidate(
-            rank, hit, quote.start, quote.end, quote.text, score, label=quote.speaker, is_quote=True
+def _quote_candidates(quoted: Sequence[QuoteHit]) -> list[_Candidate]:
+    """Candidates from a speaker's quotations, in the order given; articles ranked by first use.
+
+    A direct quotation is shown in quotation marks under its speaker's name; a paraphrase or
+    "according to" statement is the reporter's sentence, shown whole and labelled as reported.
+    """
+    ranks: dict[int, int] = {}
+    hits: dict[int, Hit] = {}
+    candidates = []
+    for order, quote in enumerate(quoted):
+        rank = ranks.setdefault(quote.article_row, len(ranks))
+        hit = hits.setdefault(
+            quote.article_row,
+            Hit(
+                article_id=quote.article_id,
+                article_row=quote.article_row,
+                title=quote.title,
+                source=quote.source,
+                url=quote.url,
+                published=quote.published,
+                authors=quote.authors,
+                score=quote.score or 0.0,
+            ),
         )
-    # Paraphrase and "according to" are shown as the article's whole sentence, unquoted: the
-    # words are the reporter's, not the speaker's.
-    start, end = quote.sentence_start, quote.sentence_end
-    return _Candidate(rank, hit, start, end, text[start:end], score)
+        score = float(len(quoted) - order)
+        speaker = quote.speaker[:1].upper() + quote.speaker[1:]
+        if quote.kind == "direct":
+            candidates.append(
+                _Candidate(
+                    rank,
+                    hit,
+                    quote.start,
+                    quote.end,
+                    quote.text,
+                    score,
+                    label=speaker,
+                    is_quote=True,
+                )
+            )
+        else:
+            candidates.append(
+                _Candidate(
+                    rank,
+                    hit,
+                    quote.sentence_start,
+                    quote.sentence_end,
+                    quote.sentence,
+                    score,
+                    label=f"{speaker}, as reported",
+                )
+            )
+    return candidates
 
 
 def _is_question(sentence: str) -> bool:

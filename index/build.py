@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import quote_index
 from .articles import Article, LoadProblem, load_articles
 from .chunking import Chunker, ChunkingParams, embedding_text
 from .embedding import DEFAULT_MODEL, Embedder
@@ -220,7 +221,8 @@ class Builder:
                 summary.added += 1
             entries[article_id] = _Entry(article, indexed_at=now)
         changed = summary.added or summary.updated or summary.removed or relocated
-        if old is not None and not changed and reusable:
+        quotes_current = old is not None and old.quotes_compatible()
+        if old is not None and not changed and reusable and quotes_current:
             summary.articles, summary.chunks = old.manifest.articles, old.manifest.chunks
             summary.duplicates = old.manifest.duplicates
             log.info("nothing changed; generation %s stays live", live.name)
@@ -281,18 +283,28 @@ class Builder:
         to_embed = [e for e in canonical if e.old_row is None]
         vector_parts: list[np.ndarray] = []
         keyword_texts: list[str] = []
+        quotes = _QuoteWriter(db)
         position = 0
         if reused:
             old_vectors = np.load(old.path / "vectors.npy", mmap_mode="r")
+            old_quotes = old.quote_vectors()
             for entry in reused:
+                row = article_rows[entry.article.id]
+                if old_quotes is not None:
+                    quotes.copy(row, old.quotes_of(entry.old_row), old_quotes)
+                else:
+                    quotes.extract(row, entry.article.text)
                 chunks = old.chunks_of(entry.old_row)
                 if not chunks:
                     continue
                 vector_parts.append(np.asarray(old_vectors[[c["position"] for c in chunks]]))
                 for chunk in chunks:
-                    _insert_chunk(db, position, article_rows[entry.article.id], chunk)
+                    _insert_chunk(db, position, row, chunk)
                     keyword_texts.append(self._embedding_text(entry.article.title, chunk["text"]))
                     position += 1
+            if quotes.pending:
+                log.info("adding the quote index to %d unchanged articles", len(reused))
+                quotes.embed(self.embedder)
         if to_embed:
             embedder = self.embedder
             chunker = Chunker(embedder.count_tokens, self._effective_params())
@@ -305,6 +317,7 @@ class Builder:
                 texts: list[str] = []
                 for entry, chunks in zip(batch, chunk_lists, strict=True):
                     title = self._clip_title(entry.article.title)
+                    quotes.extract(article_rows[entry.article.id], entry.article.text)
                     for chunk in chunks:
                         _insert_chunk(db, position, article_rows[entry.article.id], asdict(chunk))
                         texts.append(self._embedding_text(title, chunk.text))
@@ -312,6 +325,7 @@ class Builder:
                         keyword_texts.append(self._embedding_text(entry.article.title, chunk.text))
                         position += 1
                 vector_parts.append(embedder.encode(texts))
+                quotes.embed(embedder)
                 summary.embedded_chunks += len(texts)
                 done += len(batch)
                 if progress:
@@ -327,6 +341,7 @@ class Builder:
         db.commit()
         db.close()
         np.save(scratch / "vectors.npy", vectors)
+        np.save(scratch / quote_index.VECTORS_FILE, quotes.vectors(dimension))
         VectorIndex.build(vectors, self.index_type).save(scratch / "vectors.faiss")
         keyword_dir = scratch / "keyword"
         keyword_dir.mkdir()
@@ -347,6 +362,8 @@ class Builder:
             duplicates=summary.duplicates,
             built_at=utc_now().isoformat(),
             build_seconds=round(time.perf_counter() - started, 3),
+            quotes=quotes.count,
+            quotes_version=quote_index.QUOTES_VERSION,
         ).write(scratch / "manifest.json")
 
     def _effective_params(self) -> ChunkingParams:
@@ -391,6 +408,19 @@ class _LiveCatalog:
             return False
         return True
 
+    def quotes_compatible(self) -> bool:
+        """Whether this generation's quote index was built by the current extractor."""
+        return self.manifest.quotes_version == quote_index.QUOTES_VERSION
+
+    def quote_vectors(self) -> np.ndarray | None:
+        """The quotation vectors, memory-mapped, when they can be reused as they are."""
+        if not self.quotes_compatible():
+            return None
+        return np.load(self.path / quote_index.VECTORS_FILE, mmap_mode="r")
+
+    def quotes_of(self, row: int) -> list[tuple[int, quote_index.QuoteRecord]]:
+        return quote_index.records_of(self._db, row)
+
     def ids(self) -> set[str]:
         if self._ids is None:
             self._ids = {r["id"] for r in self._db.execute("SELECT id FROM articles")}
@@ -427,6 +457,51 @@ class _LiveCatalog:
 
     def close(self) -> None:
         self._db.close()
+
+
+class _QuoteWriter:
+    """Collects a new generation's quotations: copied with their vectors from the live one,
+    or extracted from the text and embedded (the sentence holding each quotation)."""
+
+    def __init__(self, db):
+        self._db = db
+        self._parts: list[np.ndarray] = []
+        self._contexts: list[str] = []
+        self.count = 0
+
+    @property
+    def pending(self) -> int:
+        """Quotations extracted but not embedded yet."""
+        return len(self._contexts)
+
+    def copy(self, article_row: int, stored, old_vectors: np.ndarray) -> None:
+        if not stored:
+            return
+        self._parts.append(np.asarray(old_vectors[[quote_id for quote_id, _ in stored]]))
+        for _, record in stored:
+            quote_index.insert(self._db, self.count, article_row, record)
+            self.count += 1
+
+    def extract(self, article_row: int, text: str) -> None:
+        for record in quote_index.extract(text):
+            quote_index.insert(self._db, self.count, article_row, record)
+            self._contexts.append(record.context(text))
+            self.count += 1
+
+    def embed(self, embedder: Embedder) -> None:
+        if self._contexts:
+            self._parts.append(embedder.encode(self._contexts))
+            self._contexts = []
+
+    def vectors(self, dimension: int) -> np.ndarray:
+        if self._contexts:
+            raise BuildError(f"internal error: {len(self._contexts)} quotations not embedded")
+        if not self._parts:
+            return np.zeros((0, dimension), dtype=np.float32)
+        vectors = np.concatenate(self._parts)
+        if len(vectors) != self.count:
+            raise BuildError(f"internal error: {len(vectors)} vectors for {self.count} quotes")
+        return vectors
 
 
 def _insert_article(db, row: int, entry: _Entry) -> None:

@@ -1,4 +1,4 @@
-"""The command line: ``python -m index build|add|remove|search|ask|stats|eval``.
+"""The command line: ``python -m index build|add|remove|search|ask|quotes|stats|eval``.
 
 Exit codes scripts can rely on: 0 success; 1 an error the message explains (no index, model
 mismatch, a build already running, unreadable question file...); 2 bad usage; 3 a ``--strict``
@@ -125,6 +125,17 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("-k", type=int, default=5, help="number of articles (default 5)")
         if name == "search":
             sub.add_argument("--mode", choices=["hybrid", "dense", "keyword"], default="hybrid")
+
+    sub = command("quotes", _quotes, "list a person's quotations across the collection")
+    sub.add_argument("speaker", metavar="SPEAKER", help='a name or title ("Zelensky", "the mayor")')
+    sub.add_argument("--about", metavar="TOPIC", help="only quotations about this (by meaning)")
+    sub.add_argument("--source", action="append", help="only this outlet (repeatable)")
+    sub.add_argument("--since", type=_date, help="published on or after (YYYY-MM-DD)")
+    sub.add_argument("--until", type=_until, help="published on or before (YYYY-MM-DD)")
+    sub.add_argument(
+        "--latest", action="store_true", help="newest first even when --about is given"
+    )
+    sub.add_argument("-n", type=int, default=10, help="how many quotations (default 10)")
 
     command("stats", _stats, "show what the index holds")
 
@@ -301,6 +312,42 @@ def _ask(args) -> int:
         print(json.dumps(answer.as_dict()))
     else:
         print(answer.render_plain())
+    return EXIT_OK
+
+
+def _quotes(args) -> int:
+    engine = _engine(args)
+    found = engine.quotes(
+        args.speaker,
+        about=args.about,
+        sources=args.source,
+        since=args.since,
+        until=args.until,
+        newest_first=args.latest,
+        limit=args.n,
+    )
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "speaker": args.speaker,
+                    "about": args.about,
+                    "quotes": [quote.as_dict() for quote in found],
+                }
+            )
+        )
+        return EXIT_OK
+    if not found:
+        about = f" about {args.about}" if args.about else ""
+        print(f"no quotations from {args.speaker}{about} in the collection")
+    for number, quote in enumerate(found, start=1):
+        date = quote.published.date().isoformat() if quote.published else "undated"
+        words = f"“{quote.text}”" if quote.kind == "direct" else f"(reported) {quote.sentence}"
+        cue = f" ({quote.cue})" if quote.cue else ""
+        print(f"{number}. {quote.speaker}{cue}: {' '.join(words.split())}")
+        print(f"   {quote.title} — {quote.source or 'unknown outlet'}, {date}")
+        if quote.url:
+            print(f"   {quote.url}")
     return EXIT_OK
 
 

@@ -21,6 +21,9 @@ from .answer import Answer, AnswerParams, Composer
 from .build import Builder, BuildSummary, Progress
 from .chunking import ChunkingParams
 from .embedding import Embedder
+from .question_types import wants_latest
+from .quote_index import QuoteHit
+from .quotes import parse_speech_question
 from .search import Hit, Searcher, SearchParams
 from .store import Generation, IndexDirectory, IndexStats
 from .vectors import use_one_thread
@@ -155,20 +158,74 @@ class Engine:
         hits = searcher.search(
             question, k=k, sources=sources, since=since, until=until, as_of=as_of
         )
-        return self.answer_from_hits(question, hits, searcher.generation)
+        return self.answer_from_hits(
+            question, hits, searcher.generation, sources=sources, since=since, until=until
+        )
 
     def answer_from_hits(
-        self, question: str, hits: list[Hit], generation: Generation | None = None
+        self,
+        question: str,
+        hits: list[Hit],
+        generation: Generation | None = None,
+        *,
+        sources: Iterable[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
     ) -> Answer:
         """Compose an answer from hits already retrieved.
 
         ``generation`` must be the one the hits came from (default: the live one); hits carry
-        catalog rows, which a generation swapped in meanwhile would not share.
+        catalog rows, which a generation swapped in meanwhile would not share. A "what did X
+        say" question also looks up X's quotations in the whole collection (within the same
+        outlet and date filters as the search).
         """
         generation = generation or self.generation
-        return Composer(generation.keywords, generation.article_text, self.answer_params).compose(
-            question, hits
+        speech = parse_speech_question(question)
+        quoted = None
+        if speech is not None:
+            quoted = self._quotes_in(
+                generation,
+                speech.speaker,
+                about=speech.topic,
+                sources=sources,
+                since=since,
+                until=until,
+                newest_first=wants_latest(question),
+                limit=None,
+            )
+        composer = Composer(generation.keywords, generation.article_text, self.answer_params)
+        return composer.compose(question, hits, quoted)
+
+    def quotes(
+        self,
+        speaker: str,
+        *,
+        about: str | None = None,
+        sources: Iterable[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        newest_first: bool = False,
+        limit: int | None = 10,
+    ) -> list[QuoteHit]:
+        """A person's quotations across the collection; see :meth:`QuoteIndex.lookup`.
+
+        ``about`` is matched by meaning (its embedding against each quotation's sentence) and
+        by its words. Without ``about``, or with ``newest_first``, the newest come first.
+        """
+        return self._quotes_in(
+            self.generation,
+            speaker,
+            about=about,
+            sources=sources,
+            since=since,
+            until=until,
+            newest_first=newest_first,
+            limit=limit,
         )
+
+    def _quotes_in(self, generation: Generation, speaker: str, *, about, **filters) -> list:
+        vector = self.embedder.encode_query(about) if about else None
+        return generation.quotes.lookup(speaker, topic=about, topic_vector=vector, **filters)
 
     def stats(self) -> IndexStats:
         """Counts per outlet and build facts of the live generation."""

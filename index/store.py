@@ -6,8 +6,10 @@ Layout of an index directory::
     .build.lock        flock()ed by the one running build
     gen-000007/        the live generation (read-only once written)
         manifest.json  model, dimension, chunking parameters, counts, build time
-        catalog.sqlite articles and chunks (chunk ``position`` = row in the vector arrays)
+        catalog.sqlite articles, chunks (chunk ``position`` = row in the vector arrays) and
+                       attributed quotations with their speakers' names (see index.quote_index)
         vectors.npy    normalised float32 embeddings, one row per chunk
+        quotes.npy     normalised float32 embeddings, one row per quotation (its sentence)
         vectors.faiss  FAISS index over those rows
         keyword/       bm25s index over the same rows
     gen-000008.tmp-*/  a build in progress (or killed: removed by the next build)
@@ -38,6 +40,7 @@ import numpy as np
 
 from .errors import BuildInProgressError, IndexMismatchError, IndexNotFoundError
 from .keyword import KeywordIndex
+from .quote_index import QuoteIndex
 from .vectors import VectorIndex
 
 log = logging.getLogger(__name__)
@@ -74,6 +77,24 @@ CREATE TABLE chunks (
     tokens INTEGER NOT NULL
 );
 CREATE INDEX chunks_article ON chunks(article_row);
+CREATE TABLE quotes (
+    id INTEGER PRIMARY KEY,
+    article_row INTEGER NOT NULL REFERENCES articles(row),
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    sentence_start INTEGER NOT NULL,
+    sentence_end INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    speaker TEXT NOT NULL,
+    speaker_text TEXT,
+    cue TEXT
+);
+CREATE INDEX quotes_article ON quotes(article_row);
+CREATE TABLE quote_names (
+    quote_id INTEGER NOT NULL REFERENCES quotes(id),
+    name TEXT NOT NULL
+);
+CREATE INDEX quote_names_quote ON quote_names(quote_id);
 """
 
 
@@ -92,6 +113,9 @@ class Manifest:
     built_at: str = ""
     build_seconds: float = 0.0
     format: int = FORMAT_VERSION
+    quotes: int = 0
+    # The quote extractor's version the quotes table was built with; 0: no quote index.
+    quotes_version: int = 0
 
     @classmethod
     def read(cls, path: Path) -> Manifest:
@@ -275,6 +299,7 @@ class Generation:
         self.keywords = KeywordIndex.load(path / "keyword")
         self._db = connect(path / "catalog.sqlite", readonly=True)
         self._lock = threading.Lock()
+        self.quotes = QuoteIndex(self)
         rows = self._db.execute(
             "SELECT c.position, c.article_row, a.published_ts, a.source FROM chunks c "
             "JOIN articles a ON a.row = c.article_row ORDER BY c.position"

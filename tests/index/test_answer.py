@@ -15,7 +15,7 @@ from index.build import Builder
 from index.engine import Engine
 
 REPO = Path(__file__).resolve().parents[2]
-SAMPLE = REPO / "data" / "articles"
+SAMPLE = REPO / "data" / "articles" / "zelenskyy-nato-sky-news.md"
 
 HARBOUR = """\
 The port authority and the transport ministry clashed on Tuesday over who should pay for \

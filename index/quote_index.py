@@ -1,0 +1,393 @@
+"""The quote index: who said what, extracted once at build time, looked up by speaker and topic.
+
+A build runs :func:`index.quotes.find_quotes` over every article and stores each attributed
+quotation in the generation's catalog (``quotes``: offsets, kind, cue verb, the speaker as the
+article writes it and as its fullest name; ``quote_names``: every name the article ties to that
+speaker, such as "Zelenskyy", "Volodymyr Zelenskyy", "the Ukrainian president"), with one
+vector per quotation (``quotes.npy``, the embedding of the sentence(s) holding it) so a topic is
+matched by meaning: "the invoices" finds a quote about overbilling.
+
+"What did X say (about Y)?" then searches X's quotations across the whole collection, not only
+in the passages retrieval happened to return:
+
+1. names: every stored name that :func:`index.quotes.speaker_matches` the asked name (spelling
+   variants, titles, surnames); a three-letter prefix per name token narrows the candidates.
+2. filters: outlet and date range, as in search.
+3. topic: cosine between the topic and each quotation's vector, plus the share of the topic's
+   IDF-weighted terms its sentence contains; quotations below :data:`TOPIC_MIN_SIMILARITY`
+   with no topic term are not about the topic.
+4. order: by topic relevance, or newest first when no topic is given or the latest is asked.
+
+Quotations without a speaker are not stored: nobody can ask for them by name.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .dates import parse_timestamp, to_utc
+from .quotes import Quote, find_quotes, speaker_matches
+
+if TYPE_CHECKING:
+    from .store import Generation
+
+log = logging.getLogger(__name__)
+
+# Bump when find_quotes changes what it finds: a build then re-extracts every article's
+# quotations (cheap: rules and short embeddings) instead of copying them from the old generation.
+QUOTES_VERSION = 1
+VECTORS_FILE = "quotes.npy"
+# Below this cosine between topic and quotation (and with no topic word in its sentence) a
+# quotation is not about the topic. MiniLM puts a short topic and a sentence about it at ~0.2 and
+# unrelated ones near 0 (measured on the made-up quotes of tests/index/test_quote_index.py).
+TOPIC_MIN_SIMILARITY = 0.15
+# A quotation's sentence is embedded up to this many characters (~100 tokens): the quotation
+# and its attribution, not the paragraph around it.
+CONTEXT_CHARS = 500
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteRecord:
+    """One attributed quotation as the build stores it (offsets into the article text)."""
+
+    start: int
+    end: int
+    sentence_start: int
+    sentence_end: int
+    kind: str
+    speaker: str
+    speaker_text: str | None
+    cue: str | None
+    names: tuple[str, ...]
+
+    def context(self, text: str) -> str:
+        """The sentence(s) holding the quotation, as embedded."""
+        return text[self.sentence_start : self.sentence_end][:CONTEXT_CHARS]
+
+
+def extract(text: str) -> list[QuoteRecord]:
+    """The attributed quotations of one article, ready to store.
+
+    Parameters
+    ----------
+    text : str
+        The article text.
+
+    Returns
+    -------
+    list[QuoteRecord]
+        In document order; quotations with no speaker are left out. ``names`` holds the
+        speaker's fullest name first, then every other form the article ties to the speaker.
+    """
+    return [_record(quote) for quote in find_quotes(text) if quote.speaker]
+
+
+def _record(quote: Quote) -> QuoteRecord:
+    speaker_text = getattr(quote, "speaker_text", None)
+    names = [quote.speaker, *getattr(quote, "aliases", ())]
+    if speaker_text and speaker_text.lower() not in ("he", "she", "i", "we", "they"):
+        names.append(speaker_text)
+    return QuoteRecord(
+        start=quote.start,
+        end=quote.end,
+        sentence_start=quote.sentence_start,
+        sentence_end=quote.sentence_end,
+        kind=quote.kind,
+        speaker=quote.speaker,
+        speaker_text=speaker_text,
+        cue=getattr(quote, "cue", None),
+        names=tuple(dict.fromkeys(name for name in names if name)),
+    )
+
+
+def insert(db, quote_id: int, article_row: int, record: QuoteRecord) -> None:
+    """Write one quotation and its names into a catalog being built."""
+    db.execute(
+        "INSERT INTO quotes (id, article_row, start, end, sentence_start, sentence_end, kind, "
+        "speaker, speaker_text, cue) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        (
+            quote_id,
+            article_row,
+            record.start,
+            record.end,
+            record.sentence_start,
+            record.sentence_end,
+            record.kind,
+            record.speaker,
+            record.speaker_text,
+            record.cue,
+        ),
+    )
+    db.executemany(
+        "INSERT INTO quote_names (quote_id, name) VALUES (?, ?)",
+        [(quote_id, name) for name in record.names],
+    )
+
+
+def records_of(db, article_row: int) -> list[tuple[int, QuoteRecord]]:
+    """The stored quotations of one article as ``(quote id, record)``, in document order."""
+    rows = db.execute(
+        "SELECT id, start, end, sentence_start, sentence_end, kind, speaker, speaker_text, cue "
+        "FROM quotes WHERE article_row = ? ORDER BY id",
+        (article_row,),
+    ).fetchall()
+    if not rows:
+        return []
+    marks = ",".join("?" * len(rows))
+    names: dict[int, list[str]] = {}
+    for quote_id, name in db.execute(
+        f"SELECT quote_id, name FROM quote_names WHERE quote_id IN ({marks}) ORDER BY rowid",
+        [row[0] for row in rows],
+    ):
+        names.setdefault(quote_id, []).append(name)
+    return [
+        (
+            row[0],
+            QuoteRecord(*tuple(row)[1:], names=tuple(names.get(row[0], ()))),
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class QuoteHit:
+    """A stored quotation found for a speaker, with its article's citation facts.
+
+    ``text == article_text[start:end]``; ``sentence_start:sentence_end`` is the sentence(s)
+    holding it. ``score`` is the topic relevance (cosine plus keyword share), or None when no
+    topic was asked.
+    """
+
+    quote_id: int
+    article_row: int
+    article_id: str
+    title: str
+    source: str | None
+    url: str | None
+    published: datetime | None
+    authors: tuple[str, ...]
+    speaker: str
+    speaker_text: str | None
+    cue: str | None
+    kind: str
+    text: str
+    start: int
+    end: int
+    sentence_start: int
+    sentence_end: int
+    sentence: str
+    score: float | None = None
+
+    def as_dict(self) -> dict:
+        """JSON-ready form."""
+        return {
+            "speaker": self.speaker,
+            "speaker_text": self.speaker_text,
+            "cue": self.cue,
+            "kind": self.kind,
+            "text": self.text,
+            "sentence": self.sentence,
+            "start": self.start,
+            "end": self.end,
+            "article_id": self.article_id,
+            "title": self.title,
+            "source": self.source,
+            "url": self.url,
+            "published": self.published.isoformat() if self.published else None,
+            "score": None if self.score is None else round(self.score, 4),
+        }
+
+
+def _prefixes(name: str) -> set[str]:
+    """Three-letter keys of a name's words (accents and case folded): the lookup's prefilter."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    letters = "".join(c if c.isalpha() else " " for c in decomposed if not unicodedata.combining(c))
+    return {word[:3] for word in letters.split() if len(word) >= 2}
+
+
+class QuoteIndex:
+    """Read side of one generation's quote index; safe for concurrent readers.
+
+    Parameters
+    ----------
+    generation : Generation
+        The loaded generation whose catalog holds the ``quotes`` tables.
+    """
+
+    def __init__(self, generation: Generation):
+        self._generation = generation
+        self._lock = threading.Lock()
+        self._names: dict[str, list[int]] | None = None
+        self._by_prefix: dict[str, set[str]] = {}
+        self._vectors: np.ndarray | None = None
+
+    @property
+    def available(self) -> bool:
+        """Whether the generation was built with a quote index."""
+        return self._generation.manifest.quotes_version > 0
+
+    def _load(self) -> dict[str, list[int]]:
+        with self._lock:
+            if self._names is None:
+                names: dict[str, list[int]] = {}
+                if self.available:
+                    for quote_id, name in self._generation.query(
+                        "SELECT quote_id, name FROM quote_names"
+                    ):
+                        names.setdefault(name, []).append(quote_id)
+                for name in names:
+                    for prefix in _prefixes(name):
+                        self._by_prefix.setdefault(prefix, set()).add(name)
+                path = Path(self._generation.path) / VECTORS_FILE
+                # Memory-mapped: a lookup reads only the vectors of one speaker's quotations.
+                self._vectors = np.load(path, mmap_mode="r") if path.exists() else None
+                self._names = names
+            return self._names
+
+    def speaker_quote_ids(self, speaker: str) -> list[int]:
+        """Ids of every quotation whose speaker matches ``speaker`` (any name tied to them)."""
+        names = self._load()
+        candidates: set[str] = set()
+        for prefix in _prefixes(speaker):
+            candidates |= self._by_prefix.get(prefix, set())
+        found: set[int] = set()
+        for name in candidates:
+            if speaker_matches(name, speaker):
+                found.update(names[name])
+        return sorted(found)
+
+    def lookup(
+        self,
+        speaker: str,
+        *,
+        topic: str | None = None,
+        topic_vector: np.ndarray | None = None,
+        sources: Iterable[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        newest_first: bool = False,
+        limit: int | None = 10,
+    ) -> list[QuoteHit]:
+        """Quotations by ``speaker``, about ``topic`` when given, best (or newest) first.
+
+        Parameters
+        ----------
+        speaker : str
+            A name, surname or title as a user types it ("Zelensky", "the prime minister").
+        topic : str, optional
+            What the quotation should be about; needs ``topic_vector`` (its embedding, shape
+            ``(1, dimension)`` or ``(dimension,)``) for matching by meaning.
+        sources : iterable of str, optional
+            Keep only these outlets (case-insensitive).
+        since, until : datetime, optional
+            Keep only articles published in this range (inclusive); undated ones are dropped.
+        newest_first : bool
+            Order by publication time (undated last) instead of topic relevance.
+        limit : int or None
+            At most this many quotations.
+
+        Returns
+        -------
+        list[QuoteHit]
+        """
+        ids = self.speaker_quote_ids(speaker)
+        if not ids:
+            return []
+        rows = self._rows(ids, sources, since, until)
+        if not rows:
+            return []
+        scores = self._topic_scores(rows, topic, topic_vector) if topic else None
+        hits = []
+        for index, row in enumerate(rows):
+            score = None if scores is None else float(scores[index])
+            if score is not None and score < 0:
+                continue  # not about the topic
+            hits.append(self._hit(row, score))
+        if newest_first or topic is None:
+            hits.sort(key=lambda h: (-_timestamp(h.published), h.article_row, h.start))
+            if topic is not None:
+                # Among the newest coverage, the quotation most about the topic first.
+                hits.sort(key=lambda h: (-_timestamp(h.published), -(h.score or 0.0)))
+        else:
+            hits.sort(key=lambda h: (-(h.score or 0.0), -_timestamp(h.published), h.start))
+        return hits if limit is None else hits[:limit]
+
+    def _rows(self, ids: Sequence[int], sources, since, until) -> list:
+        marks = ",".join("?" * len(ids))
+        sql = (
+            "SELECT q.id, q.article_row, q.start, q.end, q.sentence_start, q.sentence_end, "
+            "q.kind, q.speaker, q.speaker_text, q.cue, a.id AS article_id, a.title, a.source, "
+            "a.url, a.published, a.authors, a.published_ts, "
+            "substr(a.text, q.start + 1, q.end - q.start) AS quote_text, "
+            "substr(a.text, q.sentence_start + 1, q.sentence_end - q.sentence_start) AS sentence "
+            f"FROM quotes q JOIN articles a ON a.row = q.article_row WHERE q.id IN ({marks})"
+        )
+        parameters: list = list(ids)
+        wanted = [s.strip().casefold() for s in sources or () if s and s.strip()]
+        if wanted:
+            sql += f" AND lower(COALESCE(a.source, '')) IN ({','.join('?' * len(wanted))})"
+            parameters += wanted
+        if since is not None:
+            sql += " AND a.published_ts >= ?"
+            parameters.append(to_utc(since).timestamp())
+        if until is not None:
+            sql += " AND a.published_ts <= ?"
+            parameters.append(to_utc(until).timestamp())
+        return self._generation.query(sql + " ORDER BY q.id", parameters)
+
+    def _topic_scores(self, rows, topic: str, topic_vector: np.ndarray | None) -> np.ndarray:
+        """Cosine plus keyword share per row; negative where the quotation is off-topic."""
+        keywords = self._generation.keywords
+        topic_terms = set(keywords.terms([topic], more_stopwords=True)[0])
+        weights = keywords.idf(list(topic_terms))
+        total = sum(weights.values()) or 1.0
+        sentence_terms = keywords.terms([row["sentence"] for row in rows])
+        share = np.array(
+            [
+                sum(weights[t] for t in set(terms) if t in weights) / total
+                for terms in sentence_terms
+            ]
+        )
+        cosine = np.zeros(len(rows))
+        if topic_vector is not None and self._vectors is not None:
+            vectors = self._vectors[[row["id"] for row in rows]]
+            cosine = vectors @ np.asarray(topic_vector, dtype=np.float32).reshape(-1)
+        relevant = (cosine >= TOPIC_MIN_SIMILARITY) | (share > 0)
+        return np.where(relevant, cosine + 0.5 * share, -1.0)
+
+    def _hit(self, row, score: float | None) -> QuoteHit:
+        return QuoteHit(
+            quote_id=row["id"],
+            article_row=row["article_row"],
+            article_id=row["article_id"],
+            title=row["title"],
+            source=row["source"],
+            url=row["url"],
+            published=parse_timestamp(row["published"]),
+            authors=tuple(json.loads(row["authors"] or "[]")),
+            speaker=row["speaker"],
+            speaker_text=row["speaker_text"],
+            cue=row["cue"],
+            kind=row["kind"],
+            text=row["quote_text"],
+            start=row["start"],
+            end=row["end"],
+            sentence_start=row["sentence_start"],
+            sentence_end=row["sentence_end"],
+            sentence=row["sentence"],
+            score=score,
+        )
+
+
+def _timestamp(moment: datetime | None) -> float:
+    return moment.timestamp() if moment is not None else float("-inf")
