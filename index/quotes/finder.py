@@ -1,15 +1,25 @@
 """Finding quotations in an article and putting them together: :func:`find_quotes`.
 
-* A direct quotation is attributed by an attribution touching it: right after the closing mark,
-  or right before the opening mark (``X said: "..."``, ``X said that "..."``). A name that is
-  merely mentioned in the sentence never makes its bearer the speaker.
+* A direct quotation is attributed by an attribution touching it: right after the closing mark
+  (``"...," Zelenskyy said``, ``"...," said county treasurer Ana Ruiz``; only descriptors may
+  stand between the mark and the speaker), or right before the opening mark (``X said: "..."``,
+  ``X said that "..."``, ``X said in a statement, "..."``). A name that is merely mentioned in
+  the sentence never makes its bearer the speaker.
+* Without such an attribution, a quotation is its sentence subject's in four shapes: after a
+  participle cue (``Clinton claimed victory, saying: "..."``), after a colon closing a sentence
+  that a person opens (``Rubio fired back forcefully: "..."``), after a name alone and a colon
+  (``Carl Bialik: "..."``), and as a fragment a person calls something (``Trump called the plan
+  "a fantasy"``). A quotation opening the sentence after an attribution sentence with nothing
+  to report (``Baker agreed. "It was close."``) is that speaker's.
 * A quotation without its own attribution inherits a speaker in two cases only: it shares a
   sentence with an attributed quotation, joined by a few lower-case words (``"..." in order to
-  "...," Zelenskyy said``); or its sentences are entirely quotation and directly follow an
-  attributed statement (the continuing-quote convention, including a quote that runs over a
-  paragraph break with no closing mark).
+  "...," Zelenskyy said``); or it opens the sentence right after an attributed statement, in
+  the same paragraph or as a paragraph of quotation only (the continuing-quote convention,
+  including a quote that runs over a paragraph break with no closing mark).
 * Quotation fragments inside reported speech (``Zelenskyy said he would end the “hot phase of
-  the war”``) are part of that paraphrase's text and are not reported separately.
+  the war”``) are part of that paraphrase's text and are not reported separately; short
+  unattributed quotations inside a sentence (scare quotes, titles of works, slogans, markup
+  attribute values) are not speech and are not reported.
 """
 
 from __future__ import annotations
@@ -25,23 +35,31 @@ from .attribution import (
     _ACCORDING,
     _AFTER_CLOSE,
     _ANCHOR,
+    _CLAUSE_STOP,
     _COORDINATED,
     _INVERTED,
     _LEAD_TAIL,
+    _PARTICIPLE_BEFORE,
     _SUBJECT_MISSES,
     _SUBJECT_REACH,
+    _TRAILING_GAP,
+    _TRAILING_REACH,
     _VERB_HIT,
     _WORD_STARTS,
     _Anchor,
     _anchor,
     _clause_start,
     _skip_adverbials,
+    _with_descriptors,
 )
-from .marks import _Marks, _mask, _pair_marks, _trim
-from .patterns import _OSP
+from .marks import _MASK, _Marks, _mask, _pair_marks, _trim
+from .patterns import _OSP, _SP, _words
 from .people import (
     _DEMONYM_ENDINGS,
     _DEMONYMS,
+    _NAME,
+    _NAME_RUN,
+    _PRONOUN_GENDER,
     _SENTENCE_SUBJECT,
     _collect_people,
     _fold,
@@ -73,6 +91,17 @@ class Quote:
     kind : str
         ``"direct"`` (in quotation marks), ``"according_to"`` ("according to X, ...") or
         ``"paraphrase"`` ("X said (that) ..." without quotation marks).
+    cue : str | None
+        The speech verb or phrase of the attribution as written, one space between words
+        ("said", "testified", "shot back", "according to", "saying"); ``None`` when the
+        speaker comes from the context (a continuing quotation) or from a colon alone.
+    speaker_text : str | None
+        The attribution's subject as written in the text ("county spokeswoman Jane Doe",
+        "she", "the governor"); ``None`` when the quotation has no attribution of its own.
+    aliases : tuple[str, ...]
+        Other ways the article refers to the speaker: its spellings of the name (surname
+        alone, full name, variants) and the descriptions it ties to the person ("county
+        spokeswoman", "the president"). Empty when ``speaker`` is ``None``.
     """
 
     text: str
@@ -82,6 +111,9 @@ class Quote:
     sentence_start: int
     sentence_end: int
     kind: str
+    cue: str | None = None
+    speaker_text: str | None = None
+    aliases: tuple[str, ...] = ()
 
 
 _BLANK = re.compile(r"\s*")
@@ -93,6 +125,30 @@ _CLAUSE_END = re.compile(r"[^\S\n]*(?:[.!?;]|\n|$)")
 # a failing match linear.
 _LOWER_WORDS_ONLY = re.compile(r"[\s,]*+(?:[a-z][\w’'-]*+[\s,]*+){0,8}+")
 _QUOTE_ONLY_TAIL = re.compile(r"[\s.,;:!?…)\]]*")
+
+
+# An unattributed quotation inside a sentence this short is a term, a title or a slogan.
+_SCARE_WORDS = 4
+_MARKUP_BEFORE = frozenset("=")
+# A fragment its sentence's subject calls something: 'Trump called the plan "a fantasy"'.
+_CALLED = re.compile(
+    rf"(?:has{_SP}|have{_SP}|had{_SP})?(?P<cue>called|calls|calling|described|describes"
+    rf"|describing|dubbed|dubs|labeled|labelled|labels|termed|terms|branded|brands|deemed)"
+    rf"(?:{_SP}[^.!?\"“”\n{_MASK}]{{1,50}}?)??(?:{_SP}as)?{_OSP}$"
+)
+# A sentence a person opens and a colon closes: 'Rubio fired back forcefully: "'. Predicates
+# that introduce someone else's words ("quoted", "read from") or a text ("a sign that read")
+# are left alone.
+_COLON_INTRO = re.compile(rf"[^.!?\"“”\n{_MASK}]{{0,120}}:{_OSP}$")
+_NOT_OWN_WORDS = re.compile(
+    r"\b(?:quot|cit(?:ed|ing|es)|read|recit|titl|headline|sign|banner|slogan|according|caption"
+    r"|motto|label|poster|shirt|placard|text|letter|statement|report|email|memo|ad\b|ads\b"
+    r"|tweet|post|message|question|asked|told|heard|remember|recall|say(?:s|ing)?\b)",
+)
+# A name alone before a colon, at a paragraph's start or after a dash: 'Carl Bialik: "'.
+_NAME_COLON = re.compile(rf"(?:^|.*{_SP}[-–—]{_SP})(?P<name>{_NAME}):{_OSP}$", re.DOTALL)
+_LEADING_PRONOUN = re.compile(r"\s*(?P<pron>[Hh]e|[Ss]he)(?=[^\S\n]+[a-z])")
+_GROUP_WORDS = _words("republican democrat conservative liberal progressive independent voter")
 
 
 @dataclass(slots=True)
@@ -107,6 +163,8 @@ class _Statement:
     marks: _Marks | None = None
     attributed: bool = False
     speaker: str | None = None
+    cue: str | None = None
+    speaker_text: str | None = None
 
 
 class _Finder:
@@ -137,6 +195,13 @@ class _Finder:
             if statement.ref is not None:
                 statement.speaker = resolver.resolve(statement.ref, statement.ref_position)
         self._inherit(statements)
+        statements = [statement for statement in statements if not self._not_speech(statement)]
+        self._aliases: dict[str, list[str]] = {}
+        for statement in statements:
+            ref = statement.ref
+            speaker = statement.speaker
+            if ref is not None and ref.kind == "title" and speaker not in (None, ref.written):
+                self._aliases.setdefault(speaker, []).append(ref.written)
         return [self._quote(statement) for statement in statements]
 
     # -- attributions -----------------------------------------------------------------------
@@ -144,6 +209,7 @@ class _Finder:
     def _anchors(self) -> list[_Anchor]:
         masked = self.masked
         anchors: list[_Anchor] = []
+        self._anchor_at_verb: dict[int, _Anchor] = {}
         taken = 0  # attributions don't overlap
         for verb in _VERB_HIT.finditer(masked):
             if verb.start() and _WORD_STARTS.match(masked, verb.start()) is None:
@@ -151,25 +217,12 @@ class _Finder:
             sentence = self.sentences[self.sentence_index(verb.start())]
             reach = max(taken, sentence.start, verb.start() - _SUBJECT_REACH)
             starts = [word.start() for word in _WORD_STARTS.finditer(masked, reach, verb.start())]
-            # Try subjects nearest first, then keep extending leftwards while the longer
-            # subject still fits: "Foreign Minister Andrii Sybiha", not just "Sybiha".
-            found = None
-            misses = 0
-            for start in reversed(starts):
-                longer = _ANCHOR.fullmatch(masked, start, verb.end())
-                if longer:
-                    found = longer
-                elif found is not None:
-                    break
-                else:
-                    misses += 1
-                    if misses > _SUBJECT_MISSES:
-                        break
-            if found is not None:
-                anchor = _anchor(found, self.people)
-                if anchor is not None:
-                    anchors.append(anchor)
-                    taken = anchor.end
+            anchor = self._subject(starts, verb.end())
+            if anchor is not None:
+                _with_descriptors(masked, anchor, max(reach, sentence.start))
+                anchors.append(anchor)
+                self._anchor_at_verb[verb.start()] = anchor
+                taken = anchor.end
         if "ccording" in masked:
             for match in _ACCORDING.finditer(masked):
                 anchor = _anchor(match, self.people)
@@ -179,30 +232,64 @@ class _Finder:
         self._anchor_starts = [anchor.start for anchor in anchors]
         return anchors
 
+    def _subject(self, starts: list[int], verb_end: int) -> _Anchor | None:
+        """The attribution ending in the cue at ``verb_end``, with the longest subject that
+        fits: subjects are tried nearest first, then further left past words that don't fit
+        ("Foreign Minister Andrii Sybiha", "Harry Bond, 30, of Raleigh, N.C., who ..., said")."""
+        best = None
+        misses = 0
+        for start in reversed(starts):
+            found = _ANCHOR.fullmatch(self.masked, start, verb_end)
+            if found is None or (best is not None and not self._fits_apposition(found)):
+                misses += 1
+                if misses > _SUBJECT_MISSES:
+                    break
+                continue
+            anchor = _anchor(found, self.people)
+            if anchor is not None:
+                best = anchor
+        return best
+
+    @staticmethod
+    def _fits_apposition(found: re.Match[str]) -> bool:
+        """An apposition after a name describes; it does not start with another bare name
+        ("Without naming Trump, Clinton, who spoke later, said": Clinton speaks)."""
+        apposition = found.group("appos")
+        if apposition is None or found.group("name") is None:
+            return True
+        first = apposition[1:-1].split(",", 1)[0].strip()
+        return _NAME_RUN.fullmatch(first) is None
+
     def _mentions(self, anchors: list[_Anchor]) -> list[_Mention]:
         """People who spoke (named attributions) or open a sentence as its subject."""
         mentions: list[_Mention] = []
         for anchor in anchors:
             if anchor.ref.kind == "name":
                 mentions.append(self._mention(anchor.start, anchor.ref.value.split()))
-        for sentence in self.sentences:
+        self._sentence_subjects: dict[int, str] = {}
+        for index, sentence in enumerate(self.sentences):
             found = _SENTENCE_SUBJECT.match(self.masked, sentence.start, sentence.end)
             if not found:
                 continue
             tokens, _title = _split_title(found.group("name"))
             if tokens and (len(tokens) >= 2 or self._lone_name(tokens[0])):
-                mentions.append(self._mention(found.start("name"), tokens))
+                mention = self._mention(found.start("name"), tokens)
+                mentions.append(mention)
+                self._sentence_subjects[index] = mention.name
         return mentions
 
     def _lone_name(self, token: str) -> bool:
         """Whether a single capitalised word opening a sentence is a person's name: the article
         gave it a full name, or capitalises it mid-sentence too and it is not a nationality
-        ("Zelenskyy thanked him" yes; "Ukrainian forces", "Prices rose" no)."""
+        or a group ("Zelenskyy thanked him" yes; "Ukrainian forces", "Prices rose",
+        "Republicans said" no)."""
         key = _fold(token)
         if key in self.people.full:
             return True
         lower = token.lower()
         if lower.endswith(_DEMONYM_ENDINGS) or lower in _DEMONYMS:
+            return False
+        if lower.rstrip("s") in _GROUP_WORDS:
             return False
         return key in self.people.proper
 
@@ -211,36 +298,48 @@ class _Finder:
         return _Mention(position, _fold(tokens[-1]), name, self.people.is_person(tokens))
 
     def _trailing(self, quote: _Marks, inner_text: str) -> _Anchor | None:
+        """The attribution right after a closing mark: '"...," she said', '"...," said X',
+        '"...," State spokesman Mark Toner said'."""
         assert quote.close is not None
+        masked = self.masked
         position = quote.close + 1
-        gap = _AFTER_CLOSE.match(self.masked, position)
+        gap = _AFTER_CLOSE.match(masked, position)
         if gap is None:
             return None
         start = gap.end()
-        candidates = (
-            _ANCHOR.match(self.masked, start),
-            _INVERTED.match(self.masked, position),
-            _ACCORDING.match(self.masked, start),
-        )
-        for found in candidates:
-            if found is None:
-                continue
-            anchor = _anchor(found, self.people)
-            if anchor is None:
-                continue
+        anchor = self._subject_after(start)
+        if anchor is not None:
             # After '"We will win."' a capitalised attribution may start a new sentence of
             # reported speech ('Zelenskyy said the army ...'), which does not attribute the
             # quote; '"We will win." Zelenskyy said.' still does.
             if (
-                anchor.capitalised
+                masked[start].isupper()
                 and inner_text.endswith(".")
-                and found.re is _ANCHOR
-                and not _CLAUSE_END.match(
-                    self.masked, _skip_adverbials(self.masked, anchor.end, anchor.verb)
-                )
+                and not _CLAUSE_END.match(masked, _skip_adverbials(masked, anchor.end, anchor.verb))
             ):
                 return None
             return anchor
+        for found in (_INVERTED.match(masked, position), _ACCORDING.match(masked, start)):
+            if found is not None:
+                anchor = _anchor(found, self.people)
+                if anchor is not None:
+                    return anchor
+        return None
+
+    def _subject_after(self, start: int) -> _Anchor | None:
+        """An attribution whose subject follows ``start`` after descriptors only, with its cue
+        the first one in the clause."""
+        masked = self.masked
+        stop = _CLAUSE_STOP.search(masked, start, start + _TRAILING_REACH)
+        limit = stop.start() if stop else min(len(masked), start + _TRAILING_REACH)
+        for verb in _VERB_HIT.finditer(masked, start, limit):
+            if verb.start() and _WORD_STARTS.match(masked, verb.start()) is None:
+                continue
+            anchor = self._anchor_at_verb.get(verb.start())
+            if anchor is None or anchor.start < start:
+                return None
+            gap = _TRAILING_GAP.match(masked, start, anchor.start)
+            return anchor if gap is not None and gap.end() == anchor.start else None
         return None
 
     def _direct(self, anchors: list[_Anchor]) -> list[_Statement]:
@@ -248,7 +347,7 @@ class _Finder:
         leading: dict[int, _Anchor] = {}
         for anchor in anchors:
             position = anchor.end
-            if anchor.verb != "according":
+            if anchor.verb != "according to":
                 position = _skip_adverbials(self.masked, position, anchor.verb)
             elif not self._opens_sentence(anchor.start):
                 continue  # "according to X" introduces a quote only at the sentence start
@@ -278,14 +377,115 @@ class _Finder:
             if anchor is None and quote.open in leading:
                 anchor = leading[quote.open]
                 self._leading_used.add(anchor.start)
+            if anchor is None:
+                anchor = self._previous_sentence(quote, anchors)
+                if anchor is not None:
+                    self._leading_used.add(anchor.start)
             if anchor is not None:
-                statement.ref = anchor.ref
-                statement.ref_position = anchor.start
-                statement.attributed = True
+                self._attribute(statement, anchor.ref, anchor.start, anchor.verb)
+                statement.speaker_text = self.text[anchor.subject_start : anchor.subject_end]
                 statement.context_start = min(statement.context_start, anchor.start)
                 statement.context_end = max(statement.context_end, anchor.end)
+            else:
+                self._sentence_subject(statement, anchors)
             statements.append(statement)
         return statements
+
+    @staticmethod
+    def _attribute(statement: _Statement, ref: _Ref, position: int, cue: str | None) -> None:
+        statement.ref = ref
+        statement.ref_position = position
+        statement.attributed = True
+        statement.cue = cue
+
+    def _previous_sentence(self, quote: _Marks, anchors: list[_Anchor]) -> _Anchor | None:
+        """'Baker agreed. "It was close."': an attribution sentence that reports nothing
+        itself, right before a quotation opening the next sentence of the same paragraph."""
+        index = self.sentence_index(quote.open)
+        if index == 0 or not self._opens_sentence(quote.open):
+            return None
+        previous = self.sentences[index - 1]
+        if previous.end < quote.paragraph_start:
+            return None
+        found = bisect_right(self._anchor_starts, previous.end) - 1
+        if found < 0 or anchors[found].start < previous.start:
+            return None
+        anchor = anchors[found]
+        if anchor.verb == "according to":
+            return None
+        after = _skip_adverbials(self.masked, anchor.end, anchor.verb)
+        if not _SENTENCE_END.fullmatch(self.masked, after, quote.open):
+            return None
+        return anchor
+
+    def _sentence_subject(self, statement: _Statement, anchors: list[_Anchor]) -> None:
+        """Shapes whose speaker is the subject of the quotation's sentence."""
+        masked = self.masked
+        marks = statement.marks
+        assert marks is not None
+        index = self.sentence_index(marks.open)
+        sentence = self.sentences[index]
+        floor = max(sentence.start, marks.paragraph_start)
+        if marks.open > floor and masked[marks.open - 1] in _MARKUP_BEFORE:
+            return
+        participle = _PARTICIPLE_BEFORE.search(masked, floor, marks.open)
+        if participle is not None:
+            cue = participle.group("cue")
+            self._subject_of(statement, anchors, index, participle.start(), cue)
+            return
+        called = _CALLED.search(masked, floor, marks.open)
+        if called is not None:
+            self._subject_of(statement, anchors, index, called.start(), called.group("cue"))
+            return
+        named = _NAME_COLON.match(masked, marks.paragraph_start, marks.open)
+        if named is not None:
+            tokens, _title = _split_title(named.group("name"))
+            if len(tokens) >= 2:
+                self._attribute(statement, _Ref("name", self.people.display(tokens)), 0, None)
+                statement.speaker_text = self.text[named.start("name") : named.end("name")]
+                return
+        if (
+            _COLON_INTRO.match(masked, floor, marks.open) is not None
+            and _NOT_OWN_WORDS.search(masked, floor, marks.open) is None
+        ):
+            self._subject_of(statement, anchors, index, marks.open, None)
+
+    def _subject_of(
+        self,
+        statement: _Statement,
+        anchors: list[_Anchor],
+        index: int,
+        before: int,
+        cue: str | None,
+    ) -> None:
+        """Attribute ``statement`` to the subject of sentence ``index``: an attribution earlier
+        in the sentence, else a person or "he"/"she" opening it."""
+        sentence = self.sentences[index]
+        first = bisect_right(self._anchor_starts, sentence.start - 1)
+        if first < len(anchors) and anchors[first].start < before:
+            anchor = anchors[first]
+            self._attribute(statement, anchor.ref, anchor.start, cue or anchor.verb)
+            statement.speaker_text = self.text[anchor.subject_start : anchor.subject_end]
+            return
+        found = _SENTENCE_SUBJECT.match(self.masked, sentence.start, sentence.end)
+        if found is not None and found.end("name") < before:
+            tokens, _title = _split_title(found.group("name"))
+            lone = tokens[0].lower() if len(tokens) == 1 else ""
+            if tokens and not (
+                lone.endswith(_DEMONYM_ENDINGS)
+                or lone in _DEMONYMS
+                or lone.rstrip("s") in _GROUP_WORDS
+            ):
+                name = self.people.display(tokens)
+                self._attribute(statement, _Ref("name", name), found.start("name"), cue)
+                statement.speaker_text = self.text[found.start("name") : found.end("name")]
+                return
+        pronoun = _LEADING_PRONOUN.match(self.masked, sentence.start, before)
+        if pronoun is not None and pronoun.group("pron").lower() in _PRONOUN_GENDER:
+            self._attribute(
+                statement, _Ref("pron", pronoun.group("pron").lower()), pronoun.start("pron"), cue
+            )
+            statement.speaker_text = pronoun.group("pron")
 
     def _opens_sentence(self, position: int) -> bool:
         sentence = self.sentences[self.sentence_index(position)]
@@ -298,8 +498,10 @@ class _Finder:
         for index, anchor in enumerate(anchors):
             if anchor.start in self._leading_used or anchor.start < covered_until:
                 continue
+            if not anchor.reporting:
+                continue  # "the stock snapped a losing streak"
             sentence = self.sentences[self.sentence_index(anchor.start)]
-            if anchor.verb == "according":
+            if anchor.verb == "according to":
                 if anchor.start in self._trailing_used:
                     continue
                 statement = self._according(anchor, sentence)
@@ -328,16 +530,7 @@ class _Finder:
             start, end = _trim(self.text, clause, end, terminal=True)
             if start >= end:
                 return None
-            return _Statement(
-                start,
-                end,
-                "paraphrase",
-                anchor.start,
-                end,
-                ref=anchor.ref,
-                ref_position=anchor.start,
-                attributed=True,
-            )
+            return self._reported_statement(anchor, start, end, "paraphrase", anchor.start, end)
         if anchor.start in self._trailing_used:
             return None
         return self._around(anchor, position, sentence, "paraphrase")
@@ -369,16 +562,7 @@ class _Finder:
             return None
         if start >= end:
             return None
-        return _Statement(
-            start,
-            end,
-            kind,
-            sentence.start,
-            sentence.end,
-            ref=anchor.ref,
-            ref_position=anchor.start,
-            attributed=True,
-        )
+        return self._reported_statement(anchor, start, end, kind, sentence.start, sentence.end)
 
     def _according(self, anchor: _Anchor, sentence: Span) -> _Statement | None:
         masked = self.masked
@@ -390,17 +574,26 @@ class _Finder:
             start, end = _trim(self.text, comma.end(), sentence.end, terminal=True)
             if start >= end:
                 return None
-            return _Statement(
-                start,
-                end,
-                "according_to",
-                sentence.start,
-                sentence.end,
-                ref=anchor.ref,
-                ref_position=anchor.start,
-                attributed=True,
+            return self._reported_statement(
+                anchor, start, end, "according_to", sentence.start, sentence.end
             )
         return self._around(anchor, anchor.end, sentence, "according_to")
+
+    def _reported_statement(
+        self, anchor: _Anchor, start: int, end: int, kind: str, context_start: int, context_end: int
+    ) -> _Statement:
+        return _Statement(
+            start,
+            end,
+            kind,
+            context_start,
+            context_end,
+            ref=anchor.ref,
+            ref_position=anchor.start,
+            attributed=True,
+            cue=anchor.verb,
+            speaker_text=self.text[anchor.subject_start : anchor.subject_end],
+        )
 
     # -- putting statements together ---------------------------------------------------------
 
@@ -445,6 +638,7 @@ class _Finder:
                     donor = previous
             if donor is not None:
                 statement.speaker = donor.speaker
+                statement.ref = donor.ref
                 statement.attributed = True
         # A quote left open at a paragraph's end takes the speaker named at the end of its
         # continuation in the next paragraph.
@@ -459,6 +653,7 @@ class _Finder:
                 and following.marks.open == following.marks.paragraph_start
             ):
                 statement.speaker = following.speaker
+                statement.ref = following.ref
                 statement.attributed = True
 
     def _same_sentence_donor(self, statements: list[_Statement], index: int) -> _Statement | None:
@@ -498,20 +693,51 @@ class _Finder:
             return True
         _, previous_last = self._sentence_range(previous)
         first, _ = self._sentence_range(statement)
-        return first == previous_last + 1 and self._entirely_quoted(statement)
+        if first != previous_last + 1:
+            return False
+        if self._entirely_quoted(statement):
+            return True
+        # '"A," X said. "B" ...' in one paragraph: B opens its sentence and goes on being X's.
+        return (
+            previous.end >= statement.marks.paragraph_start
+            and _BLANK.fullmatch(self.masked, self.sentences[first].start, statement.marks.open)
+            is not None
+        )
+
+    def _not_speech(self, statement: _Statement) -> bool:
+        """Unattributed quotations that are not speech: short ones inside a sentence (scare
+        quotes, titles of works, slogans) and markup attribute values (``id="..."``)."""
+        marks = statement.marks
+        if statement.attributed or marks is None:
+            return False
+        if marks.open and self.masked[marks.open - 1] in _MARKUP_BEFORE:
+            return True
+        if not any(char.isalpha() for char in self.text[statement.start : statement.end]):
+            return True
+        if self._entirely_quoted(statement):
+            return False
+        words = self.text[statement.start : statement.end].split()
+        return len(words) <= _SCARE_WORDS or all(word[:1].isupper() for word in words)
 
     def _quote(self, statement: _Statement) -> Quote:
         low, high = self._sentence_range(statement)
         sentence_start = min(self.sentences[low].start, statement.start)
         sentence_end = max(self.sentences[high].end, statement.end)
+        speaker = statement.speaker
+        aliases: tuple[str, ...] = ()
+        if speaker is not None:
+            aliases = self.people.aliases(speaker, self._aliases.get(speaker, ()))
         return Quote(
             text=self.text[statement.start : statement.end],
             start=statement.start,
             end=statement.end,
-            speaker=statement.speaker,
+            speaker=speaker,
             sentence_start=sentence_start,
             sentence_end=sentence_end,
             kind=statement.kind,
+            cue=statement.cue if statement.ref is not None else None,
+            speaker_text=statement.speaker_text,
+            aliases=aliases,
         )
 
 

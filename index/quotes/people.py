@@ -91,10 +91,59 @@ _DEMONYMS = _words(
     "allied danish finnish swedish czech slovak serb croat welsh scottish irish kurdish"
 )
 
+_SUFFIXES = _words("jr sr ii iii iv")
+# Gender, where the article shows it, so that "she said" never goes to a man. Honorifics and
+# gendered titles say it outright; common given names are a weaker sign (ambiguous ones such as
+# Chris, Jordan or Kim are in neither list).
+_MALE_WORDS = _words(
+    "mr sir lord spokesman chairman congressman businessman councilman assemblyman alderman "
+    "king prince emperor pope father son brother husband uncle grandfather boy"
+)
+_FEMALE_WORDS = _words(
+    "mrs ms miss dame lady madam spokeswoman chairwoman congresswoman businesswoman "
+    "councilwoman assemblywoman alderwoman queen princess empress mother daughter sister wife "
+    "aunt grandmother girl actress"
+)
+_MALE_NAMES = _words(
+    """
+    james john robert michael william david richard joseph thomas charles christopher daniel
+    matthew anthony mark donald steven stephen paul andrew joshua kenneth kevin brian george
+    timothy ronald edward jason jeffrey ryan jacob gary nicholas eric jonathan larry justin scott
+    brandon benjamin samuel gregory alexander frank patrick raymond jack dennis jerry tyler aaron
+    jose adam nathan henry douglas zachary peter kyle ethan walter noah jeremy christian keith
+    roger gerald harold sean austin carl arthur lawrence dylan jesse bryan billy joe bruce
+    gabriel logan albert willie alan juan wayne elijah randy roy vincent ralph eugene russell
+    bobby philip louis barack bernie bernard ted marco jeb rand mike mitt newt rick ben bill tim
+    tom jim bob dick dan dave steve ron ken greg jeff joel rudy reince rex mitch harry
+    vladimir volodymyr boris emmanuel francois manuel recep narendra shinzo muammar bashar hassan
+    ali mohammed muhammad ahmed omar abdul andrii serhiy dmitry sergei alexei mikhail viktor igor
+    oleg yuri ivan pavel nikolai luis carlos miguel pedro jorge antonio francisco javier diego
+    rafael fernando pablo ricardo eduardo hans klaus jurgen wolfgang friedrich olaf matteo
+    giuseppe giovanni luca pierre jacques keir rishi tony gordon nigel hugh colin martin fred
+    howard chuck lyndon dwight franklin herbert woodrow calvin hunter beau
+    lloyd antony jake marcus max leon tucker
+    """
+)
+_FEMALE_NAMES = _words(
+    """
+    mary patricia jennifer linda elizabeth barbara susan jessica sarah karen nancy lisa betty
+    margaret sandra ashley kimberly emily donna michelle dorothy carol amanda melissa deborah
+    stephanie rebecca sharon laura cynthia kathleen amy shirley angela helen anna brenda pamela
+    nicole emma samantha katherine christine debra rachel catherine carolyn janet ruth maria
+    heather diane virginia julie joyce victoria olivia christina lauren joan evelyn judith megan
+    cheryl hannah martha jacqueline frances gloria ann teresa kathryn sara janice alice madison
+    doris abigail julia judy grace denise amber marilyn beverly danielle theresa sophia marie
+    diana brittany natalie isabella charlotte rose alexis kayla hillary melania ivanka chelsea
+    nikki kellyanne hope huma debbie dianne kirsten tammy tulsi kamala marine ursula jacinda
+    olena yulia condoleezza madeleine loretta sonia elena sheryl oprah katy megyn greta jill
+    lynne valerie liz susanna jane carly sheila maxine ilhan alexandria elise nina naomi
+    """
+)
+
 _WORD_TOKEN = rf"[{_UPPER}][{_LOWER}{_UPPER}]*(?:[-’'](?!s\b)[{_UPPER}{_LOWER}]+)*"
 _TOKEN = (
     rf"(?:(?:[A-Z]\.){{2,}}"  # U.S.
-    r"|(?:Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|Lt|Col|Capt|Sgt|Adm|Maj|Prof|Rev|Hon|St)\."
+    r"|(?:Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|Lt|Col|Capt|Sgt|Adm|Maj|Prof|Rev|Hon|St|Jr|Sr)\."
     rf"|[A-Z]\.(?={_SP}[{_UPPER}])"  # an initial: John F. Kennedy
     rf"|{_WORD_TOKEN})"
 )
@@ -105,7 +154,11 @@ _NAME = rf"{_TOKEN}(?:{_SP}(?:{_PARTICLE}{_SP})?{_TOKEN}){{0,5}}"
 # Titles as written in running text: "president" or "President" (case-insensitive matching
 # of a long alternation is several times slower).
 _HEADS = _alternation(_TITLE_HEADS | {head.capitalize() for head in _TITLE_HEADS})
-_TITLE_NP = rf"[Tt]he{_SP}(?:[\w’'-]+{_SP}){{0,3}}?(?:{_HEADS})(?:-elect)?(?![\w’'-])"
+# "the president", "the former top aide", "his spokesman", "Trump's spokeswoman".
+_TITLE_NP = (
+    rf"(?:[Tt]he|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[{_UPPER}][\w-]*[’']s){_SP}"
+    rf"(?:[\w’'-]+{_SP}){{0,3}}?(?:{_HEADS})(?:-elect)?(?![\w’'-])"
+)
 _NAME_RUN = re.compile(rf"(?=[{_UPPER}]){_WORD_START}{_NAME}")
 # A person opening a sentence as its subject, after an optional introductory phrase and the
 # words that may stand before a name: "In a letter, Ukraine’s foreign minister Andrii Sybiha
@@ -115,9 +168,38 @@ _SENTENCE_SUBJECT = re.compile(
     rf"(?:[^,\n{_MASK}\"“”]{{1,40}}?,{_SP})?"
     rf"(?:(?:[{_UPPER}][\w-]*[’']s|[Tt]he|{_MODIFIERS}|{_HEADS}"
     rf"|[{_UPPER}][\w-]*(?={_SP}(?:{_MODIFIERS}|{_HEADS})\b)){_SP}){{0,4}}?"
-    rf"(?P<name>{_NAME})(?=(?:,{_SP}[^,\n]{{1,80}},)?{_SP}[a-z])"
+    rf"(?P<name>{_NAME})(?=(?:,{_SP}[^,\n]{{1,80}},)?{_SP}(?!(?:{_HEADS})\b)[a-z])"
 )
 _TITLE_BEFORE_NAME = re.compile(rf"(?P<head>(?:{_HEADS})(?:-elect)?),?{_SP}(?=[{_UPPER}])")
+# Words that end a run of descriptors: a description ("super PAC spokeswoman", "former
+# secretary of state") is content words only.
+_STOP = (
+    r"(?:and|or|but|nor|which|who|whom|whose|that|what|is|was|are|were|be|been|has|have|had|do"
+    r"|does|did|as|while|when|because|if|after|before|since|then|so|than|with|according|in|on"
+    r"|at|to|for|from|by|of|about|into|it|he|she|they|we|i|you|this|these|those|not|no|also"
+    r"|said|says|told|tells|there|here|where|how|why|would|will|could|should|may|might|can"
+    r"|the|a|an|yesterday|today|tonight|now|later|earlier|meanwhile|however|instead|last|next"
+    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+)
+_DESCRIPTOR = rf"(?:of(?={_SP}[a-z])|(?!{_STOP}(?![\w’'-]))[\w’'&$.-]+)"
+# A description bounded on its left by a clause word or punctuation: "with county spokeswoman
+# Jane Doe" gives "county spokeswoman"; in "Zelenskyy met county spokeswoman Jane Doe" the words
+# before the title belong to another clause and give no description.
+_DESCRIBED = re.compile(
+    rf"(?P<lead>(?<![\w’'-]){_STOP}{_SP}|[,;:(\n\"“”{_MASK}—–][^\S\n]*)?"
+    rf"(?P<words>(?:{_DESCRIPTOR}{_SP}){{1,4}})$",
+    re.IGNORECASE,
+)
+
+
+def _description_start(masked: str, end: int, floor: int) -> int | None:
+    """Start of the description words ending at ``end`` (none before ``floor``, which counts as
+    a clause start), or None when the words run on into another clause."""
+    found = _DESCRIBED.search(masked, max(floor, end - 60), end)
+    if found is None or (found.group("lead") is None and found.start() != floor):
+        return None
+    return found.start("words")
+
 _TITLE_APPOSITION_AFTER = re.compile(
     rf",{_SP}(?:the{_SP}|[\w-]+[’']s{_SP})?(?P<words>(?:[\w-]+{_SP}){{0,3}}?)"
     rf"(?P<head>(?:{_HEADS}))(?![\w’'-])"
@@ -165,8 +247,17 @@ def _split_title(run: str) -> tuple[tuple[str, ...], str | None]:
             first -= 1
         title = " ".join(token.lower() for token in tokens[first : head + 1])
         tokens = tokens[head + 1 :]
+    # An honorific anywhere before the name starts it: "Navy Capt. Jeff Davis", "South
+    # Carolina Gov. Jim Hodges".
+    honorifics = [
+        j for j, token in enumerate(tokens[:-1]) if token.rstrip(".").lower() in _HONORIFICS
+    ]
+    if honorifics:
+        tokens = tokens[honorifics[-1] + 1 :]
     while tokens and tokens[0].rstrip(".").lower() in _HONORIFICS:
         tokens = tokens[1:]
+    while len(tokens) > 1 and tokens[-1].rstrip(".").lower() in _SUFFIXES:
+        tokens = tokens[:-1]
     # "Secretary of State Antony Blinken": the run starts after "of", with the department.
     while len(tokens) > 2 and tokens[0].lower() in _DEPARTMENTS:
         tokens = tokens[1:]
@@ -188,18 +279,53 @@ def _title_from_words(words: str, head: str | None = None) -> str | None:
 
 @dataclass(slots=True)
 class _People:
-    """Full names and titles the article gives, keyed by folded surname."""
+    """What the article says about its people, keyed by folded surname: full names, titles,
+    gender, and every way it writes each name (for :attr:`Quote.aliases`)."""
 
     full: dict[str, tuple[str, ...]] = field(default_factory=dict)
     titles: dict[str, set[str]] = field(default_factory=dict)
     # Words capitalised in mid-sentence: proper nouns, not just sentence openers ("Prices").
     proper: set[str] = field(default_factory=set)
+    gender: dict[str, str] = field(default_factory=dict)  # "m" or "f"; absent when unknown
+    variants: dict[str, dict[tuple[str, ...], None]] = field(default_factory=dict)
+    descriptions: dict[str, dict[str, None]] = field(default_factory=dict)
 
     def add_title(self, key: str, title: str | None) -> None:
         if title:
             bucket = self.titles.setdefault(key, set())
             bucket.add(title)
             bucket.add(title.split()[-1])
+            self.add_gender(key, title.split()[-1])
+
+    def add_description(self, key: str, description: str) -> None:
+        """A description the article ties to the person ("county spokeswoman")."""
+        description = " ".join(description.split()).strip(" ,")
+        if description:
+            self.descriptions.setdefault(key, {})[description] = None
+
+    def add_gender(self, key: str, word: str) -> None:
+        """Record the gender ``word`` (an honorific or a gendered title) shows, if any; a
+        contradiction (two people sharing a surname) makes it unknown."""
+        word = word.lower().rstrip(".")
+        found = "m" if word in _MALE_WORDS else "f" if word in _FEMALE_WORDS else None
+        if found is None:
+            return
+        if self.gender.setdefault(key, found) != found:
+            self.gender[key] = "?"
+
+    def gender_of(self, name: str) -> str | None:
+        """ "m", "f", or None when the article does not show it."""
+        tokens = name.split()
+        known = self.gender.get(_fold(tokens[-1]))
+        if known:
+            return None if known == "?" else known
+        first = self.full.get(_fold(tokens[-1]), tuple(tokens))[0].lower()
+        if len(tokens) > 1 or first != tokens[-1].lower():
+            if first in _MALE_NAMES:
+                return "m"
+            if first in _FEMALE_NAMES:
+                return "f"
+        return None
 
     def display(self, tokens: Sequence[str]) -> str:
         known = self.full.get(_fold(tokens[-1]))
@@ -217,10 +343,24 @@ class _People:
                 return False  # NATO, BBC
         return True
 
+    def aliases(self, speaker: str, extra: Sequence[str] = ()) -> tuple[str, ...]:
+        """Other ways the article refers to ``speaker``: its spellings of the name (surname
+        alone, full name, variants) and the descriptions it ties to the person."""
+        tokens = speaker.split()
+        key = _fold(tokens[-1])
+        found: dict[str, None] = {}
+        for variant in self.variants.get(key, {}):
+            if _compatible_first(variant, tuple(tokens)):
+                found[" ".join(variant)] = None
+        for description in (*self.descriptions.get(key, {}), *extra):
+            found[description] = None
+        found.pop(speaker, None)
+        return tuple(found)
 
-def _compatible_first(tokens: Sequence[str], known: tuple[str, ...]) -> bool:
+
+def _compatible_first(tokens: Sequence[str], known: Sequence[str]) -> bool:
     # "Zelenskyy" fits "Volodymyr Zelenskyy"; "Melania Trump" does not fit "Donald Trump".
-    if len(tokens) == 1:
+    if len(tokens) == 1 or len(known) == 1:
         return True
     return _fold(tokens[0])[:1] == _fold(known[0])[:1]
 
@@ -228,7 +368,8 @@ def _compatible_first(tokens: Sequence[str], known: tuple[str, ...]) -> bool:
 def _collect_people(masked: str) -> _People:
     people = _People()
     for match in _NAME_RUN.finditer(masked):
-        tokens, title = _split_title(match.group())
+        run = match.group()
+        tokens, title = _split_title(run)
         if not tokens or not tokens[-1][:1].isupper():
             continue
         key = _fold(tokens[-1])
@@ -240,13 +381,20 @@ def _collect_people(masked: str) -> _People:
                 people.proper.add(key)
         elif len(tokens) >= 2 and key not in people.full:
             people.full[key] = tuple(tokens)
+        people.variants.setdefault(key, {})[tuple(tokens)] = None
         people.add_title(key, title)
+        if title:
+            people.add_description(key, run[: run.rfind(tokens[0])])
+        before = run.split()
+        if len(before) > len(tokens):
+            people.add_gender(key, before[-len(tokens) - 1])  # "Mrs. Clinton"
         if masked.startswith(",", match.end()):
             # Set off after the name: "Andrii Sybiha, Ukraine’s foreign minister, ..."
             found = _TITLE_APPOSITION_AFTER.match(masked, match.end(), match.end() + 80)
             if found:
                 title = _title_from_words(found.group("words"), found.group("head"))
                 people.add_title(key, title)
+                people.add_description(key, found.group().lstrip(", "))
     # A lower-case title in front of a name ("Ukrainian president Volodymyr Zelenskyy") or set
     # off by a comma ("Ukraine’s foreign minister, Andrii Sybiha"). Titles are rare words, so
     # they are found directly rather than looked for in front of every name.
@@ -259,9 +407,14 @@ def _collect_people(masked: str) -> _People:
         tokens, _title = _split_title(named.group())
         if not tokens:
             continue
+        key = _fold(tokens[-1])
         words = masked[max(0, match.start() - 40) : match.start()].rsplit(None, 2)[-2:]
         title = _title_from_words(" ".join([*words, match.group("head")]))
-        people.add_title(_fold(tokens[-1]), title)
+        people.add_title(key, title)
+        if match.group("head")[:1].islower():  # capitalised titles came with their name run
+            start = _description_start(masked, match.start(), 0)
+            if start is not None:
+                people.add_description(key, masked[start : match.end("head")])
     return people
 
 
@@ -271,7 +424,8 @@ class _Ref:
     anonymous source."""
 
     kind: str  # "name" | "pron" | "title" | "anon"
-    value: str  # display name, the pronoun, or the title phrase
+    value: str  # display name, the pronoun, or the title key ("foreign minister")
+    written: str = ""  # a title phrase as written, lower case ("the foreign minister")
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,10 +437,20 @@ class _Mention:
 
 
 _LOOKBACK = 64  # mentions searched back from a pronoun or title
+_PRONOUN_GENDER = {"he": "m", "him": "m", "she": "f", "her": "f"}
 
 
 class _Resolver:
-    """Resolves pronouns and title phrases against the people named earlier in the text."""
+    """Resolves pronouns and title phrases against the people named earlier in the text.
+
+    * "he"/"she" go to the nearest person who spoke or opened a sentence, skipping anyone the
+      article shows to be of the other gender; nobody left means no speaker.
+    * "the <title>" goes to the nearest person the article names with that title (or its head
+      word: "the minister" for "foreign minister Andrii Sybiha"); otherwise the title itself is
+      the speaker, as written ("the prime minister"), and never someone else named nearby. A
+      title behind a possessive pronoun ("his spokesman") that names nobody is anonymous.
+    * "it", "they", "we", "officials", "a spokesperson" stay anonymous.
+    """
 
     def __init__(self, people: _People, mentions: list[_Mention]) -> None:
         self._people = people
@@ -296,9 +460,7 @@ class _Resolver:
     def resolve(self, ref: _Ref, position: int) -> str | None:
         if ref.kind == "name":
             return ref.value
-        if ref.kind == "anon" or (
-            ref.kind == "pron" and ref.value not in ("he", "she", "him", "her")
-        ):
+        if ref.kind == "anon" or (ref.kind == "pron" and ref.value not in _PRONOUN_GENDER):
             return None  # "it", "they", "officials": no one we can name
         latest = bisect_right(self._positions, position - 1)
         # The nearest people first; far enough back, nobody writes "he said" any more.
@@ -308,15 +470,18 @@ class _Resolver:
             if mention.person
         ]
         if ref.kind == "pron":
-            return people[0].name if people else None
+            wanted = _PRONOUN_GENDER[ref.value]
+            for mention in people:
+                if self._people.gender_of(mention.name) in (None, wanted):
+                    return mention.name
+            return None
         title = ref.value
         head = title.split()[-1]
-        for wanted in (title, head):
+        for wanted_title in (title, head):
             for mention in people:
-                if wanted in self._people.titles.get(mention.key, ()):
+                if wanted_title in self._people.titles.get(mention.key, ()):
                     return mention.name
-        for mention in people:
-            known = self._people.titles.get(mention.key)
-            if not known or head in _GENERIC_TITLES:
-                return mention.name
-        return None
+        determiner = ref.written.split()[0]
+        if determiner in ("his", "her", "their", "its"):
+            return None
+        return ref.written

@@ -300,10 +300,10 @@ def test_people_merely_mentioned_are_not_quoted(text):
     assert find_quotes(text) == []
 
 
-def test_scare_quote_in_someone_elses_sentence_is_not_the_later_speakers():
+def test_fragment_someone_calls_something_is_theirs_not_the_later_speakers():
     text = 'Trump called it "a disaster," while Zelenskyy said "we will see."'
 
-    assert speakers(text) == [("a disaster", None), ("we will see.", "Zelenskyy")]
+    assert speakers(text) == [("a disaster", "Trump"), ("we will see.", "Zelenskyy")]
 
 
 # --------------------------------------------------------------------------------------------

@@ -65,19 +65,37 @@ def test_title_resolves_to_the_person_named_with_that_title():
     ]
 
 
-def test_title_not_known_for_anyone_does_not_take_someone_with_another_title():
+def test_title_not_known_for_anyone_stays_the_title_not_someone_with_another_title():
     text = (
         'President Volodymyr Zelenskyy spoke first. "We are ready," he said.\n'
         '"We are not," the minister said.'
     )
 
-    assert speakers(text) == [("We are ready", "Volodymyr Zelenskyy"), ("We are not", None)]
+    assert speakers(text) == [
+        ("We are ready", "Volodymyr Zelenskyy"),
+        ("We are not", "the minister"),
+    ]
 
 
-def test_generic_title_falls_back_to_the_most_recent_speaker():
+def test_title_tied_to_nobody_is_kept_not_given_to_the_most_recent_speaker():
     text = '"We are ready," Zelenskyy said. "Nobody doubts it," the Ukrainian leader added.'
 
-    assert speakers(text) == [("We are ready", "Zelenskyy"), ("Nobody doubts it", "Zelenskyy")]
+    assert speakers(text) == [
+        ("We are ready", "Zelenskyy"),
+        ("Nobody doubts it", "the ukrainian leader"),
+    ]
+
+
+def test_title_the_article_ties_to_a_person_resolves_to_that_person():
+    text = (
+        "Ukrainian leader Volodymyr Zelenskyy met Prime Minister Keir Starmer in London.\n"
+        '"We are ready," Starmer said. "Nobody doubts it," the Ukrainian leader added.'
+    )
+
+    assert speakers(text) == [
+        ("We are ready", "Keir Starmer"),
+        ("Nobody doubts it", "Volodymyr Zelenskyy"),
+    ]
 
 
 @pytest.mark.parametrize(
