@@ -1,4 +1,4 @@
-"""Turning answers, index stats and reindex progress into Discord embeds and plain text.
+r"""Turning answers, index stats and reindex progress into Discord embeds and plain text.
 
 Everything here is pure (no I/O) and keeps within Discord's limits: embed title 256, description
 4096, field 1024 (25 fields), 6000 characters per embed in total, 2000 for plain message content.
@@ -6,16 +6,44 @@ Long answers lose whole parts from the end (each part is a sentence or quote wit
 marker), so a citation is never cut in half; only a single part longer than the whole budget is
 shortened, at a sentence or word boundary, keeping its marker. Links in plain text are wrapped
 in ``<…>`` so Discord shows no preview; embeds never preview links.
+
+Text from articles (sentences, speaker labels, headlines, outlet names) and notes reach an embed
+only through :func:`escape` or as a link text :func:`_link_text_safe` accepts, so whatever they
+contain, Discord shows their words as written and turns none of it into a masked link, a mention,
+bold, a spoiler or a heading. What that relies on (Discord's markdown is simple-markdown's rules
+with Discord's additions):
+
+* A backslash before any character that is not a letter, digit or space shows that character
+  literally and hides the backslash (simple-markdown's escape rule ``^\\([^0-9A-Za-z\s])``).
+* A masked link ``[text](url)`` starts at an unescaped ``[``. :func:`escape` escapes every ``[``
+  and ``]`` (and every backslash, so an article's own ``\`` cannot pair with ours), so no link
+  can start anywhere in escaped text: not the second link of a sentence (which
+  ``discord.utils.escape_markdown``'s greedy ``\[.+\]\(.+\)`` leaves live), not a nested one,
+  not ``[text](<url>)``.
+* A bare URL is one autolink whose text is shown as written and parsed no further (the rule
+  ``https?://[^\s<]+[^<.,:;"')\]\s]``, :data:`_URL`). :func:`escape` leaves such a URL as it is,
+  so it stays clickable, when no ``[``, ``]``, backslash or ``<`` follows before the next space;
+  a URL that has one (say ``…/Foo_(bar)[x](https://…)``, where the autolink would run on over
+  the escapes and show their backslashes, or end on one and un-escape what follows) gets its
+  ``://`` escaped, which keeps it from being a link at all, and the rest
+  is escaped like any text. So no ``[`` is ever left unescaped, inside a URL or out, and no link
+  can start even if a client's autolink rule stopped earlier than this one.
+* Inside a masked link's text Discord disables escapes and shows the backslashes (Discord staff on
+  discord/discord-api-docs#6185), and a link text holding a URL is not turned into a link at all
+  (discord/discord-api-docs#7721). So a headline is the text of its link only when it contains
+  nothing Discord would interpret there; otherwise it is shown escaped, outside the link, and the
+  link follows on the word "article".
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 import discord
-from discord.utils import escape_markdown
 
 if TYPE_CHECKING:
     from bot.service import ReindexJob
@@ -81,11 +109,79 @@ def truncate(text: str, limit: int) -> str:
     return room.rstrip() + ELLIPSIS
 
 
+# -- Discord markdown ------------------------------------------------------------------------
+
+# A bare URL, as Discord's autolink rule takes it.
+_URL = re.compile(r"https?://[^\s<]+[^<.,:;\"')\]\s]")
+_URL_RUN = re.compile(r"[^\s<]+")
+_URL_SWALLOWS_ESCAPES = re.compile(r"[\[\]\\]")
+# Characters that mean something anywhere in a line: escapes, emphasis, underline, strikethrough,
+# spoilers, code, masked links, and <…> (mentions, timestamps, autolinks, e-mail and phone links).
+_INLINE_MARKDOWN = re.compile(r"[\\*_~|`\[\]<]")
+# Markers that mean something at the start of a line: headings, -# subtext, block quotes, lists.
+_LINE_MARKER = re.compile(r"^([ \t]*)(?:([#>+-])|(\d+)\.)", re.MULTILINE)
+# What Discord interprets inside a masked link's text, where escapes do not work.
+_LINK_TEXT_MARKDOWN = re.compile(r"[\\*_~|`\[\]<]|://")
+_URL_UNSAFE = re.compile(r"[\s<>\\]")
+_BALANCED_PARENS = re.compile(r"[^()]*(?:\([^()]*\)[^()]*)*")
+
+
+def escape(text: str) -> str:
+    """``text`` as Discord markdown that shows exactly ``text``: no links, mentions or formatting.
+
+    Bare ``https://`` URLs stay clickable unless brackets, backslashes or ``<`` follow them
+    before the next space; see the module docstring for the Discord rules this relies on.
+    """
+    return _LINE_MARKER.sub(_escape_line_marker, _escape_inline(text))
+
+
+def _escape_inline(text: str) -> str:
+    pieces: list[str] = []
+    position = 0
+    while url := _URL.search(text, position):
+        pieces.append(_INLINE_MARKDOWN.sub(r"\\\g<0>", text[position : url.start()]))
+        # Discord's autolink runs on to the next space or "<": if the escapes this run gets
+        # (or the one before that "<") fall inside it, it would swallow them and show them, or
+        # end on one and un-escape what follows. Such a URL is shown as text: "\://" is no link.
+        run = _URL_RUN.match(text, url.start())
+        assert run is not None
+        if _URL_SWALLOWS_ESCAPES.search(run.group()) or text.startswith("<", run.end()):
+            scheme = text.index("://", url.start())
+            pieces.append(text[url.start() : scheme] + "\\:")
+            position = scheme + 1
+        else:
+            pieces.append(url.group())
+            position = url.end()
+    pieces.append(_INLINE_MARKDOWN.sub(r"\\\g<0>", text[position:]))
+    return "".join(pieces)
+
+
+def _escape_line_marker(match: re.Match[str]) -> str:
+    indent, marker, number = match.groups()
+    return f"{indent}\\{marker}" if marker else f"{indent}{number}\\."
+
+
+def _link_text_safe(text: str) -> bool:
+    """Whether Discord shows ``text`` exactly as written as the text of a masked link."""
+    return not _LINK_TEXT_MARKDOWN.search(text) and text == text.strip()
+
+
+def _link_target(url: str) -> str:
+    """``url`` as the target of ``[text](url)``: what would end it early is percent-encoded.
+
+    Whitespace, ``<``, ``>`` and backslashes always; parentheses unless they are balanced pairs
+    (``…/Foo_(bar)``), which the link rule accepts.
+    """
+    if not _BALANCED_PARENS.fullmatch(url):
+        url = url.replace("(", "%28").replace(")", "%29")
+    return _URL_UNSAFE.sub(lambda m: quote(m.group(), safe=""), url)
+
+
 def _part(part: AnswerPart, *, markdown: bool) -> str:
-    text = escape_markdown(part.text) if markdown else part.text
+    text = escape(part.text) if markdown else part.text
     body = f"“{text}”" if part.is_quote else text
     if part.label:
-        body = f"{escape_markdown(part.label) if markdown else part.label}: {body}"
+        body = f"{escape(part.label) if markdown else part.label}: {body}"
     return body
 
 
@@ -124,17 +220,24 @@ def _fit_parts(parts: Sequence[AnswerPart], budget: int, *, markdown: bool) -> t
 
 
 def _citation_line(citation: Citation, *, markdown: bool, numbered: bool = True) -> str:
-    title = truncate(citation.title or "Untitled article", 200)
+    """``[n] Headline — Outlet · date`` with the headline linked to the article.
+
+    In markdown the headline is the link text when Discord shows it there as written; otherwise
+    (``|``, ``**``, brackets, a URL…) it is shown escaped and the link follows on "article".
+    """
+    title = truncate(" ".join((citation.title or "").split()) or "Untitled article", 200)
     url = citation.url if citation.url and len(citation.url) <= 600 else None
     details = " · ".join(x for x in (citation.source, format_date(citation.published)) if x)
-    prefix = f"[{citation.marker}] " if numbered else ""
-    if markdown:
-        prefix = f"**{prefix.strip()}** " if numbered else ""
-        title = escape_markdown(title)
-        link = f"[{title}]({url})" if url else title
-    else:
+    if not markdown:
+        prefix = f"[{citation.marker}] " if numbered else ""
         link = f"{title} <{url}>" if url else title
-    return prefix + link + (f" — {details}" if details else "")
+        return prefix + link + (f" — {details}" if details else "")
+    prefix = f"**[{citation.marker}]** " if numbered else ""
+    details = escape(details)
+    if url and _link_text_safe(title):
+        return prefix + f"[{title}]({_link_target(url)})" + (f" — {details}" if details else "")
+    line = prefix + escape(title) + (f" — {details}" if details else "")
+    return line + (f" · [article]({_link_target(url)})" if url else "")
 
 
 def _pack_fields(name: str, lines: Iterable[str]) -> list[tuple[str, str]]:
@@ -155,7 +258,7 @@ def answer_embed(answer: Answer) -> discord.Embed:
     """The answer as an embed: quoted parts with [n] markers, then the numbered sources."""
     title = truncate(answer.question.strip() or "Your question", TITLE_LIMIT)
     if not answer.covered or not answer.parts:
-        description = truncate(answer.note or NOT_COVERED, 1000)
+        description = escape(truncate(answer.note, 1000)) if answer.note else NOT_COVERED
         embed = discord.Embed(title=title, colour=NOT_COVERED_COLOUR, description=description)
         lines = [_citation_line(c, markdown=True, numbered=False) for c in answer.closest[:10]]
         for name, value in _pack_fields("Closest articles", lines)[:3]:
@@ -163,7 +266,7 @@ def answer_embed(answer: Answer) -> discord.Embed:
         return embed
 
     citations = {c.marker: c for c in answer.citations}
-    note = f"*{escape_markdown(truncate(answer.note, 500))}*\n\n" if answer.note else ""
+    note = f"*{escape(truncate(answer.note.strip(), 500))}*\n\n" if answer.note else ""
     budget = DESCRIPTION_LIMIT - len(note)
     while True:
         description, kept = _fit_parts(answer.parts, budget, markdown=True)
@@ -221,7 +324,7 @@ def _collection_summary(stats: IndexStats) -> str:
 def sources_embed(stats: IndexStats, last_reindex: ReindexJob | None) -> discord.Embed:
     """Outlets with article counts and newest dates, plus when the index was built."""
     lines = [
-        f"**{escape_markdown(s.name)}** — {plural(s.articles, 'article')}"
+        f"**{escape(s.name)}** — {plural(s.articles, 'article')}"
         + (f", newest {format_date(s.newest)}" if s.newest else "")
         for s in sorted(stats.sources, key=lambda s: (-s.articles, s.name.lower()))
     ]

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import random
 import re
 from datetime import UTC, datetime
+from urllib.parse import unquote
 
+import discord_markdown as md
+from discord.utils import escape_markdown
 from fake_discord import check_message_limits
 
 from bot import render
@@ -102,3 +106,198 @@ def test_sources_with_many_outlets_fit():
     assert {"name": "Index built", "value": "2024-05-02 10:30 UTC", "inline": True} in embed[
         "fields"
     ]
+
+
+# -- article text never becomes markdown -----------------------------------------------------
+
+# Made-up article text of the shapes that turn into live markdown: masked links (two in one
+# sentence, nested brackets, <url> targets, links split over backslashes), a link hidden in a
+# URL, mentions and other <…> forms, formatting marks, and markers at the start of a line.
+TRICKY = [
+    "Residents can read [the council's notice](https://council.example.org/notice) and object "
+    "through [this online form](https://forms.example.net/object-now).",
+    "See [the [updated] guidance](https://health.example.gov/guidance) for details.",
+    "Tickets are on [the box office site](<https://tickets.example.com/show>) from Friday.",
+    "[Photo: [Getty](https://getty.example.com)](https://evil.example.com)",
+    r"A reader wrote \[the agency](https://a.example.com) and [a second link](https://b.example.com).",
+    r"Escaped close [not closed\](https://a.example.com) but [this is](https://b.example.com)",
+    r"Double backslash \\[first](https://a.example.com) stays text.",
+    "Split [over]\\(https://a.example.com) and [again]( https://b.example.com ).",
+    "The page https://wiki.example.org/Foo_(bar)[trap](https://evil.example.com) moved.",
+    "Read more at https://news.example.com/a_b_c* or https://x.example.com/?q[]=1.",
+    "[https://bank.example.com](https://phish.example.net) is not the bank.",
+    "The mayor <@123456789012345678> and <#987654321098765432> met <t:1718000000:R>.",
+    "Write to <press@city.example.gov> or call <+1 (555) 123 4567> or <https://city.example.gov>.",
+    "He called them **total a**holes** and __awful__, ~~then~~ ||apologised|| with `code`.",
+    r"The shrug ¯\_(ツ)_/¯ and a path C:\Users\*\docs\ and a lone backslash at the end \\",
+    "# Breaking\n## Update\n-# small print\n- first\n* second\n1. numbered\n> quoted\n>>> all",
+    "Results:\n  - indented item\n  42. indented number",
+    "@everyone the results are in: 3 * 4 = 12 and a_b_c.",
+]
+
+
+def quoted(text: str, *, label: str | None = None, is_quote: bool = True) -> Answer:
+    part = AnswerPart(text=text, citation=1, label=label, is_quote=is_quote)
+    return Answer(question="q", covered=True, parts=[part], citations=[citation(1)])
+
+
+def test_discord_escape_markdown_leaves_the_second_link_of_a_sentence_live():
+    # Why render has its own escaping: discord.py's regex \[.+\]\(.+\) is greedy.
+    assert md.masked_links(escape_markdown(TRICKY[0])) == [
+        ("this online form", "https://forms.example.net/object-now")
+    ]
+
+
+def test_article_text_never_makes_a_masked_link_or_markup_and_shows_as_written():
+    for text in TRICKY:
+        for is_quote in (True, False):
+            description = render.answer_embed(quoted(text, is_quote=is_quote)).description
+            assert md.masked_links(description) == [], (text, description)
+            assert md.markup(description) == [], (text, description)
+            expected = f"“{text}” [1]" if is_quote else f"{text} [1]"
+            assert md.shown(description) == expected, description
+
+
+def test_speaker_labels_and_notes_are_escaped_too():
+    label = "[Jane Doe](https://evil.example.com), **spokeswoman**"
+    note = "I found no quotes from [X](https://a.example.com) [Y](https://b.example.com):"
+    answer = Answer(
+        question="q",
+        covered=True,
+        parts=[AnswerPart(text=TRICKY[0], citation=1, label=label, is_quote=True)],
+        citations=[citation(1)],
+        note=note,
+    )
+    description = render.answer_embed(answer).description
+    assert md.masked_links(description) == []
+    italic, body = description.split("\n\n")
+    assert italic.startswith("*") and italic.endswith("*")
+    assert md.markup(italic[1:-1]) == [] and md.shown(italic[1:-1]) == note
+    assert md.markup(body) == [] and md.shown(body) == f"{label}: “{TRICKY[0]}” [1]"
+
+    refusal = Answer(question="q", covered=False, note=note)
+    description = render.answer_embed(refusal).description
+    assert md.masked_links(description) == [] and md.shown(description) == note
+
+
+def test_random_mixtures_of_the_shapes_stay_literal():
+    # Words, spaces and bracketed bits of the shapes above, glued in random orders.
+    split = re.compile(r"(\s+|(?<=[\])>])|(?=[\[(<]))")
+    pieces = [piece for text in TRICKY for piece in split.split(text) if piece]
+    generator = random.Random(20241130)
+    for _ in range(500):
+        text = "".join(generator.choice(pieces) for _ in range(generator.randint(1, 15)))
+        text = text.strip() or "x"
+        description = render.answer_embed(quoted(text, is_quote=False)).description
+        assert md.masked_links(description) == [], text
+        assert md.markup(description) == [], text
+        assert md.shown(description) == f"{text} [1]", text
+
+
+def test_a_long_part_cut_to_fit_stays_literal():
+    for lead in range(4):
+        text = "x" * lead + "[a](https://e.example.com)\\" * 200  # the cut falls anywhere
+        description = render.answer_embed(quoted(text, is_quote=False)).description
+        assert len(description) <= render.DESCRIPTION_LIMIT
+        assert md.masked_links(description) == [] and md.markup(description) == []
+        seen = md.shown(description)
+        assert seen.endswith("… [1]"), seen[-20:]
+        assert text.startswith(seen.removesuffix("… [1]")), seen[-20:]
+
+
+# -- headlines in the Sources field ----------------------------------------------------------
+
+
+def headline(title: str, marker: int = 1, url: str | None = None) -> Citation:
+    return Citation(
+        marker=marker,
+        article_id=f"h{marker}",
+        title=title,
+        source="Daily Ledger",
+        published=datetime(2024, 6, 12, tzinfo=UTC),
+        url=url or f"https://ledger.example.com/{marker}",
+    )
+
+
+HEADLINES = [
+    "Heatwave live | Power cuts hit 40,000 homes as temperatures top 41C",
+    "Mayor apologises after hot mic catches him calling critics 'total a**holes'",
+    "[LIVE] Storm __Ciara__ ~~closes~~ roads",
+    r"Why C:\Temp\*.log files vanish",
+    "Users report outage at https://status.example.com",
+    "Bot greets <@123> with `/hello`",
+    "Council approves 2025 budget",
+    "Vote (finally) passes: 61% in favour",
+]
+
+
+def test_each_headline_shows_as_written_numbered_and_linked():
+    citations = [headline(t, n) for n, t in enumerate(HEADLINES, start=1)]
+    parts = [AnswerPart(text=f"Sentence {c.marker}.", citation=c.marker) for c in citations]
+    embed = render.answer_embed(Answer("q", True, parts, citations)).to_dict()
+    lines = "\n".join(f["value"] for f in embed["fields"]).split("\n")
+    assert len(lines) == len(HEADLINES)
+    for line, c in zip(lines, citations, strict=True):
+        number = f"**[{c.marker}]** "
+        assert line.startswith(number)
+        rest = line.removeprefix(number)
+        (link,) = md.masked_links(rest)
+        assert link[1] == c.url
+        assert [mark for mark in md.markup(rest) if not mark.startswith("link ")] == []
+        assert not re.search(r"[\\*_~|`\[\]<]|://", link[0]), "shown literally in link text"
+        details = " — Daily Ledger · 12 Jun 2024"
+        assert md.shown(rest) in (c.title + details, c.title + details + " · article"), rest
+
+
+def test_a_plain_headline_is_the_link_text():
+    line = (
+        render.answer_embed(
+            Answer("q", True, [AnswerPart("S.", 1)], [headline("Council approves 2025 budget")])
+        )
+        .fields[0]
+        .value
+    )
+    assert line == (
+        "**[1]** [Council approves 2025 budget](https://ledger.example.com/1)"
+        " — Daily Ledger · 12 Jun 2024"
+    )
+    line = (
+        render.answer_embed(Answer("q", True, [AnswerPart("S.", 1)], [headline(HEADLINES[0])]))
+        .fields[0]
+        .value
+    )
+    assert line == (
+        r"**[1]** Heatwave live \| Power cuts hit 40,000 homes as temperatures top 41C"
+        " — Daily Ledger · 12 Jun 2024 · [article](https://ledger.example.com/1)"
+    )
+
+
+def test_closest_articles_and_outlet_names_are_escaped():
+    outlet = "[Ledger](https://evil.example.com) **Daily**"
+    closest = [headline(HEADLINES[1]), headline("Plain title", 2)]
+    closest[1] = Citation(2, "p", "Plain title", outlet, None, "https://ledger.example.com/p")
+    embed = render.answer_embed(Answer("q", False, closest=closest))
+    value = embed.fields[0].value
+    assert [url for _, url in md.masked_links(value)] == [c.url for c in closest]
+    assert md.shown(value).split("\n") == [
+        f"{HEADLINES[1]} — Daily Ledger · 12 Jun 2024 · article",
+        f"Plain title — {outlet}",
+    ]
+
+
+def test_a_link_target_with_spaces_or_unbalanced_parentheses_stays_one_link():
+    for url in (
+        "https://wiki.example.org/Foo_(bar)",
+        "https://x.example.com/a)b",
+        "https://x.example.com/a b\\c<d>",
+    ):
+        line = (
+            render.answer_embed(
+                Answer("q", True, [AnswerPart("S.", 1)], [headline("Plain", url=url)])
+            )
+            .fields[0]
+            .value
+        )
+        ((text, target),) = md.masked_links(line)
+        assert text == "Plain"
+        assert target == url or unquote(target) == url
