@@ -80,6 +80,22 @@ INITIAL = {
 }
 
 
+# Made-up article of the shape that put live masked links in answers: a sentence with two
+# [text](url) links, under a headline holding "|" and "**".
+KETTLE_RECALL = """\
+---
+id: kettle-recall
+title: "Recall live | Hearthware kettles 'a **disaster**', say owners"
+source: Home Desk
+url: https://homedesk.example.com/2024/10/02/hearthware-kettle-recall
+published: 2024-10-02
+---
+Hearthware on Wednesday recalled about 300,000 electric kettles after reports that their lids flew open while boiling.
+Customers can look up their batch code on [the Hearthware safety page](https://hearthware.example.com/safety) and claim a replacement kettle via [the replacement request form](https://claims.example.org/hearthware-kettle).
+The company said nobody had been seriously hurt.
+"""
+
+
 def write_corpus(folder: Path, articles: dict[str, str] = INITIAL) -> Path:
     """Write ``articles`` (file name → Markdown) into ``folder``; returns it."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import discord_markdown as md
 from fake_discord import FakeDiscord
+from sample_articles import KETTLE_RECALL, write_corpus
+
+from index.engine import Engine
 
 ZELENSKYY_URL = "https://news.example.com/zelenskyy-nato"
 
@@ -159,3 +165,31 @@ async def test_twenty_questions_at_once_are_all_acknowledged_and_answered(
     for ix in questions:
         message = await ix.wait_for_original(answered)
         assert cites(message, ZELENSKYY_URL)
+
+
+async def test_article_links_in_an_answer_are_not_live_in_the_embed(
+    fake_discord: FakeDiscord, settings, start_bot, corpus: Path, index_dir: Path, embedder
+):
+    write_corpus(corpus, {"kettle-recall.md": KETTLE_RECALL})
+    Engine(index_dir, embedder=embedder).build([corpus])
+    await start_bot(fake_discord, settings)
+    ix = await fake_discord.send_interaction(
+        "ask", {"question": "How do Hearthware kettle owners claim a replacement?"}
+    )
+    embed = (await ix.wait_for_original(answered))["embeds"][0]
+    description = embed["description"]
+    assert "replacement request form" in description
+    assert md.masked_links(description) == []
+    assert md.markup(description) == []
+    assert (
+        "Customers can look up their batch code on [the Hearthware safety page]"
+        "(https://hearthware.example.com/safety) and claim a replacement kettle via "
+        "[the replacement request form](https://claims.example.org/hearthware-kettle)."
+    ) in md.shown(description)
+    sources = embed["fields"][0]["value"]
+    assert md.masked_links(sources) == [
+        ("article", "https://homedesk.example.com/2024/10/02/hearthware-kettle-recall")
+    ]
+    assert md.shown(sources).startswith(
+        "**[1]** Recall live | Hearthware kettles 'a **disaster**', say owners — Home Desk"
+    )
