@@ -76,6 +76,7 @@ _QUOTE_CUES = _words(
     hinted hints pledged pledges swore swears threatened threatens challenged challenges
     questioned questions reflected reflects disagreed disagrees rejoined boomed booms thundered
     thunders gushed gushes raved raves cheered cheers marveled marvelled marvels
+    state argue write add note claim insist warn explain agree respond reply
     """
 )
 # Phrasal cues, each as written with one space between its words.
@@ -120,13 +121,19 @@ _SUBJECT = (
     rf"{_WORD_START}(?:(?P<pron>{_PRONOUN})|(?P<title>{_TITLE_NP})|(?P<anon>{_ANON})"
     rf"|(?P<name>{_NAME}){_PAREN}?{_OF_PLACE}?)"
 )
+# A manner adverb ("angrily", "evenly"), not a noun that happens to end in -ly ("Clinton ally").
+_MANNER = (
+    r"(?!(?:family|ally|rally|daily|weekly|monthly|assembly|supply|early|only|belly|bully|jelly"
+    r"|holly|lily|sally|billy|molly|kelly|emily|polly|tally|folly|gully|reply|apply|comply"
+    r"|imply|fly|july)\b)[a-z]{3,}ly"
+)
 _PRE_VERB = (
     rf"(?:(?:also|later|then|previously|earlier|repeatedly|once|recently|again|publicly"
     rf"|reportedly|has|have|had|would|will|long|often|never|always|just|still|only|even|first"
     rf"|quickly|flatly|simply|angrily|bluntly|sharply|firmly|openly|proudly|quietly|loudly"
     rf"|forcefully|calmly|jokingly|testily|curtly|privately|frequently|immediately|initially"
     rf"|subsequently|ultimately|finally|emphatically|defiantly|tersely|candidly|evenly|further"
-    rf"|on{_SP}{_DAYS}|{_DAYS}|yesterday|today){_SP}){{0,2}}"
+    rf"|on{_SP}{_DAYS}|{_DAYS}|yesterday|today|{_MANNER}){_SP}){{0,2}}"
 )
 # An apposition: "Andrii Sybiha, the foreign minister, said"; "Harry Bond, 30, of Raleigh,
 # N.C., said". It may hold commas and abbreviations, never a quotation or a clause break.
@@ -143,7 +150,7 @@ _SUBJECT_MISSES = 12  # words tried, nearest first, before giving up on a subjec
 # Where an inverted subject's name may end: punctuation, a relative clause, a preposition.
 _INVERTED_END = (
     rf"(?=[^\S\n]*(?:[,.;:!?—–(\n]|$)|{_SP}(?:who|whose|in|on|at|during|after|before|when|while"
-    rf"|as|to|about|from|via|for|with|told|said|adding|referring|speaking|according|citing)\b)"
+    rf"|as|to|about|from|via|for|with|of|told|said|adding|referring|speaking|according|citing)\b)"
 )
 # The inverted form, only valid right after a closing quotation mark: '"...," said Zelenskyy',
 # '"...," said county treasurer Ana Ruiz', '"...," said the governor'.
@@ -178,6 +185,7 @@ _ADDRESSEE = re.compile(
 )
 _ADVERBIAL = re.compile(
     rf",?{_SP}(?:(?:on{_SP})?{_DAYS}|yesterday|today|tonight|earlier|later|recently|previously"
+    rf"|{_MANNER}(?={_OSP}[,:\"“]|{_SP}that\b)"
     rf"|again|also|(?:last|this){_SP}(?:week|month|year|night|morning|weekend)"
     rf"|(?:late|early){_SP}{_DAYS}"
     rf"|(?:in|at|during|after|before|on){_SP}[^,.;:!?\"“”\n{_MASK}]{{1,60}}?"
@@ -196,10 +204,16 @@ _LEAD_TAIL = re.compile(
 )
 # A participle cue right before an opening mark: 'Clinton claimed victory in a tweet, saying: "'.
 _PARTICIPLE_BEFORE = re.compile(
-    rf"(?:,|{_SP}by|{_SP}and|{_SP}before|{_SP}after|{_SP}while)?{_SP}(?P<cue>{_PARTICIPLES})"
-    rf"(?:{_SP}(?:later|simply|only|again|reporters|him|her|them|us|the{_SP}[\w-]+|[{_UPPER}]"
-    rf"[\w’'-]+))?[,:]?{_OSP}$"
+    rf"(?:,|{_SP}by|{_SP}and|{_SP}before|{_SP}after|{_SP}while|{_SP}then)?{_SP}"
+    rf"(?P<cue>{_PARTICIPLES}|to{_SP}(?:say|add|ask|write|tweet|declare|note|argue|insist))"
+    rf"(?:(?:{_SP}[^\s\"“”.!?,:;{_MASK}]+){{1,6}}[,:]|[,:]?)?{_OSP}$"
 )
+# A cue with no subject of its own, coordinated with an attribution before it: "Suu Kyi said it
+# was too early but added, ..."; "Hayek confirmed she had been and said, ...".
+_COORDINATED_CUE = re.compile(rf"(?:,|{_SP}(?:and|but|then))(?:{_SP}then)?{_SP}$")
+# After a cue taking an addressee, the person spoken to and a comma or colon: 'told the
+# Reuters news agency simply, "'.
+_TOLD_TAIL = re.compile(rf"{_SP}(?:(?!that\b)[^.!?\"“”\n{_MASK},:;]){{1,60}}[,:]\s*(?=[\"“«‘'])")
 _THAT = re.compile(rf",?{_SP}that{_SP}")
 _STRICT_CLAUSE = re.compile(rf"{_SP}(?=(?:he|she|it|they|we|I|you|there|this|these|those)\b)")
 _LOOSE_CLAUSE = re.compile(

@@ -33,15 +33,20 @@ from index.sentences import Span, split_paragraphs, split_sentences
 
 from .attribution import (
     _ACCORDING,
+    _ADDRESSEE_VERBS,
     _AFTER_CLOSE,
     _ANCHOR,
     _CLAUSE_STOP,
     _COORDINATED,
+    _COORDINATED_CUE,
     _INVERTED,
     _LEAD_TAIL,
+    _PAREN,
     _PARTICIPLE_BEFORE,
+    _PRE_VERB,
     _SUBJECT_MISSES,
     _SUBJECT_REACH,
+    _TOLD_TAIL,
     _TRAILING_GAP,
     _TRAILING_REACH,
     _VERB_HIT,
@@ -130,25 +135,43 @@ _QUOTE_ONLY_TAIL = re.compile(r"[\s.,;:!?…)\]]*")
 # An unattributed quotation inside a sentence this short is a term, a title or a slogan.
 _SCARE_WORDS = 4
 _MARKUP_BEFORE = frozenset("=")
-# A fragment its sentence's subject calls something: 'Trump called the plan "a fantasy"'.
+# A fragment its sentence's subject calls something or judges by its words: 'Trump called the
+# plan "a fantasy"', 'Merkel condemned "...", 'Moore thanked him for "..."'.
 _CALLED = re.compile(
-    rf"(?:has{_SP}|have{_SP}|had{_SP})?(?P<cue>called|calls|calling|described|describes"
-    rf"|describing|dubbed|dubs|labeled|labelled|labels|termed|terms|branded|brands|deemed)"
-    rf"(?:{_SP}[^.!?\"“”\n{_MASK}]{{1,50}}?)??(?:{_SP}as)?{_OSP}$"
+    rf"(?:has{_SP}|have{_SP}|had{_SP}|is{_SP}|was{_SP})?(?P<cue>(?:call|describ|dub|label|labell"
+    rf"|term|brand|deem|characteriz|characteris|condemn|denounc|decri|prais|hail|tout|laud|blast"
+    rf"|slam|criticiz|criticis|mock|derid|dismiss|ridicul|accus|thank|warn|promis|vow|pledg"
+    rf"|urg|demand)(?:e[ds]?|ed|s|ing|ied|ies)?)(?![\w’'-])"
+    rf"(?:{_SP}(?:[^.!?\"“”\n{_MASK}]|\.(?=\d)){{1,50}}?)??"
+    rf"(?:{_SP}(?:as|for|of|against|over|about|to))?{_OSP}$"
 )
-# A sentence a person opens and a colon closes: 'Rubio fired back forcefully: "'. Predicates
-# that introduce someone else's words ("quoted", "read from") or a text ("a sign that read")
-# are left alone.
-_COLON_INTRO = re.compile(rf"[^.!?\"“”\n{_MASK}]{{0,120}}:{_OSP}$")
+# The subject right before a cue: 'what Gilbert called "', 'with Trump reportedly yelling: "'.
+_NAME_BEFORE_CUE = re.compile(
+    rf"(?<![\w’'.-])(?P<name>{_NAME}){_PAREN}?(?:,[^,\n]{{1,80}},)?{_SP}{_PRE_VERB}$"
+)
+# A sentence closed by a colon before a quotation: 'Rubio fired back forcefully: "'. Its subject
+# is the speaker unless the sentence introduces someone else's words or a text that is not
+# speech ('X quoted Y:', 'a sign that read:', 'X was asked:').
+_COLON_END = re.compile(rf":{_OSP}$")
 _NOT_OWN_WORDS = re.compile(
     r"\b(?:quot|cit(?:ed|ing|es)|read|recit|titl|headline|sign|banner|slogan|according|caption"
-    r"|motto|label|poster|shirt|placard|text|letter|statement|report|email|memo|ad\b|ads\b"
-    r"|tweet|post|message|question|asked|told|heard|remember|recall|say(?:s|ing)?\b)",
+    r"|motto|label|poster|shirt|placard|heard|remember|recall|(?:was|were|been|being)\s+"
+    r"(?:asked|told|quoted))"
 )
+_COLON_REACH = 240  # characters before a colon where its sentence's subject may be
 # A name alone before a colon, at a paragraph's start or after a dash: 'Carl Bialik: "'.
 _NAME_COLON = re.compile(rf"(?:^|.*{_SP}[-–—]{_SP})(?P<name>{_NAME}):{_OSP}$", re.DOTALL)
+# An inverted attribution opening its sentence: 'Said Ellis: "'.
+_SAID_FIRST = re.compile(
+    rf"\s*(?:Said|Says|Added|Adds|Asked|Wrote|Writes){_SP}(?P<name>{_NAME}){_PAREN}?"
+    rf"(?:,[^,\n]{{1,80}})?[:,]{_OSP}$"
+)
 _LEADING_PRONOUN = re.compile(r"\s*(?P<pron>[Hh]e|[Ss]he)(?=[^\S\n]+[a-z])")
 _GROUP_WORDS = _words("republican democrat conservative liberal progressive independent voter")
+_PREPOSITIONS = _words("of for at with by from to in on about against between among under over")
+_LAST_WORD = re.compile(r"(?:^|(?<=\s))([\w’'-]+)\s*$")
+# Attribution clauses that continue into a second quotation: '"...," said X, an economist, "..."'.
+_ATTRIBUTION_GOES_ON = re.compile(rf"(?:,{_SP}[^;:!?\"“”\n{_MASK}]{{1,160}}?)?[,:]\s*$")
 
 
 @dataclass(slots=True)
@@ -217,7 +240,9 @@ class _Finder:
             sentence = self.sentences[self.sentence_index(verb.start())]
             reach = max(taken, sentence.start, verb.start() - _SUBJECT_REACH)
             starts = [word.start() for word in _WORD_STARTS.finditer(masked, reach, verb.start())]
-            anchor = self._subject(starts, verb.end())
+            anchor = self._subject(starts, verb.end(), verb.start())
+            if anchor is None:
+                anchor = self._coordinated(anchors, sentence, verb)
             if anchor is not None:
                 _with_descriptors(masked, anchor, max(reach, sentence.start))
                 anchors.append(anchor)
@@ -232,23 +257,52 @@ class _Finder:
         self._anchor_starts = [anchor.start for anchor in anchors]
         return anchors
 
-    def _subject(self, starts: list[int], verb_end: int) -> _Anchor | None:
+    def _subject(self, starts: list[int], verb_end: int, verb_start: int) -> _Anchor | None:
         """The attribution ending in the cue at ``verb_end``, with the longest subject that
         fits: subjects are tried nearest first, then further left past words that don't fit
         ("Foreign Minister Andrii Sybiha", "Harry Bond, 30, of Raleigh, N.C., who ..., said")."""
+        masked = self.masked
         best = None
         misses = 0
+        # A comma before the cue ends an apposition, which may be long.
+        comma = masked[max(0, verb_start - 4) : verb_start].rstrip().endswith(",")
+        limit = _SUBJECT_MISSES * 3 if comma else _SUBJECT_MISSES
         for start in reversed(starts):
-            found = _ANCHOR.fullmatch(self.masked, start, verb_end)
+            found = _ANCHOR.fullmatch(masked, start, verb_end)
             if found is None or (best is not None and not self._fits_apposition(found)):
                 misses += 1
-                if misses > _SUBJECT_MISSES:
+                if misses > limit:
                     break
                 continue
             anchor = _anchor(found, self.people)
             if anchor is not None:
                 best = anchor
+        if best is not None and best.ref.kind == "name":
+            # "president and CEO of Washington Restaurant Association stated": a name after a
+            # preposition is not the subject.
+            last = _LAST_WORD.search(masked, max(0, best.start - 20), best.start)
+            if last is not None and last.group(1) in _PREPOSITIONS:
+                return None
         return best
+
+    def _coordinated(self, anchors: list[_Anchor], sentence: Span, verb: re.Match[str]):
+        """A cue sharing the subject of the attribution before it in its sentence."""
+        if not anchors or anchors[-1].start < sentence.start:
+            return None
+        if _COORDINATED_CUE.search(
+            self.masked, max(sentence.start, verb.start() - 12), verb.start()
+        ):
+            previous = anchors[-1]
+            return _Anchor(
+                verb.start(),
+                verb.end(),
+                previous.ref,
+                " ".join(verb.group().split()),
+                False,
+                previous.subject_start,
+                previous.subject_end,
+            )
+        return None
 
     @staticmethod
     def _fits_apposition(found: re.Match[str]) -> bool:
@@ -312,10 +366,11 @@ class _Finder:
             # After '"We will win."' a capitalised attribution may start a new sentence of
             # reported speech ('Zelenskyy said the army ...'), which does not attribute the
             # quote; '"We will win." Zelenskyy said.' still does.
+            after = _skip_adverbials(masked, anchor.end, anchor.verb)
             if (
                 masked[start].isupper()
                 and inner_text.endswith(".")
-                and not _CLAUSE_END.match(masked, _skip_adverbials(masked, anchor.end, anchor.verb))
+                and _clause_start(masked, anchor.end, after, anchor.verb) is not None
             ):
                 return None
             return anchor
@@ -352,6 +407,8 @@ class _Finder:
             elif not self._opens_sentence(anchor.start):
                 continue  # "according to X" introduces a quote only at the sentence start
             tail = _LEAD_TAIL.match(self.masked, position)
+            if tail is None and anchor.verb in _ADDRESSEE_VERBS:
+                tail = _TOLD_TAIL.match(self.masked, anchor.end)
             if tail and tail.end() in openings:
                 leading.setdefault(tail.end(), anchor)
         statements: list[_Statement] = []
@@ -374,6 +431,7 @@ class _Finder:
                 anchor = self._trailing(quote, self.text[start:end])
                 if anchor is not None:
                     self._trailing_used.add(anchor.start)
+                    self._goes_on(anchor, openings, leading)
             if anchor is None and quote.open in leading:
                 anchor = leading[quote.open]
                 self._leading_used.add(anchor.start)
@@ -390,6 +448,15 @@ class _Finder:
                 self._sentence_subject(statement, anchors)
             statements.append(statement)
         return statements
+
+    def _goes_on(self, anchor: _Anchor, openings: dict, leading: dict[int, _Anchor]) -> None:
+        """'"...," said Edward Leamer, an economist, "...": the attribution of one quotation
+        running into the next one's opening mark attributes that one too."""
+        stop = _CLAUSE_STOP.search(self.masked, anchor.end, anchor.end + 200)
+        if stop is None or stop.start() not in openings:
+            return
+        if _ATTRIBUTION_GOES_ON.search(self.masked, anchor.end, stop.start()) is not None:
+            leading.setdefault(stop.start(), anchor)
 
     @staticmethod
     def _attribute(statement: _Statement, ref: _Ref, position: int, cue: str | None) -> None:
@@ -428,27 +495,45 @@ class _Finder:
         floor = max(sentence.start, marks.paragraph_start)
         if marks.open > floor and masked[marks.open - 1] in _MARKUP_BEFORE:
             return
-        participle = _PARTICIPLE_BEFORE.search(masked, floor, marks.open)
-        if participle is not None:
-            cue = participle.group("cue")
-            self._subject_of(statement, anchors, index, participle.start(), cue)
-            return
-        called = _CALLED.search(masked, floor, marks.open)
-        if called is not None:
-            self._subject_of(statement, anchors, index, called.start(), called.group("cue"))
-            return
-        named = _NAME_COLON.match(masked, marks.paragraph_start, marks.open)
+        for pattern in (_PARTICIPLE_BEFORE, _CALLED):
+            found = pattern.search(masked, max(floor, marks.open - 160), marks.open)
+            if found is not None:
+                self._subject_of(statement, anchors, index, found.start(), found.group("cue"))
+                return
+        said = _SAID_FIRST.match(masked, floor, marks.open)
+        named = said or _NAME_COLON.match(masked, marks.paragraph_start, marks.open)
         if named is not None:
             tokens, _title = _split_title(named.group("name"))
-            if len(tokens) >= 2:
-                self._attribute(statement, _Ref("name", self.people.display(tokens)), 0, None)
+            if len(tokens) >= 2 or (said and tokens):
+                name = self.people.display(tokens)
+                self._attribute(statement, _Ref("name", name), named.start("name"), None)
                 statement.speaker_text = self.text[named.start("name") : named.end("name")]
                 return
+        colon = marks.open
+        if _BLANK.fullmatch(masked, marks.paragraph_start, marks.open) and marks.paragraph_start:
+            # 'Cruz called them on it:' closing the paragraph before.
+            colon = len(masked[: marks.paragraph_start].rstrip())
+            index = self.sentence_index(max(0, colon - 1))
+            floor = self.sentences[index].start
+        found = _COLON_END.search(masked, max(floor, colon - 8), colon)
         if (
-            _COLON_INTRO.match(masked, floor, marks.open) is not None
-            and _NOT_OWN_WORDS.search(masked, floor, marks.open) is None
+            found is not None
+            and not _NOT_OWN_WORDS.search(masked, max(floor, colon - _COLON_REACH), colon)
+            and not self._reports_before(anchors, self.sentences[index].start, found.start())
         ):
-            self._subject_of(statement, anchors, index, marks.open, None)
+            self._subject_of(statement, anchors, index, found.start(), None)
+
+    def _reports_before(self, anchors: list[_Anchor], start: int, end: int) -> bool:
+        """Whether an attribution between ``start`` and ``end`` opens a reported clause: in 'X
+        said the message was clear: "..."' the words after the colon are not X's."""
+        first = bisect_right(self._anchor_starts, start - 1)
+        for anchor in anchors[first:]:
+            if anchor.start >= end:
+                break
+            after = _skip_adverbials(self.masked, anchor.end, anchor.verb)
+            if anchor.reporting and _clause_start(self.masked, anchor.end, after, anchor.verb):
+                return True
+        return False
 
     def _subject_of(
         self,
@@ -458,9 +543,18 @@ class _Finder:
         before: int,
         cue: str | None,
     ) -> None:
-        """Attribute ``statement`` to the subject of sentence ``index``: an attribution earlier
-        in the sentence, else a person or "he"/"she" opening it."""
+        """Attribute ``statement`` to whoever does the speaking in sentence ``index`` before
+        position ``before``: the name right before the cue, an attribution earlier in the
+        sentence, or a person or "he"/"she" opening it."""
         sentence = self.sentences[index]
+        adjacent = _NAME_BEFORE_CUE.search(self.masked, max(sentence.start, before - 120), before)
+        if adjacent is not None and cue is not None:
+            tokens, _title = _split_title(adjacent.group("name"))
+            if tokens and self._could_be_person(tokens):
+                name = self.people.display(tokens)
+                self._attribute(statement, _Ref("name", name), adjacent.start(), cue)
+                statement.speaker_text = self.text[adjacent.start("name") : adjacent.end("name")]
+                return
         first = bisect_right(self._anchor_starts, sentence.start - 1)
         if first < len(anchors) and anchors[first].start < before:
             anchor = anchors[first]
@@ -470,12 +564,7 @@ class _Finder:
         found = _SENTENCE_SUBJECT.match(self.masked, sentence.start, sentence.end)
         if found is not None and found.end("name") < before:
             tokens, _title = _split_title(found.group("name"))
-            lone = tokens[0].lower() if len(tokens) == 1 else ""
-            if tokens and not (
-                lone.endswith(_DEMONYM_ENDINGS)
-                or lone in _DEMONYMS
-                or lone.rstrip("s") in _GROUP_WORDS
-            ):
+            if tokens and (len(tokens) >= 2 or self._lone_name(tokens[0])):
                 name = self.people.display(tokens)
                 self._attribute(statement, _Ref("name", name), found.start("name"), cue)
                 statement.speaker_text = self.text[found.start("name") : found.end("name")]
@@ -486,6 +575,13 @@ class _Finder:
                 statement, _Ref("pron", pronoun.group("pron").lower()), pronoun.start("pron"), cue
             )
             statement.speaker_text = pronoun.group("pron")
+
+    @staticmethod
+    def _could_be_person(tokens: Sequence[str]) -> bool:
+        lone = tokens[0].lower() if len(tokens) == 1 else ""
+        return not (
+            lone.endswith(_DEMONYM_ENDINGS) or lone in _DEMONYMS or lone.rstrip("s") in _GROUP_WORDS
+        )
 
     def _opens_sentence(self, position: int) -> bool:
         sentence = self.sentences[self.sentence_index(position)]
@@ -632,10 +728,21 @@ class _Finder:
             if statement.attributed or statement.marks is None:
                 continue
             donor = self._same_sentence_donor(statements, index)
-            if donor is None and index > 0:
-                previous = statements[index - 1]
-                if previous.attributed and self._continues(previous, statement):
-                    donor = previous
+            previous = next(
+                (
+                    statements[earlier]
+                    for earlier in range(index - 1, max(-1, index - 4), -1)
+                    if statements[earlier].attributed or not self._not_speech(statements[earlier])
+                ),
+                None,
+            )
+            if (
+                donor is None
+                and previous is not None
+                and previous.attributed
+                and self._continues(previous, statement)
+            ):
+                donor = previous
             if donor is not None:
                 statement.speaker = donor.speaker
                 statement.ref = donor.ref

@@ -168,7 +168,8 @@ _SENTENCE_SUBJECT = re.compile(
     rf"(?:[^,\n{_MASK}\"“”]{{1,40}}?,{_SP})?"
     rf"(?:(?:[{_UPPER}][\w-]*[’']s|[Tt]he|{_MODIFIERS}|{_HEADS}"
     rf"|[{_UPPER}][\w-]*(?={_SP}(?:{_MODIFIERS}|{_HEADS})\b)){_SP}){{0,4}}?"
-    rf"(?P<name>{_NAME})(?=(?:,{_SP}[^,\n]{{1,80}},)?{_SP}(?!(?:{_HEADS})\b)[a-z])"
+    rf"(?P<name>{_NAME})(?=(?:{_SP}\([^()\n]{{1,30}}\))?(?:,{_SP}[^,\n]{{1,80}},)?{_SP}"
+    rf"(?!(?:{_HEADS})\b)[a-z])"
 )
 _TITLE_BEFORE_NAME = re.compile(rf"(?P<head>(?:{_HEADS})(?:-elect)?),?{_SP}(?=[{_UPPER}])")
 # Words that end a run of descriptors: a description ("super PAC spokeswoman", "former
@@ -181,7 +182,7 @@ _STOP = (
     r"|the|a|an|yesterday|today|tonight|now|later|earlier|meanwhile|however|instead|last|next"
     r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 )
-_DESCRIPTOR = rf"(?:of(?={_SP}[a-z])|(?!{_STOP}(?![\w’'-]))[\w’'&$.-]+)"
+_DESCRIPTOR = rf"(?:(?<=[a-z]\s)of(?={_SP}[a-z])|(?!{_STOP}(?![\w’'-]))[\w’'&$.-]+)"
 # A description bounded on its left by a clause word or punctuation: "with county spokeswoman
 # Jane Doe" gives "county spokeswoman"; in "Zelenskyy met county spokeswoman Jane Doe" the words
 # before the title belong to another clause and give no description.
@@ -199,6 +200,7 @@ def _description_start(masked: str, end: int, floor: int) -> int | None:
     if found is None or (found.group("lead") is None and found.start() != floor):
         return None
     return found.start("words")
+
 
 _TITLE_APPOSITION_AFTER = re.compile(
     rf",{_SP}(?:the{_SP}|[\w-]+[’']s{_SP})?(?P<words>(?:[\w-]+{_SP}){{0,3}}?)"
