@@ -2,7 +2,8 @@
 
 Settings come from the environment and ``.env`` (see :mod:`bot.settings`). Problems an operator
 can fix (no index, a rejected token, bad settings) end with one clear line on stderr and exit
-code 1 (2 for invalid settings), never a traceback.
+code 1 (2 for invalid settings), never a traceback. The bot logs to stderr; the console chat logs
+to :func:`bot.logs.console_log_file`, so log lines never land between its answers.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+from pathlib import Path
 
 import discord
 from pydantic import ValidationError
@@ -35,16 +37,19 @@ PRIVILEGED = (
 )
 
 
-async def serve(settings: Settings, *, embedder: Embedder | None = None) -> int:
+async def serve(
+    settings: Settings, *, embedder: Embedder | None = None, log_file: Path | None = None
+) -> int:
     """Run the Discord bot (or the console without a token) until it stops; the exit code.
 
-    ``embedder`` is an already loaded model to reuse instead of loading one.
+    ``embedder`` is an already loaded model to reuse instead of loading one; ``log_file`` is
+    where the log goes, for the console's banner.
     """
     try:
         if settings.token is None:
             log.info("No DISCORD_TOKEN set: starting the console chat.")
             service = await Newsdesk.open(settings, embedder=embedder)
-            await Console(service).run()
+            await Console(service, log_file=log_file).run()
         else:
             async with NewsdeskBot(settings, embedder=embedder) as bot:
                 await bot.start(settings.token)
@@ -66,9 +71,11 @@ def main() -> int:
     except ValidationError as exc:
         print(f"newsdesk: invalid settings:\n{exc}", file=sys.stderr)
         return 2
-    logs.configure(settings.log_level, secret=settings.token)
+    wanted = logs.console_log_file() if settings.token is None else None
+    handler = logs.configure(settings.log_level, secret=settings.token, log_file=wanted)
+    log_file = Path(handler.baseFilename) if isinstance(handler, logging.FileHandler) else None
     try:
-        return asyncio.run(serve(settings))
+        return asyncio.run(serve(settings, log_file=log_file))
     except KeyboardInterrupt:
         return 130
 

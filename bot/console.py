@@ -2,7 +2,8 @@
 
 A typed line is a question; ``/ask QUESTION [source:NAME] [since:DATE]``, ``/sources``,
 ``/reindex [full]``, ``/help`` and ``/quit`` work as in Discord. The person at the console is
-the operator, so /reindex needs no permission here and there is no rate limit.
+the operator, so /reindex needs no permission here and there is no rate limit. Only the chat is
+written to the terminal: ``python -m bot`` sends the log to a file, which the banner names.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import re
 import sys
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import TextIO
 
 from bot import render
@@ -33,11 +35,17 @@ class Console:
     """Reads lines from ``stdin`` and writes answers to ``stdout``."""
 
     def __init__(
-        self, service: Newsdesk, *, stdin: TextIO | None = None, stdout: TextIO | None = None
+        self,
+        service: Newsdesk,
+        *,
+        stdin: TextIO | None = None,
+        stdout: TextIO | None = None,
+        log_file: Path | None = None,
     ):
         self.service = service
         self.stdin = stdin or sys.stdin
         self.stdout = stdout or sys.stdout
+        self.log_file = log_file
 
     def write(self, text: str) -> None:
         self.stdout.write(text + "\n")
@@ -45,7 +53,7 @@ class Console:
 
     async def run(self) -> None:
         """Chat until ``/quit`` or end of input."""
-        self.write(BANNER)
+        self.write(BANNER if self.log_file is None else f"{BANNER}\nLog: {self.log_file}")
         lines = self._lines()
         while True:
             self.stdout.write(PROMPT)

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
+import logging
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sample_articles import MARS, write_corpus
 
-from bot.console import Console, parse_ask
+from bot import logs
+from bot.console import BANNER, Console, parse_ask
 from bot.service import Newsdesk
 from index.engine import Engine
 
@@ -71,3 +79,109 @@ def test_parse_ask_takes_options_out_of_the_question():
         {"source": "Sky News", "since": "7d"},
     )
     assert parse_ask("what's new") == ("what's new", {})
+
+
+# -- a clean terminal: the log goes to a file ------------------------------------------------
+
+LOG_LINE = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (DEBUG|INFO|WARNING|ERROR)")
+NOT_COVERED = "The articles I have don't answer that, so I won't guess."
+PRAVDA = "I have no articles from 'Pravda'."
+BAD_LINE = '{"id": "cut-off", "title": "Half a line\n'
+
+
+@pytest.fixture
+def console_log(tmp_path: Path) -> Iterator[Path]:
+    """Logging configured as ``python -m bot`` does for the console; undone afterwards."""
+    root = logging.getLogger()
+    level = root.level
+    log_file = tmp_path / "state" / "newsdesk" / "console.log"
+    handler = logs.configure("INFO", log_file=log_file)
+    yield log_file
+    root.removeHandler(handler)
+    handler.close()
+    root.setLevel(level)
+    logging.captureWarnings(False)
+
+
+async def test_the_chat_has_no_log_lines_and_says_each_thing_once(
+    service: Newsdesk, corpus: Path, console_log: Path, capsys: pytest.CaptureFixture[str]
+):
+    (corpus / "broken.jsonl").write_text(BAD_LINE, encoding="utf-8")
+    console = Console(service, stdin=io.StringIO(""), log_file=console_log)
+    assert console.stdout is sys.stdout
+    for line in ("How do I bake banana bread?", "/ask why? source:Pravda", "/reindex"):
+        await console.handle(line)
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert not LOG_LINE.search(out), out
+    assert out.count(NOT_COVERED) == 1 and out.count(PRAVDA) == 1
+    assert out.count("broken.jsonl:1: invalid JSON") == 1  # in the reindex's Problems list
+    assert "Reindex done: added 0, updated 0, removed 0, unchanged 4, failed 1 in" in out
+    assert "BuildSummary(" not in out
+
+    logged = await asyncio.to_thread(console_log.read_text, encoding="utf-8")
+    assert "INFO    bot.service: ask: 'How do I bake banana bread?'" in logged
+    assert "console: refused: I have no articles from 'Pravda'" in logged
+    assert "WARNING index.build: skipped:" in logged and "broken.jsonl:1" in logged
+
+
+async def test_the_banner_names_the_log_file(service: Newsdesk, tmp_path: Path):
+    stdout = io.StringIO()
+    log_file = tmp_path / "console.log"
+    await Console(service, stdin=io.StringIO(""), stdout=stdout, log_file=log_file).run()
+    assert stdout.getvalue().startswith(f"{BANNER}\nLog: {log_file}\n")
+
+
+def test_without_a_usable_log_file_only_warnings_reach_stderr(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    root, level = logging.getLogger(), logging.getLogger().level
+    handler = logs.configure("INFO", log_file=blocker / "console.log")
+    try:
+        assert not isinstance(handler, logging.FileHandler)
+        logging.getLogger("bot.test").info("an info line")
+        logging.getLogger("bot.test").warning("a warning line")
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(level)
+        logging.captureWarnings(False)
+    err = capsys.readouterr().err
+    assert "a warning line" in err and "an info line" not in err
+
+
+@pytest.mark.slow
+def test_python_m_bot_without_a_token_keeps_the_terminal_for_the_chat(
+    tmp_path: Path, index_dir: Path, corpus: Path
+):
+    (corpus / "broken.jsonl").write_text(BAD_LINE, encoding="utf-8")
+    environment = {
+        k: v for k, v in os.environ.items() if k != "DISCORD_TOKEN" and "NEWSDESK_" not in k
+    }
+    environment.update(
+        HF_HUB_OFFLINE="1",
+        TOKENIZERS_PARALLELISM="false",
+        XDG_STATE_HOME=str(tmp_path / "state"),
+        NEWSDESK_INDEX_DIR=str(index_dir),
+        NEWSDESK_SOURCES=str(corpus),
+    )
+    chat = "How do I bake banana bread?\n/ask why? source:Pravda\n/reindex\n/quit\n"
+    result = subprocess.run(
+        [sys.executable, "-m", "bot"],
+        input=chat,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,  # no .env here
+        env=environment,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr
+    log_file = tmp_path / "state" / "newsdesk" / "console.log"
+    assert result.stdout.startswith(f"{BANNER}\nLog: {log_file}\n")
+    assert result.stderr == ""
+    assert not LOG_LINE.search(result.stdout), result.stdout
+    assert result.stdout.count(NOT_COVERED) == 1 and result.stdout.count(PRAVDA) == 1
+    assert result.stdout.count("broken.jsonl:1: invalid JSON") == 1
+    assert "Reindex done: added 0" in result.stdout and "BuildSummary(" not in result.stdout
+    assert "bot: No DISCORD_TOKEN set: starting the console chat." in log_file.read_text()
