@@ -206,7 +206,7 @@ def _build(args) -> int:
         index_type,
         model_name=args.model,
     )
-    with _progress("embedding articles", args.json) as progress:
+    with _progress("embedding articles", args.json) as progress, _problems_shown_by_summary():
         summary = builder.build(
             args.paths, full=args.full, prune=getattr(args, "prune", False), progress=progress
         )
@@ -225,6 +225,26 @@ def _build(args) -> int:
             f"chunks ({summary.embedded_chunks} embedded) in {summary.seconds:.1f} s"
         )
     return EXIT_SKIPPED if args.strict and summary.failed else EXIT_OK
+
+
+@contextmanager
+def _problems_shown_by_summary():
+    """Hold back the log lines of skipped input while building: the summary lists every problem
+    (on stderr, or in the JSON), so each is reported once."""
+    from .articles import LoadProblem
+
+    def not_a_problem(record: logging.LogRecord) -> bool:
+        args = record.args if isinstance(record.args, tuple) else ()
+        return not any(isinstance(arg, LoadProblem) for arg in args)
+
+    handlers = list(logging.getLogger().handlers)
+    for handler in handlers:
+        handler.addFilter(not_a_problem)
+    try:
+        yield
+    finally:
+        for handler in handlers:
+            handler.removeFilter(not_a_problem)
 
 
 def _remove(args) -> int:

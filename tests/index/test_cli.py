@@ -231,6 +231,24 @@ def test_strict_build_exits_3_when_input_was_skipped(index_copy, news_corpus, tm
     assert "nothing changed" in lenient.stdout
 
 
+def test_each_skipped_input_is_reported_once(index_copy, news_corpus, tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "cut-off", "title": "Half a line\n')
+    paths = [news_corpus.jsonl, news_corpus.markdown_dir, bad]
+    problem = f"{bad}:1: invalid JSON"
+
+    human = run("build", *paths, "--index", index_copy)
+    assert human.returncode == 0, human.stderr
+    assert (human.stdout + human.stderr).count(problem) == 1, human.stderr
+    assert f"skipped {problem}" in human.stderr
+    assert "1 failed" in human.stdout
+
+    scripted = run("build", *paths, "--index", index_copy, "--json")
+    assert scripted.returncode == 0, scripted.stderr
+    assert problem not in scripted.stderr
+    assert [p for p in json.loads(scripted.stdout)["problems"] if p.startswith(problem)] != []
+
+
 def test_bad_usage_exits_2(tmp_path, cli_index):
     no_index = run("stats", cwd=tmp_path)  # no --index, no NEWSDESK_INDEX_DIR, no .env here
     assert no_index.returncode == 2
