@@ -33,6 +33,7 @@ from urllib.parse import urlsplit, urlunsplit
 import yaml
 
 from .dates import DateError, UnknownTimezoneError, parse_published
+from .furniture import is_furniture
 
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 JSON_SUFFIXES = frozenset({".json"})
@@ -540,6 +541,9 @@ def _load_html(source: _Source, data: bytes, notes: list[_Note]) -> Article:
     if rest.strip() and _title(first) == title:
         # trafilatura keeps the page's <h1> as the first line; the headline is the title field.
         text = rest.strip()
+    text = _without_furniture(text)
+    if not text:
+        raise _Invalid("no article text found in the HTML (only page furniture)")
 
     url = _clean_string(getattr(document, "url", None))
     try:
@@ -559,6 +563,14 @@ def _load_html(source: _Source, data: bytes, notes: list[_Note]) -> Article:
         origin=str(source.path),
         origin_path=str(source.path),
     )
+
+
+def _without_furniture(text: str) -> str:
+    """The extracted text less paywall prompts, adverts, captions... (``index.furniture``).
+
+    trafilatura keeps one paragraph a line; whole lines are dropped, the others kept as they are.
+    """
+    return "\n".join(line for line in text.split("\n") if not is_furniture(line)).strip()
 
 
 def _decode_html(data: bytes) -> str:
