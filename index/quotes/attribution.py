@@ -142,7 +142,8 @@ _APPOSITION = rf"(?P<appos>,{_SP}[^;:!?\"“”\n{_MASK}]{{2,160}}?,)"
 _ANCHOR = re.compile(rf"{_SUBJECT}{_APPOSITION}?{_SP}{_PRE_VERB}(?P<verb>{_VERBS})(?![\w’'-])")
 # Attributions are found verb first: speech verbs are rare, and trying the subject pattern at
 # every word of the text costs ten times more than trying it in front of each verb.
-_VERB_HIT = re.compile(rf"(?:{_VERBS})(?![\w’'-])")
+# Checking the word start first skips most positions before the long alternation is tried.
+_VERB_HIT = re.compile(rf"(?<![\w’'.\-])(?:{_VERBS})(?![\w’'-])")
 _WORD_STARTS = re.compile(r"(?<![\w’'.\-])\w")
 _SUBJECT_REACH = 200  # characters before a verb where its subject may start
 _SUBJECT_MISSES = 12  # words tried, nearest first, before giving up on a subject

@@ -171,7 +171,9 @@ _SENTENCE_SUBJECT = re.compile(
     rf"(?P<name>{_NAME})(?=(?:{_SP}\([^()\n]{{1,30}}\))?(?:,{_SP}[^,\n]{{1,80}},)?{_SP}"
     rf"(?!(?:{_HEADS})\b)[a-z])"
 )
-_TITLE_BEFORE_NAME = re.compile(rf"(?P<head>(?:{_HEADS})(?:-elect)?),?{_SP}(?=[{_UPPER}])")
+_TITLE_BEFORE_NAME = re.compile(
+    rf"(?<![\w’'.\-])(?P<head>(?:{_HEADS})(?:-elect)?),?{_SP}(?=[{_UPPER}])"
+)
 # Words that end a run of descriptors: a description ("super PAC spokeswoman", "former
 # secretary of state") is content words only.
 _STOP = (
@@ -183,23 +185,39 @@ _STOP = (
     r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 )
 _DESCRIPTOR = rf"(?:(?<=[a-z]\s)of(?={_SP}[a-z])|(?!{_STOP}(?![\w’'-]))[\w’'&$.-]+)"
-# A description bounded on its left by a clause word or punctuation: "with county spokeswoman
-# Jane Doe" gives "county spokeswoman"; in "Zelenskyy met county spokeswoman Jane Doe" the words
-# before the title belong to another clause and give no description.
-_DESCRIBED = re.compile(
-    rf"(?P<lead>(?<![\w’'-]){_STOP}{_SP}|[,;:(\n\"“”{_MASK}—–][^\S\n]*)?"
-    rf"(?P<words>(?:{_DESCRIPTOR}{_SP}){{1,4}})$",
-    re.IGNORECASE,
-)
+_STOP_WORDS = frozenset(re.sub(r"[^a-z|]", "", _STOP).split("|"))
+_DESCRIPTION_WORD = re.compile(r"[\w’'&$.-]+")
+_CLAUSE_MARKS = frozenset(f',;:("“”—–{_MASK}')
+_DESCRIPTION_WORDS = 4
 
 
 def _description_start(masked: str, end: int, floor: int) -> int | None:
-    """Start of the description words ending at ``end`` (none before ``floor``, which counts as
-    a clause start), or None when the words run on into another clause."""
-    found = _DESCRIBED.search(masked, max(floor, end - 60), end)
-    if found is None or (found.group("lead") is None and found.start() != floor):
+    """Start of the description words ending at ``end`` ("with county spokeswoman Jane Doe":
+    "county spokeswoman"), or None when there are none or they run on into another clause
+    ("Zelenskyy met county spokeswoman Jane Doe": the words belong to another clause).
+    ``floor`` counts as a clause start. A few words are looked at, so this is cheap."""
+    low = max(floor, end - 60)
+    words = masked[low:end].split(" ")
+    if len(words) < 2 or words[-1]:
+        return None  # description words end with a space before the name
+    position = end - 1  # the space after the word being looked at
+    taken: list[str] = []
+    for word in reversed(words[:-1]):
+        lower = word.lower()
+        if not word or word[-1] in _CLAUSE_MARKS:
+            break  # punctuation or a quotation ends the clause before
+        if lower in _STOP_WORDS and not (lower == "of" and taken and taken[-1][:1].islower()):
+            break
+        if len(taken) == _DESCRIPTION_WORDS or not _DESCRIPTION_WORD.fullmatch(word):
+            return None
+        taken.append(word)
+        position -= len(word) + 1
+    else:
+        if low != floor:
+            return None  # ran out of window, not into a clause start
+    if not taken or taken[-1].lower() == "of":
         return None
-    return found.start("words")
+    return position + 1
 
 
 _TITLE_APPOSITION_AFTER = re.compile(
