@@ -2,18 +2,23 @@
 
 This module owns everything between "a list of paths the user named" and "a list of clean
 articles plus a list of problems": walking directories, reading JSONL / JSON / Markdown / text /
-HTML files, parsing front matter and dates, extracting the main text of HTML pages, and giving
-every article a stable id that does not depend on where the collection lives on disk.
+HTML files (decoding legacy charsets as browsers do), parsing front matter, extracting the main
+text of HTML pages, and giving every article a stable id that does not depend on where the
+collection lives on disk. Dates are read by :mod:`index.dates`, page furniture is recognised by
+:mod:`index.furniture`.
 
 Loading never raises for bad input. Each bad item (broken JSON, undecodable bytes, an empty text,
 an unparseable date, invalid front matter, an unreadable file...) becomes a :class:`LoadProblem`
 naming the file, the line where that makes sense, and a human-readable reason; the item is skipped
-and loading goes on. :attr:`LoadResult.problem_paths` tells the indexer which files must not have
-their previously indexed articles pruned, since their contents could not be fully read.
+and loading goes on. A date whose time zone abbreviation is unknown is reported the same way, but
+costs only the date: the article is kept undated. :attr:`LoadResult.problem_paths` tells the
+indexer which files must not have their previously indexed articles pruned, since their contents
+could not be fully read.
 
 Article text is kept exactly as read, apart from turning Windows line endings into ``"\\n"`` and
-dropping a byte-order mark: answers quote articles verbatim by character offset, so this module
-never reflows or rewrites text.
+dropping a byte-order mark, and, for HTML pages, leaving out whole lines of page furniture
+(paywall prompts, adverts, captions...) that the extractor kept: answers quote articles verbatim
+by character offset, so this module never reflows or rewrites text.
 """
 
 from __future__ import annotations
@@ -65,7 +70,8 @@ class Article:
     url, source : str or None
         Link to the original and the outlet that published it, when known.
     published : datetime or None
-        Publication time, timezone-aware in UTC.
+        Publication time, timezone-aware at the UTC offset the outlet wrote it in (UTC when it
+        gave none), so ``published.date()`` is the outlet's own date for the story.
     authors : tuple of str
         Bylines, in the order given.
     origin : str

@@ -38,6 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .dates import parse_timestamp  # catalog timestamps; build.py imports it from here too
 from .errors import BuildInProgressError, IndexMismatchError, IndexNotFoundError
 from .keyword import KeywordIndex
 from .quote_index import QuoteIndex
@@ -177,11 +178,6 @@ class StoredChunk:
     start: int
     end: int
     text: str
-
-
-def parse_timestamp(value: str | None) -> datetime | None:
-    """Parse an ISO timestamp written by the catalog."""
-    return datetime.fromisoformat(value) if value else None
 
 
 def connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
@@ -402,8 +398,11 @@ class Generation:
     def stats(self) -> IndexStats:
         """Counts per outlet and the manifest's facts."""
         rows = self.query(
-            "SELECT COALESCE(source, '') AS source, COUNT(*) AS n, MAX(published) AS newest "
-            "FROM articles WHERE duplicate_of IS NULL GROUP BY 1 ORDER BY n DESC, source"
+            # published keeps each outlet's UTC offset, so its strings do not sort by instant:
+            # SQLite takes the bare column from the row holding MAX(published_ts).
+            "SELECT COALESCE(source, '') AS source, COUNT(*) AS n, MAX(published_ts), "
+            "published AS newest FROM articles WHERE duplicate_of IS NULL "
+            "GROUP BY 1 ORDER BY n DESC, source"
         )
         manifest = self.manifest
         return IndexStats(

@@ -207,6 +207,14 @@ WIRE = [
         "published": "Updated 7:40 PM EST, Fri November 29, 2024",
     },
     {
+        "id": "rail-4",
+        "title": "Millbrook derailment blocks grain shipments",
+        "text": "Grain shipments through Millbrook were held up on Friday after a corn train "
+        "derailed, a shippers' group in London said.",
+        "source": "Prairie Wire",
+        "published": "Friday, 29 November 2024 23:00 GMT",
+    },
+    {
         "id": "rail-3",
         "title": "Millbrook line reopens after derailment",
         "text": "The main line near Millbrook reopened on Saturday after the corn train "
@@ -232,8 +240,8 @@ def wire_index(tmp_path_factory: pytest.TempPathFactory, embedder) -> tuple[Path
 
 def test_a_build_reports_the_unknown_zone_and_keeps_the_article_undated(wire_index) -> None:
     _, summary = wire_index
-    assert summary.articles == 3
-    assert [(Path(p.path).name, p.line) for p in summary.problems] == [("wire.jsonl", 3)]
+    assert summary.articles == 4
+    assert [(Path(p.path).name, p.line) for p in summary.problems] == [("wire.jsonl", 4)]
     assert "unknown time zone 'XYZ'" in summary.problems[0].reason
     assert "kept the article without a date" in summary.problems[0].reason
 
@@ -250,10 +258,15 @@ def test_since_with_an_offset_filters_by_instant_and_citations_show_the_outlets_
     engine = Engine.open(index_dir, embedder=embedder)
     since = _parser().parse_args(["search", "q", "--since", "2024-11-29T15:00:00-05:00"]).since
     hits = engine.search("Millbrook derailment", since=since, k=5)
-    # Both stamped articles are after 3 PM Eastern; the undated one is left out by the filter.
-    assert sorted(hit.article_id for hit in hits) == ["rail-1", "rail-2"]
+    # The stamped articles are after 3 PM Eastern; the undated one is left out by the filter.
+    assert sorted(hit.article_id for hit in hits) == ["rail-1", "rail-2", "rail-4"]
     later = _parser().parse_args(["search", "q", "--since", "2024-11-29T17:30:00-05:00"]).since
-    assert [h.article_id for h in engine.search("Millbrook derailment", since=later)] == ["rail-2"]
+    later_hits = engine.search("Millbrook derailment", since=later)
+    assert sorted(hit.article_id for hit in later_hits) == ["rail-2", "rail-4"]
+    # The newest is the 7:40 PM Eastern one (00:40 UTC), though "...T23:00:00+00:00" sorts
+    # after "...T19:40:00-05:00" as text.
+    (outlet,) = engine.stats().sources
+    assert outlet.newest == utc(2024, 11, 30, 0, 40)
 
     evening = next(hit for hit in hits if hit.article_id == "rail-2")
     # 7:40 PM Eastern is 00:40 UTC on the 30th; the outlet dated it the 29th, and so do we.
