@@ -190,7 +190,7 @@ _ADVERBIAL = re.compile(
     rf"|again|also|(?:last|this){_SP}(?:week|month|year|night|morning|weekend)"
     rf"|(?:late|early){_SP}{_DAYS}"
     rf"|(?:in|at|during|after|before|on){_SP}[^,.;:!?\"“”\n{_MASK}]{{1,60}}?"
-    rf"(?={_OSP}[,:]|{_SP}that\b|{_OSP}[\"“]|{_SP}(?:he|she|it|they|we|I)\b))"
+    rf"(?={_OSP}[,:]|{_SP}that\b|{_OSP}[\"“]|{_SP}(?:he|she|it|they|we|I)\b|\.(?:\s|$)))"
 )
 # Between an attribution and the opening mark it introduces: "said:" (the quote may start the
 # next paragraph), "said that", a place or occasion ending in a colon or comma ("wrote in a

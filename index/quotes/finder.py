@@ -169,7 +169,7 @@ _SAID_FIRST = re.compile(
 _LEADING_PRONOUN = re.compile(r"\s*(?P<pron>[Hh]e|[Ss]he)(?=[^\S\n]+[a-z])")
 _GROUP_WORDS = _words("republican democrat conservative liberal progressive independent voter")
 _PREPOSITIONS = _words("of for at with by from to in on about against between among under over")
-_LAST_WORD = re.compile(r"(?:^|(?<=\s))([\w’'-]+)\s*$")
+_LAST_WORD = re.compile(r"(?:^|(?<=\s))([\w’'-]+)(?:\s+(?:the|a|an))?\s*$")
 # Attribution clauses that continue into a second quotation: '"...," said X, an economist, "..."'.
 _ATTRIBUTION_GOES_ON = re.compile(rf"(?:,{_SP}[^;:!?\"“”\n{_MASK}]{{1,160}}?)?[,:]\s*$")
 
@@ -624,8 +624,8 @@ class _Finder:
                     end = joint.start()
                     break
             start, end = _trim(self.text, clause, end, terminal=True)
-            if start >= end:
-                return None
+            if len(self.text[start:end].split()) < 2:
+                return None  # "said no.", "said so.": an answer, not a statement to quote
             return self._reported_statement(anchor, start, end, "paraphrase", anchor.start, end)
         if anchor.start in self._trailing_used:
             return None

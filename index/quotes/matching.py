@@ -8,6 +8,7 @@ differences in long names.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from .people import _LEADING_STOP, _PARTICLE_RE, _fold, _split_title
 
@@ -59,31 +60,48 @@ def _surnames_match(a: str, b: str) -> bool:
     return shorter >= 10 and _edit_distance_at_most(a, b, 2)
 
 
-def speaker_matches(speaker: str | None, name: str) -> bool:
-    """Whether a quotation's speaker is the person called ``name`` in a question.
+# Modifiers that make a title another office: the vice president is not the president.
+_OTHER_OFFICE = frozenset(_fold(word) for word in ("vice", "deputy", "assistant", "former", "ex"))
+
+
+def speaker_matches(speaker: str | None, name: str, aliases: Sequence[str] = ()) -> bool:
+    """Whether a quotation's speaker is the person (or title) called ``name`` in a question.
 
     Parameters
     ----------
     speaker : str | None
-        A :attr:`Quote.speaker` ("Volodymyr Zelenskyy"), or ``None``.
+        A :attr:`Quote.speaker`: a name ("Volodymyr Zelenskyy"), a title kept as written
+        ("the prime minister"), or ``None``.
     name : str
-        The name as asked ("Zelenskyy", "zelensky", "President Zelenskyy").
+        The name or title as asked ("Zelenskyy", "zelensky", "President Zelenskyy", "the prime
+        minister").
+    aliases : Sequence[str], optional
+        The quotation's :attr:`Quote.aliases`: the other ways its article refers to the
+        speaker. A question may name any of them ("the Ukrainian president", "Zelensky").
 
     Returns
     -------
     bool
         True when the surnames agree (ignoring case, accents, titles and transliteration
         variants such as Zelensky / Zelenskyy / Zelenskiy), and any first name given in
-        ``name`` fits the speaker's. A single word also matches the speaker's first name.
+        ``name`` fits the speaker's; a single word also matches the speaker's first name. A
+        title asked for matches a speaker that is that title ("the prime minister"), or one
+        whose aliases carry it, but never a different office ("the vice president").
     """
     if not speaker or not name:
         return False
+    return _matches(speaker, name) or any(_matches(alias, name) for alias in aliases)
+
+
+def _matches(speaker: str, name: str) -> bool:
     speaker_keys = _name_keys(speaker)
     name_keys = _name_keys(name)
     if not speaker_keys or not name_keys:
         return False
     if not _surnames_match(name_keys[-1], speaker_keys[-1]):
         return len(name_keys) == 1 and name_keys[0] in speaker_keys[:-1]
+    if (_OTHER_OFFICE & set(speaker_keys)) - set(name_keys):
+        return False
     if len(name_keys) == 1 or len(speaker_keys) == 1:
         return True
     first, other = name_keys[0], speaker_keys[0]

@@ -60,7 +60,8 @@ _LEADING_STOP = _words(
     without by to of during following amid according today yesterday tonight it he she they we i
     there here what who why how where which even only just both neither either each every many
     some several other another such no not indeed instead overall separately elsewhere
-    ultimately finally first next again having needless others thus hence
+    ultimately finally first next again having needless others thus hence said says added adds
+    asked asks wrote writes told
     monday tuesday wednesday thursday friday saturday sunday
     january february march july september october november december
     """
@@ -308,6 +309,7 @@ class _People:
     proper: set[str] = field(default_factory=set)
     gender: dict[str, str] = field(default_factory=dict)  # "m" or "f"; absent when unknown
     variants: dict[str, dict[tuple[str, ...], None]] = field(default_factory=dict)
+    positions: dict[str, list[int]] = field(default_factory=dict)  # where each name is written
     descriptions: dict[str, dict[str, None]] = field(default_factory=dict)
 
     def add_title(self, key: str, title: str | None) -> None:
@@ -352,6 +354,20 @@ class _People:
         if known and len(known) > len(tokens) and _compatible_first(tokens, known):
             return " ".join(known)
         return " ".join(tokens)
+
+    def named_with(self, title: str, position: int) -> str | None:
+        """The person the article last named before ``position`` with ``title``."""
+        best, best_position = None, -1
+        for key, titles in self.titles.items():
+            if title not in titles:
+                continue
+            positions = self.positions.get(key, ())
+            index = bisect_right(positions, position - 1)
+            if index and positions[index - 1] > best_position:
+                tokens = self.full.get(key) or next(iter(self.variants[key]))
+                if self.is_person(tokens):
+                    best, best_position = " ".join(tokens), positions[index - 1]
+        return best
 
     def is_person(self, tokens: Sequence[str]) -> bool:
         known = self.full.get(_fold(tokens[-1]), tuple(tokens))
@@ -402,6 +418,7 @@ def _collect_people(masked: str) -> _People:
         elif len(tokens) >= 2 and key not in people.full:
             people.full[key] = tuple(tokens)
         people.variants.setdefault(key, {})[tuple(tokens)] = None
+        people.positions.setdefault(key, []).append(start)
         people.add_title(key, title)
         if title:
             people.add_description(key, run[: run.rfind(tokens[0])])
@@ -496,11 +513,10 @@ class _Resolver:
                     return mention.name
             return None
         title = ref.value
-        head = title.split()[-1]
-        for wanted_title in (title, head):
-            for mention in people:
-                if wanted_title in self._people.titles.get(mention.key, ()):
-                    return mention.name
+        for wanted_title in dict.fromkeys((title, title.split()[-1])):
+            named = self._people.named_with(wanted_title, position)
+            if named is not None:
+                return named
         determiner = ref.written.split()[0]
         if determiner in ("his", "her", "their", "its"):
             return None

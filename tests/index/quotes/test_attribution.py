@@ -184,3 +184,237 @@ def test_according_to_at_start_end_and_middle():
 def test_according_to_a_thing_is_not_a_quote():
     assert find_quotes("The troops withdrew according to the plan.") == []
     assert find_quotes("According to the data, prices rose.") == []
+
+
+# --------------------------------------------------------------------------------------------
+# Cues beyond "said", and who stands before or after them
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "cue",
+    [
+        "testified",
+        "countered",
+        "snapped",
+        "quipped",
+        "shot back",
+        "fired back",
+        "pointed out",
+        "echoed",
+        "retorted",
+        "conceded",
+        "joked",
+    ],
+)
+def test_quotation_cues_beyond_said(cue):
+    text = f'"The invoices were never mine to approve," Lena Marsh {cue}.'
+
+    quotes = find_quotes(text)
+
+    assert [(q.text, q.speaker, q.cue) for q in quotes] == [
+        ("The invoices were never mine to approve", "Lena Marsh", cue)
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The index snapped a four-day losing streak on Friday.",
+        "The county charged the fee to every resident who applied.",
+        "Lena Marsh countered the motion with one of her own.",
+    ],
+)
+def test_quotation_cues_without_a_quotation_report_nothing(text):
+    assert find_quotes(text) == []
+
+
+def test_court_testimony_each_quote_to_its_speaker():
+    text = (
+        "The former clerk of the Dunmore water board took the stand on Monday.\n\n"
+        '"I never signed a single one of those contracts," Lena Marsh testified, adding that a '
+        "deputy had handled them.\n\n"
+        'Prosecutor Omar Reed pressed her on the emails. "You were told in May, and you did '
+        'nothing," Reed said.\n\n'
+        '"Reading an email is not the same as approving it," Marsh countered.\n'
+    )
+
+    assert speakers(text) == [
+        ("I never signed a single one of those contracts", "Lena Marsh"),
+        ("You were told in May, and you did nothing", "Omar Reed"),
+        ("Reading an email is not the same as approving it", "Lena Marsh"),
+    ]
+
+
+def test_lower_case_descriptions_before_the_speaker_in_both_orders():
+    text = (
+        '"Every sample came back clean," county spokeswoman Ada Finch said.\n\n'
+        '"We will replace the main before winter," said public works director Ike Moreau.\n'
+    )
+    first, second = find_quotes(text)
+
+    assert (first.speaker, first.speaker_text, first.cue) == (
+        "Ada Finch",
+        "county spokeswoman Ada Finch",
+        "said",
+    )
+    assert (second.speaker, second.speaker_text) == (
+        "Ike Moreau",
+        "public works director Ike Moreau",
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ('"We will appeal," Apex CEO Mia Chen said.', "Mia Chen"),
+        ('"We will appeal," said Apex CEO Mia Chen.', "Mia Chen"),
+        ('"We will appeal," Harbor Mutual spokesman Leo Varga said.', "Leo Varga"),
+        ('"We will appeal," said Pentagon spokesman Navy Capt. Jon Vance.', "Jon Vance"),
+        ('"We will appeal," said Ohio’s Rita Gold, a lawyer for the firm.', "Rita Gold"),
+        ('"We will appeal," said former state treasurer Ana Ruiz.', "Ana Ruiz"),
+        ('"We will appeal," said Sen. Jo Marsh (D-Vt.).', "Jo Marsh"),
+        ('"We will appeal," said Nell Park of the Harbor League.', "Nell Park"),
+    ],
+)
+def test_descriptor_before_the_name_is_not_the_speaker(text, speaker):
+    assert [q.speaker for q in find_quotes(text)] == [speaker]
+
+
+def test_name_inside_a_description_of_someone_else_is_not_the_speaker():
+    text = '"We will appeal," said the former top aide to President Dan Hale.'
+
+    assert [q.speaker for q in find_quotes(text)] == ["the former top aide"]
+
+
+def test_name_after_a_preposition_is_not_the_subject():
+    text = (
+        "Rob Dale, president and CEO of the Harbor Restaurant Association stated, "
+        '"It is not a political problem; it is a math problem."'
+    )
+
+    assert [q.speaker for q in find_quotes(text)] == [None]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ('Tom Field, a local clerk, said: "The count was clean."', "Tom Field"),
+        ('"The count was clean," Tom Field, a local clerk, said.', "Tom Field"),
+        (
+            'Nora Pike, 41, of Dunmore, Pa., who runs a diner on Main Street, said: "The count '
+            'was clean."',
+            "Nora Pike",
+        ),
+        (
+            "Nell Park, a longtime friend of Mrs. Gold's who was her chief of staff in the "
+            'mayor\'s office, said, "The count was clean."',
+            "Nell Park",
+        ),
+        ('Without naming Hale, Ruiz, who spoke last, said: "The count was clean."', "Ruiz"),
+    ],
+)
+def test_apposition_between_name_and_cue(text, speaker):
+    assert [q.speaker for q in find_quotes(text)] == [speaker]
+
+
+def test_attribution_running_into_a_second_quotation():
+    text = '"Prices will rise," said Edna Lowe, an economist at the state college, "and soon."'
+
+    assert speakers(text) == [("Prices will rise", "Edna Lowe"), ("and soon.", "Edna Lowe")]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "cue"),
+    [
+        (
+            'Mayor Ana Ruiz closed the meeting early, saying: "We are done here."',
+            "Ana Ruiz",
+            "saying",
+        ),
+        ('Ana Ruiz said the vote was close but added, "We are done here."', "Ana Ruiz", "added"),
+        ('Ana Ruiz replied evenly, "We are done here."', "Ana Ruiz", "replied"),
+        ('Ana Ruiz told the Harbor news agency simply, "We are done here."', "Ana Ruiz", "told"),
+        ('Ana Ruiz said in a radio interview on Tuesday, "We are done here."', "Ana Ruiz", "said"),
+        ('Ana Ruiz fired back forcefully: "We are done here."', "Ana Ruiz", "fired back"),
+        ("Said Ruiz: “We are done here.”", "Ruiz", None),
+    ],
+)
+def test_attribution_before_the_quotation(text, speaker, cue):
+    quotes = find_quotes(text)
+
+    assert [(q.speaker, q.cue) for q in quotes if q.kind == "direct"] == [(speaker, cue)]
+
+
+def test_colon_closing_a_sentence_a_person_opens():
+    text = 'Ana Ruiz ended her speech with a warning for the board: "Nobody is safe from this."'
+
+    assert [q.speaker for q in find_quotes(text)] == ["Ana Ruiz"]
+
+
+def test_colon_introducing_someone_elses_words_or_a_text_is_not_the_subjects():
+    text = (
+        'Ana Ruiz quoted the old mayor: "We build bridges, not walls, in this town."\n'
+        'Ana Ruiz held up a sign that read: "No new taxes for the harbor district."\n'
+        'Ana Ruiz was asked: "Will you run again next year?"\n'
+    )
+
+    assert [q.speaker for q in find_quotes(text)] == [None, None, None]
+
+
+def test_name_alone_before_a_colon():
+    text = 'Polls in brief - Lena Ortiz: "Turnout will decide this race."'
+
+    assert [q.speaker for q in find_quotes(text)] == ["Lena Ortiz"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Sam Baker said after the vote. "It was close."',
+        'Sam Baker agreed. "It was close."',
+        'Sam Baker said:\n\n"It was close."',
+    ],
+)
+def test_attribution_in_the_sentence_or_paragraph_before(text):
+    assert [(q.text, q.speaker) for q in find_quotes(text)] == [("It was close.", "Sam Baker")]
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ('Ana Ruiz called the budget "a work of fiction" on Tuesday.', "a work of fiction"),
+        ('Ana Ruiz condemned "this reckless budget" in a statement.', "this reckless budget"),
+        ('It was what Ruiz called "a work of fiction."', "a work of fiction."),
+        ('Mr. Hale has long described the plan as "a giveaway."', "a giveaway."),
+    ],
+)
+def test_fragment_someone_calls_something_is_theirs(text, fragment):
+    quote = find_quotes(text)[0]
+
+    assert quote.text == fragment
+    assert quote.speaker in ("Ana Ruiz", "Ruiz", "Hale")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'The so-called "reform" passed the council on Tuesday.',
+        'She appeared on "Morning Harbor Live" on Monday to defend the plan.',
+        'Supporters wore "Keep Harbor Green" caps at the rally.',
+        'Critics said the <tweet id="771156540103417856"> post was deleted.',
+        'Voters pick "R" or "D" out of habit, the survey found.',
+    ],
+)
+def test_scare_quotes_titles_slogans_and_markup_are_not_speech(text):
+    assert [q for q in find_quotes(text) if q.kind == "direct"] == []
+
+
+def test_an_answer_of_one_word_is_not_a_statement_about_what_follows():
+    text = (
+        "Asked whether the county would sell the depot, Commissioner Rita Vance said no. The "
+        "depot's lease ends in March, according to county records."
+    )
+
+    vance = [q for q in find_quotes(text) if q.speaker == "Rita Vance"]
+    assert vance == []

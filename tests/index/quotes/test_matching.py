@@ -56,3 +56,32 @@ def test_speaker_matches(speaker, name):
 )
 def test_speaker_does_not_match(speaker, name):
     assert not speaker_matches(speaker, name)
+
+
+@pytest.mark.parametrize(
+    ("speaker", "name", "aliases"),
+    [
+        ("the prime minister", "the prime minister", ()),
+        ("the prime minister", "prime minister", ()),
+        ("the ukrainian president", "the president", ()),
+        ("Jo Bell", "the prime minister", ("Bell", "Prime Minister")),
+        ("Volodymyr Zelenskyy", "the Ukrainian president", ("Ukrainian president",)),
+        ("Jane Doe", "the county spokeswoman", ("county spokeswoman",)),
+    ],
+)
+def test_titles_match_a_title_speaker_or_one_the_article_ties_to_the_person(speaker, name, aliases):
+    assert speaker_matches(speaker, name, aliases)
+
+
+@pytest.mark.parametrize(
+    ("speaker", "name", "aliases"),
+    [
+        ("the vice president", "the president", ()),
+        ("the prime minister", "Jo Bell", ()),
+        ("Jo Bell", "the prime minister", ()),
+        ("Jo Bell", "the governor", ("Bell", "Prime Minister")),
+        (None, "the prime minister", ("Prime Minister",)),
+    ],
+)
+def test_titles_do_not_match_another_office_or_an_untied_person(speaker, name, aliases):
+    assert not speaker_matches(speaker, name, aliases)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from quote_samples import speakers
 
+from index.quotes import find_quotes
+
 
 def test_title_with_a_department_before_the_name():
     text = 'US Secretary of State Antony Blinken visited Kyiv. "We are with you," Blinken said.'
@@ -113,3 +115,92 @@ def test_it_they_and_anonymous_sources_stay_anonymous(text):
 
 def test_pronoun_with_nobody_named_before_is_anonymous():
     assert speakers('"We will win," he said.') == [("We will win", None)]
+
+
+# --------------------------------------------------------------------------------------------
+# Titles kept as the speaker, pronouns only to a compatible antecedent
+# --------------------------------------------------------------------------------------------
+
+
+def test_title_is_kept_and_never_handed_to_someone_named_nearby():
+    text = (
+        "Sam Okoye, a farmer, spoke first at the hearing.\n"
+        '"The budget is balanced," the governor said.\n'
+        '"We will not raise taxes," the prime minister told MPs.'
+    )
+
+    assert speakers(text) == [
+        ("The budget is balanced", "the governor"),
+        ("We will not raise taxes", "the prime minister"),
+    ]
+
+
+def test_title_resolves_to_the_person_the_article_names_with_it():
+    text = (
+        "Prime Minister Jo Bell met Governor Sam Okoye in Harbor City.\n"
+        '"We will not raise taxes," the prime minister told MPs.\n'
+        '"Neither will we," the governor said.'
+    )
+    quotes = find_quotes(text)
+
+    assert [(q.speaker, q.speaker_text) for q in quotes] == [
+        ("Jo Bell", "the prime minister"),
+        ("Sam Okoye", "the governor"),
+    ]
+    assert "the prime minister" in quotes[0].aliases
+
+
+def test_title_behind_a_possessive_pronoun_that_names_nobody_is_anonymous():
+    assert speakers('"We will appeal," his spokesman said.') == [("We will appeal", None)]
+
+
+def test_pronoun_skips_the_nearer_person_of_the_other_gender():
+    text = (
+        "Jane Doe spoke first. Mr. Hale answered questions about the budget.\n"
+        '"It went well," she said.'
+    )
+
+    assert speakers(text) == [("It went well", "Jane Doe")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Mr. Hale spoke first. "It went well," she said.',
+        'Robert Hale spoke first. "It went well," she said.',
+        'Chairwoman Ann Price spoke first. "It went well," he said.',
+    ],
+)
+def test_pronoun_without_a_compatible_antecedent_stays_unattributed(text):
+    assert speakers(text) == [("It went well", None)]
+
+
+def test_honorifics_and_a_suffix_are_not_part_of_the_name():
+    text = (
+        '"We will appeal," said South Harbor Gov. Jim Dorsey Jr., a Democrat.\n'
+        '"So will we," Mrs. Ann Price said.'
+    )
+
+    assert speakers(text) == [("We will appeal", "Jim Dorsey"), ("So will we", "Ann Price")]
+
+
+def test_aliases_tie_the_articles_names_and_descriptions_to_the_speaker():
+    text = (
+        "Ukrainian president Volodymyr Zelenskyy arrived in Brussels on Tuesday.\n"
+        '"We need air defence now," Zelensky told reporters.\n'
+        '"We will not wait," the president said.'
+    )
+    first, second = find_quotes(text)
+
+    assert first.speaker == second.speaker == "Volodymyr Zelenskyy"
+    assert "Zelensky" in first.aliases and "Ukrainian president" in first.aliases
+    assert "the president" in second.aliases
+    assert "Volodymyr Zelenskyy" not in first.aliases
+
+
+def test_unattributed_quotation_has_no_cue_speaker_text_or_aliases():
+    quote = find_quotes(
+        'Russia launched 90 drones overnight. "It never stops, not even for a day."'
+    )[-1]
+
+    assert (quote.speaker, quote.cue, quote.speaker_text, quote.aliases) == (None, None, None, ())
