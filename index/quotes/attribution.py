@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from .marks import _MASK
 from .patterns import _DAYS, _LOWER, _OSP, _SP, _UPPER, _WORD_START, _alternation, _words
 from .people import (
+    _DEMONYM_ENDINGS,
+    _DEMONYMS,
     _DESCRIPTOR,
     _NAME,
     _NAME_RUN,
@@ -251,7 +253,28 @@ def _ref_from_match(match: re.Match[str], people: _People) -> _Ref | None:
     tokens, _title = _split_title(groups["name"])
     if not tokens or not tokens[-1][:1].isupper():
         return None
+    if (groups.get("desc") or "").lower().startswith(("a ", "an ")) or _is_group(tokens):
+        # "said a New Hampshire Republican", "Democrats said": nobody we can name.
+        return _Ref("anon", " ".join(tokens))
     return _Ref("name", people.display(tokens))
+
+
+_GROUP_WORDS = _words(
+    "republican democrat conservative liberal progressive independent voter supporter critic"
+)
+
+
+def _is_group(tokens: tuple[str, ...]) -> bool:
+    """A single word naming a party, a nationality or a group, not a person."""
+    if len(tokens) != 1:
+        return False
+    lower = tokens[0].lower()
+    return (
+        lower.rstrip("s") in _GROUP_WORDS
+        or lower.endswith(_DEMONYM_ENDINGS)
+        or lower.rstrip("s").endswith(_DEMONYM_ENDINGS)
+        or lower in _DEMONYMS
+    )
 
 
 @dataclass(slots=True)

@@ -54,6 +54,7 @@ from .attribution import (
     _Anchor,
     _anchor,
     _clause_start,
+    _is_group,
     _skip_adverbials,
     _with_descriptors,
 )
@@ -167,7 +168,7 @@ _SAID_FIRST = re.compile(
     rf"(?:,[^,\n]{{1,80}})?[:,]{_OSP}$"
 )
 _LEADING_PRONOUN = re.compile(r"\s*(?P<pron>[Hh]e|[Ss]he)(?=[^\S\n]+[a-z])")
-_GROUP_WORDS = _words("republican democrat conservative liberal progressive independent voter")
+_INDEFINITE = _words("a an one another each every some any")
 _PREPOSITIONS = _words("of for at with by from to in on about against between among under over")
 _LAST_WORD = re.compile(r"(?:^|(?<=\s))([\w’'-]+)(?:\s+(?:the|a|an))?\s*$")
 # Attribution clauses that continue into a second quotation: '"...," said X, an economist, "..."'.
@@ -283,6 +284,9 @@ class _Finder:
             last = _LAST_WORD.search(masked, max(0, best.start - 20), best.start)
             if last is not None and last.group(1) in _PREPOSITIONS:
                 return None
+            if last is not None and last.group(1).lower() in _INDEFINITE:
+                # "a New Hampshire Republican said", "one senior Democrat said".
+                best.ref = _Ref("anon", best.ref.value)
         return best
 
     def _coordinated(self, anchors: list[_Anchor], sentence: Span, verb: re.Match[str]):
@@ -343,7 +347,7 @@ class _Finder:
         lower = token.lower()
         if lower.endswith(_DEMONYM_ENDINGS) or lower in _DEMONYMS:
             return False
-        if lower.rstrip("s") in _GROUP_WORDS:
+        if _is_group((token,)):
             return False
         return key in self.people.proper
 
@@ -550,7 +554,7 @@ class _Finder:
         adjacent = _NAME_BEFORE_CUE.search(self.masked, max(sentence.start, before - 120), before)
         if adjacent is not None and cue is not None:
             tokens, _title = _split_title(adjacent.group("name"))
-            if tokens and self._could_be_person(tokens):
+            if tokens and not _is_group(tuple(tokens)):
                 name = self.people.display(tokens)
                 self._attribute(statement, _Ref("name", name), adjacent.start(), cue)
                 statement.speaker_text = self.text[adjacent.start("name") : adjacent.end("name")]
@@ -575,13 +579,6 @@ class _Finder:
                 statement, _Ref("pron", pronoun.group("pron").lower()), pronoun.start("pron"), cue
             )
             statement.speaker_text = pronoun.group("pron")
-
-    @staticmethod
-    def _could_be_person(tokens: Sequence[str]) -> bool:
-        lone = tokens[0].lower() if len(tokens) == 1 else ""
-        return not (
-            lone.endswith(_DEMONYM_ENDINGS) or lone in _DEMONYMS or lone.rstrip("s") in _GROUP_WORDS
-        )
 
     def _opens_sentence(self, position: int) -> bool:
         sentence = self.sentences[self.sentence_index(position)]

@@ -30,7 +30,19 @@ _TITLE_HEADS = _words(
     chair head king queen prince princess pope prosecutor judge attorney ceo founder coach
     speaker representative congressman congresswoman lawmaker mp candidate adviser advisor aide
     official diplomat economist analyst professor colonel lieutenant sergeant captain admiral
-    commissioner emperor sheikh emir chairperson
+    commissioner emperor sheikh emir chairperson nominee businessman businesswoman host anchor
+    columnist strategist pollster lawyer consultant reporter correspondent editor publisher author
+    historian scientist researcher physician manager officer activist organizer organiser
+    legislator delegate sheriff superintendent treasurer clerk counsel
+    """
+)
+# Nouns that describe a speaker that is not a person ("the campaign said"): a title phrase may
+# end in one, a name may not.
+_BODY_HEADS = _words(
+    """
+    campaign company group ministry department agency newspaper committee network firm union
+    party government administration organization organisation foundation council commission
+    embassy court board bank hospital university team league association office
     """
 )
 # Titles that don't identify an office, so they never contradict a more specific one
@@ -61,7 +73,8 @@ _LEADING_STOP = _words(
     there here what who why how where which even only just both neither either each every many
     some several other another such no not indeed instead overall separately elsewhere
     ultimately finally first next again having needless others thus hence said says added adds
-    asked asks wrote writes told
+    asked asks wrote writes told between among across against along around behind beyond inside
+    outside near toward towards upon within via except including
     monday tuesday wednesday thursday friday saturday sunday
     january february march july september october november december
     """
@@ -155,10 +168,11 @@ _NAME = rf"{_TOKEN}(?:{_SP}(?:{_PARTICLE}{_SP})?{_TOKEN}){{0,5}}"
 # Titles as written in running text: "president" or "President" (case-insensitive matching
 # of a long alternation is several times slower).
 _HEADS = _alternation(_TITLE_HEADS | {head.capitalize() for head in _TITLE_HEADS})
-# "the president", "the former top aide", "his spokesman", "Trump's spokeswoman".
+_DESCRIPTION_HEADS = _alternation(_TITLE_HEADS | _BODY_HEADS)
+# "the president", "the former top aide", "his spokesman", "Trump's spokeswoman", "the campaign".
 _TITLE_NP = (
     rf"(?:[Tt]he|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[{_UPPER}][\w-]*[’']s){_SP}"
-    rf"(?:[\w’'-]+{_SP}){{0,3}}?(?:{_HEADS})(?:-elect)?(?![\w’'-])"
+    rf"(?:[\w’'-]+{_SP}){{0,3}}?(?:{_DESCRIPTION_HEADS})(?:-elect)?(?![\w’'-])"
 )
 _NAME_RUN = re.compile(rf"(?=[{_UPPER}]){_WORD_START}{_NAME}")
 # A person opening a sentence as its subject, after an optional introductory phrase and the
