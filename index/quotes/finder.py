@@ -61,8 +61,6 @@ from .attribution import (
 from .marks import _MASK, _Marks, _mask, _pair_marks, _trim
 from .patterns import _OSP, _SP, _words
 from .people import (
-    _DEMONYM_ENDINGS,
-    _DEMONYMS,
     _NAME,
     _NAME_RUN,
     _PRONOUN_GENDER,
@@ -344,12 +342,7 @@ class _Finder:
         key = _fold(token)
         if key in self.people.full:
             return True
-        lower = token.lower()
-        if lower.endswith(_DEMONYM_ENDINGS) or lower in _DEMONYMS:
-            return False
-        if _is_group((token,)):
-            return False
-        return key in self.people.proper
+        return not _is_group((token,)) and key in self.people.proper
 
     def _mention(self, position: int, tokens: Sequence[str]) -> _Mention:
         name = self.people.display(tokens)

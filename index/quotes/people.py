@@ -183,7 +183,7 @@ _SENTENCE_SUBJECT = re.compile(
     rf"(?:[^,\n{_MASK}\"“”]{{1,40}}?,{_SP})?"
     rf"(?:(?:[{_UPPER}][\w-]*[’']s|[Tt]he|{_MODIFIERS}|{_HEADS}"
     rf"|[{_UPPER}][\w-]*(?={_SP}(?:{_MODIFIERS}|{_HEADS})\b)){_SP}){{0,4}}?"
-    rf"(?P<name>{_NAME})(?=(?:{_SP}\([^()\n]{{1,30}}\))?(?:,{_SP}[^,\n]{{1,80}},)?{_SP}"
+    rf"(?P<name>{_NAME})(?=(?:{_SP}\([^()\n]{{1,30}}\))?(?:,{_SP}[^\n]{{1,160}}?,)?{_SP}"
     rf"(?!(?:{_HEADS})\b)[a-z])"
 )
 _TITLE_BEFORE_NAME = re.compile(
@@ -350,18 +350,20 @@ class _People:
             self.gender[key] = "?"
 
     def gender_of(self, name: str) -> str | None:
-        """ "m", "f", or None when the article does not show it."""
+        """ "m", "f", or None when the article does not show it. A given name in ``name`` says
+        most ("Bill Clinton" in an article that also has "Mrs. Clinton"); then an honorific
+        or gendered title the article gave the surname; then the full name's given name."""
         tokens = name.split()
-        known = self.gender.get(_fold(tokens[-1]))
+        if len(tokens) >= 2:
+            given = _given_name_gender(tokens[0])
+            if given:
+                return given
+        key = _fold(tokens[-1])
+        known = self.gender.get(key)
         if known:
             return None if known == "?" else known
-        first = self.full.get(_fold(tokens[-1]), tuple(tokens))[0].lower()
-        if len(tokens) > 1 or first != tokens[-1].lower():
-            if first in _MALE_NAMES:
-                return "m"
-            if first in _FEMALE_NAMES:
-                return "f"
-        return None
+        full = self.full.get(key)
+        return _given_name_gender(full[0]) if full and len(tokens) == 1 else None
 
     def display(self, tokens: Sequence[str]) -> str:
         known = self.full.get(_fold(tokens[-1]))
@@ -406,6 +408,11 @@ class _People:
             found[description] = None
         found.pop(speaker, None)
         return tuple(found)
+
+
+def _given_name_gender(token: str) -> str | None:
+    lower = token.lower()
+    return "m" if lower in _MALE_NAMES else "f" if lower in _FEMALE_NAMES else None
 
 
 def _compatible_first(tokens: Sequence[str], known: Sequence[str]) -> bool:
