@@ -351,14 +351,18 @@ class _People:
 
     def gender_of(self, name: str) -> str | None:
         """ "m", "f", or None when the article does not show it. A given name in ``name`` says
-        most ("Bill Clinton" in an article that also has "Mrs. Clinton"); then an honorific
-        or gendered title the article gave the surname; then the full name's given name."""
+        most ("Bill Clinton" in an article that also has "Mrs. Clinton"); then an honorific or
+        gendered title the article gave the surname, if the surname is one person's (every
+        full name ending in it has the same given name); then the full name's given name."""
         tokens = name.split()
+        key = _fold(tokens[-1])
         if len(tokens) >= 2:
             given = _given_name_gender(tokens[0])
             if given:
                 return given
-        key = _fold(tokens[-1])
+            firsts = {variant[0] for variant in self.variants.get(key, ()) if len(variant) > 1}
+            if firsts - {tokens[0]}:
+                return None  # "Hal Dorsey" is not the "Mrs. Dorsey" of the same article
         known = self.gender.get(key)
         if known:
             return None if known == "?" else known
