@@ -5,11 +5,14 @@ The answer composer needs three things to quote people faithfully:
 * :func:`find_quotes` finds direct quotations (words in quotation marks), "according to X"
   statements and reported speech without quotation marks ("X said (that) ...") and attributes
   each to a speaker, or to nobody when the article does not say who spoke. Every :class:`Quote`
-  points at exact character offsets of the article text; nothing is rewritten.
+  points at exact character offsets of the article text; nothing is rewritten. It also carries
+  the cue as written ("testified", "shot back"), the attribution's subject as written ("county
+  spokeswoman Jane Doe") and the other ways the article refers to the speaker (aliases).
 * :func:`parse_speech_question` recognises questions such as "what did Zelenskyy say about
   NATO?" and pulls out the speaker and the topic.
-* :func:`speaker_matches` decides whether a speaker found in an article is the person a question
-  names, tolerating transliteration variants (Zelensky / Zelenskyy / Zelenskiy).
+* :func:`speaker_matches` decides whether a speaker found in an article is the person (or the
+  title, "the prime minister") a question names, tolerating transliteration variants (Zelensky /
+  Zelenskyy / Zelenskiy) and accepting the quote's aliases.
 
 Everything is rule-based (``re`` only) and linear in the length of the text. One module an idea,
 each documenting the heuristics that can be wrong where they live:

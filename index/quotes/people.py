@@ -1,14 +1,20 @@
-"""People in an article: names, titles, who is who, and resolving pronouns and titles.
+"""People in an article: names, titles, gender, who is who, and resolving pronouns and titles.
 
 * A speaker is reported by the fullest name the article gives that surname (the first multi-word
-  name ending in it, titles dropped): "Zelenskyy told Sky News" -> "Volodymyr Zelenskyy". Two
-  people sharing a surname get the first one's full name unless the attribution itself names them
-  in full.
+  name ending in it, titles, honorifics and suffixes dropped): "Zelenskyy told Sky News" ->
+  "Volodymyr Zelenskyy", "Navy Capt. Jeff Davis" -> "Jeff Davis". Two people sharing a surname
+  get the first one's full name unless the attribution itself names them in full.
 * "he"/"she" resolve to the most recent person in the preceding text who either spoke (a named
-  attribution) or opened a sentence as its subject ("Andrii Sybiha arrived ...").
-* "the <title>" (``the president said``) resolves to the most recent such person the article named
-  with that title, else to the most recent person not known under a different title.
-* "it", "they", "officials", "a spokesperson" stay anonymous (speaker ``None``).
+  attribution) or opened a sentence as its subject ("Andrii Sybiha arrived ..."), skipping anyone
+  the article shows to be of the other gender (honorifics, gendered titles, common given names);
+  with nobody left the quotation stays unattributed.
+* "the <title>" (``the president said``) resolves to the person the article last named with that
+  title; otherwise the title itself, as written, is the speaker ("the prime minister"), never
+  someone else named nearby.
+* "it", "they", "officials", "a spokesperson", "a New Hampshire Republican" stay anonymous
+  (speaker ``None``).
+* Every way the article writes a person's name, and the descriptions it ties to the person
+  ("county spokeswoman", "Ukrainian president"), are kept for :attr:`Quote.aliases`.
 """
 
 from __future__ import annotations

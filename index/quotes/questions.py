@@ -123,6 +123,11 @@ _SPEECH_QUESTIONS: list[tuple[re.Pattern[str], bool]] = [
 ]
 _TOPIC_PREPOSITION = re.compile(r"\b(?:about|regarding|concerning)\s+(.+)", re.IGNORECASE)
 _WEAK_TOPIC_PREPOSITION = re.compile(r"\b(?:on|over|of)\s+(.+)", re.IGNORECASE)
+# "what did X tweet when he tested positive": the occasion is what the words were about.
+_OCCASION = re.compile(
+    r"^\s*(?:when|after|before|while|as|during|upon|once|following|in\s+response\s+to)\s+(.+)",
+    re.IGNORECASE,
+)
 _QUESTION_WORDS = _words(
     "what who whom when where why how which happened happen happens is are was were did does do "
     "has have had be been being"
@@ -163,7 +168,11 @@ def _clean_topic(topic: str | None) -> str | None:
 
 
 def _topic_from_rest(rest: str) -> str | None:
-    found = _TOPIC_PREPOSITION.search(rest) or _WEAK_TOPIC_PREPOSITION.search(rest)
+    found = (
+        _TOPIC_PREPOSITION.search(rest)
+        or _WEAK_TOPIC_PREPOSITION.search(rest)
+        or _OCCASION.match(rest)
+    )
     return found.group(1) if found else None
 
 

@@ -61,5 +61,8 @@ def assert_invariants(text: str, quotes: list[Quote]) -> None:
         assert quote.sentence_end <= len(text)
         assert quote.kind in ("direct", "according_to", "paraphrase")
         assert quote.speaker is None or quote.speaker.strip() == quote.speaker != ""
+        assert quote.cue is None or quote.cue.strip() == quote.cue != ""
+        assert isinstance(quote.aliases, tuple) and quote.speaker not in quote.aliases
+        assert quote.speaker is not None or quote.aliases == ()
         assert quote.start >= previous, "quotes are in document order"
         previous = quote.start
