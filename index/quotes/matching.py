@@ -90,7 +90,20 @@ def speaker_matches(speaker: str | None, name: str, aliases: Sequence[str] = ())
     """
     if not speaker or not name:
         return False
-    return _matches(speaker, name) or any(_matches(alias, name) for alias in aliases)
+    asked_title = _title_only(name)
+    # A description answers only a question naming a title: "What did Trump say?" is not about
+    # "Trump's spokeswoman" or "a Trump adviser".
+    return any(
+        _title_only(candidate) == asked_title and _matches(candidate, name)
+        for candidate in (speaker, *aliases)
+    )
+
+
+def _title_only(text: str) -> bool:
+    """Whether ``text`` names a title or description and no person ("the prime minister",
+    "a Rubio spokesman"), as opposed to a name ("Jo Bell", "President Zelenskyy")."""
+    names, _title = _split_title(text.replace("’", "'").replace("'s ", " "))
+    return not names
 
 
 def _matches(speaker: str, name: str) -> bool:

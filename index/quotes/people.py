@@ -39,7 +39,8 @@ _TITLE_HEADS = _words(
     commissioner emperor sheikh emir chairperson nominee businessman businesswoman host anchor
     columnist strategist pollster lawyer consultant reporter correspondent editor publisher author
     historian scientist researcher physician manager officer activist organizer organiser
-    legislator delegate sheriff superintendent treasurer clerk counsel
+    legislator delegate sheriff superintendent treasurer clerk counsel actor actress singer
+    comedian writer novelist filmmaker producer pastor bishop rabbi imam priest
     """
 )
 # Nouns that describe a speaker that is not a person ("the campaign said"): a title phrase may
@@ -79,8 +80,8 @@ _LEADING_STOP = _words(
     there here what who why how where which even only just both neither either each every many
     some several other another such no not indeed instead overall separately elsewhere
     ultimately finally first next again having needless others thus hence said says added adds
-    asked asks wrote writes told between among across against along around behind beyond inside
-    outside near toward towards upon within via except including
+    asked asks wrote writes told more most less between among across against along around behind
+    beyond inside outside near toward towards upon within via except including
     monday tuesday wednesday thursday friday saturday sunday
     january february march july september october november december
     """

@@ -81,7 +81,12 @@ def test_titles_match_a_title_speaker_or_one_the_article_ties_to_the_person(spea
         ("Jo Bell", "the prime minister", ()),
         ("Jo Bell", "the governor", ("Bell", "Prime Minister")),
         (None, "the prime minister", ("Prime Minister",)),
+        ("trump's spokeswoman", "Trump", ()),
+        ("Mo Ahrens", "Rubio", ("a Rubio spokesman", "Ahrens")),
+        ("Jo Bell", "Hale", ("Hale becomes prime minister",)),
     ],
 )
-def test_titles_do_not_match_another_office_or_an_untied_person(speaker, name, aliases):
+def test_titles_do_not_match_another_office_an_untied_person_or_a_name_inside_them(
+    speaker, name, aliases
+):
     assert not speaker_matches(speaker, name, aliases)
