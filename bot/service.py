@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.errors import NotAllowedError, RateLimitedError, ReindexRunningError, UserFacingError
+from bot.render import summary_text
 from index import dates
 from index.embedding import Embedder
 from index.engine import Engine
@@ -284,5 +285,5 @@ class Newsdesk:
             self.current_job = None
             self.last_job = job
         if job.summary is not None:
-            log.info("reindex: done: %s", job.summary)
+            log.info("reindex: done: %s", summary_text(job.summary))
         return job

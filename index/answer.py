@@ -29,7 +29,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from .furniture import is_furniture
 from .keyword import KeywordIndex
+from .question_types import classify, focus_words, offers, reports_update
 from .quote_index import QuoteHit
 from .quotes import parse_speech_question
 from .search import Hit
@@ -40,16 +42,6 @@ NOT_COVERED = "The coverage I have does not answer this."
 _LEANS_BACK = re.compile(
     r"^[\"“‘']?(It|He|She|They|This|That|These|Those|The (show|company|move|deal|group|film|"
     r"bill|president|country|team|event|star|singer|actor|network|agency|report|plan))\b"
-)
-
-# Page furniture that scraped article text keeps: photo credits ("John Raoux/AP The rocket..."),
-# gallery captions, link and newsletter lines. Rarely the answer, never a good one to show.
-_BOILERPLATE = re.compile(
-    r"^(Hide Caption\b|Photos?:|Video:|Watch:|More:|Related:|Read more\b|READ MORE\b|"
-    r"Sign up\b|Click here\b|"
-    # A credit: a name of two to four capitalised words, a slash, an agency ("Getty Images").
-    r"(?!(?:The|A|An|In|On|At|As|For|By|From|But|And)\s)"
-    r"(?:[A-Z][\w.'’-]*\s){1,3}[A-Z][\w.'’-]*/[A-Z][\w-]*(?:\s|$))"
 )
 
 
@@ -72,8 +64,14 @@ class AnswerParams:
     # A sentence that asks a question ("Which team has played the most games?") restates the
     # question rather than answering it; its score is multiplied by this.
     question_penalty: float = 0.3
-    # Photo credits and captions, "Read more" and newsletter lines: score multiplied by this.
-    boilerplate_penalty: float = 0.3
+    # What the question asks for (index.question_types): a sentence holding an answer of that
+    # type (a number for "how many", a date for "when", a name for "who") counts this much more.
+    type_bonus: float = 0.5
+    # The words right after the question word ("how many *delegates*", "who *claimed*") weigh
+    # this many times their IDF weight.
+    focus_weight: float = 2.0
+    # "How many ... now?": a sentence reporting an updated figure ("rose to 58") counts more.
+    update_bonus: float = 0.5
     # In a question of several sentences ("Judge hit his 62nd home run this week. Who holds the
     # record?"), words only in the scene-setting sentences weigh this much; the asking one, 1.
     preamble_weight: float = 0.7
@@ -199,6 +197,9 @@ class _Candidate:
     terms: set[str] = field(default_factory=set)
     label: str | None = None
     is_quote: bool = False
+    # The best sentence and what it needs around it (the sentence it leans on, the answer to
+    # a question sentence): shown first.
+    lead: bool = False
 
 
 class Composer:
@@ -276,20 +277,30 @@ class Composer:
                     seen_texts.add(text)
                     spans.append((rank, hit, start, end, text))
         sentence_terms = self.keywords.terms([s[4] for s in spans])
+        params = self.params
+        asked = classify(question)
         candidates = []
         for (rank, hit, start, end, text), terms in zip(spans, sentence_terms, strict=True):
             coverage = sum(weights[t] for t in set(terms) if t in weights) / total
-            if coverage > 0:
-                if _is_question(text):
-                    coverage *= self.params.question_penalty
-                if _BOILERPLATE.match(text):
-                    coverage *= self.params.boilerplate_penalty
-                candidates.append(_Candidate(rank, hit, start, end, text, coverage, set(terms)))
+            if coverage <= 0 or is_furniture(text):
+                continue  # page furniture is never quoted as an answer
+            if _is_question(text):
+                coverage *= params.question_penalty
+            if offers(asked.kind, text, question):
+                coverage *= 1 + params.type_bonus
+            if asked.latest and asked.kind == "count" and reports_update(text):
+                coverage *= 1 + params.update_bonus
+            candidates.append(_Candidate(rank, hit, start, end, text, coverage, set(terms)))
         return self._with_context(self._by_marginal_relevance(candidates))
 
     def _question_weights(self, question: str) -> dict[str, float]:
-        """IDF weight of each question term, scene-setting sentences' own terms discounted."""
+        """IDF weight of each question term: scene-setting sentences' own terms discounted, the
+        words right after a "how many" or "who" question word raised."""
         weights = self.keywords.idf(self.keywords.terms([question], more_stopwords=True)[0])
+        if classify(question).kind in ("count", "person", "definition"):
+            for term in self.keywords.terms([" ".join(focus_words(question))])[0]:
+                if term in weights:
+                    weights[term] *= self.params.focus_weight
         sentences = [span.of(question) for span in split_sentences(question)]
         if len(sentences) < 2:
             return weights
@@ -343,6 +354,9 @@ class Composer:
                 following = self._adjacent(candidate, by_position, before=False)
                 if following is not None and following not in ordered:
                     ordered.append(following)
+            if best:
+                for unit in ordered:
+                    unit.lead = True
             if len(ordered) >= self.params.max_sentences * 2:
                 break
         return ordered
@@ -382,10 +396,17 @@ class Composer:
         if not chosen:
             hits = list(dict.fromkeys(c.hit for c in candidates))
             return Answer(question, covered=False, closest=_citations(hits))
-        # The article holding the lead sentence comes first, then the others in rank order; each
-        # article's sentences in document order.
-        lead_rank = chosen[0].hit_rank
-        chosen.sort(key=lambda c: (c.hit_rank != lead_rank, c.hit_rank, c.start))
+        # The sentence that answers comes first (after the sentence it leans on, if any), then the
+        # rest of its article, then the other articles in rank order; each in document order.
+        first = chosen[0]
+        chosen.sort(
+            key=lambda c: (
+                not (c.lead or c is first),
+                c.hit_rank != first.hit_rank,
+                c.hit_rank,
+                c.start,
+            )
+        )
         markers: dict[str, int] = {}
         citations: list[Citation] = []
         parts: list[AnswerPart] = []

@@ -56,8 +56,8 @@ _PERSON = re.compile(
 )
 # "Who is Keith Kellogg?", "What is Rocky Linux?": a short question about one named thing.
 _DEFINITION = re.compile(
-    r"^\s*(?:who|what)(?:'s|\s+(?:is|are|was|were))\s+(?:the\s+|a\s+|an\s+)?"
-    r"(?P<subject>[^?]{1,60}?)\s*\??\s*$",
+    r"^\s*(?:who|what)(?:'s|\s+(?:is|are|was|were))\s+(?:an?\s+)?"
+    r"(?P<subject>(?!the\b)[\w'’.-]+(?:\s+[\w'’.-]+){0,3})\s*\??\s*$",
     re.IGNORECASE,
 )
 _LATEST = re.compile(
@@ -66,6 +66,121 @@ _LATEST = re.compile(
     r"|any\s+(?:news|updates?)|(?<!\w)now(?!\w)|update\s+on|what'?s\s+new)\b",
     re.IGNORECASE,
 )
+
+
+# What an answer of each type looks like in a sentence. Numbers: digits, or number words.
+_NUMBER = re.compile(
+    r"(?<![\w.])(?:\d[\d,.]*\d|\d)(?:\s*(?:%|percent|per\s+cent))?(?![\w])|\b(?:one|two|three|four"
+    r"|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen"
+    r"|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?"
+    r"|thousands?|millions?|billions?|trillions?|dozens?|half|third|quarter|twice|double)\b",
+    re.IGNORECASE,
+)
+_MONTHS = (
+    r"Jan(?:uary|\.)?|Feb(?:ruary|\.)?|March|Mar\.|April|Apr\.|May|June|July|Aug(?:ust|\.)?"
+    r"|Sept?(?:ember|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?"
+)
+_WHEN = re.compile(
+    r"\b\d{1,2}(?::\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)(?!\w)|\b\d{1,2}:\d{2}\b|\b\d{4}\s*(?:UTC|GMT)\b"
+    r"|\blocal\s+time\b|\b(?:UTC|GMT|midnight|noon|dawn|overnight|yesterday|today|tonight)\b"
+    r"|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+    rf"|\b(?:{_MONTHS})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{_MONTHS})\b|\b(?:in|since|by|until)\s+(?:1[89]|20)\d\d\b"
+    r"|\b(?:morning|afternoon|evening|night|week|month|year)s?\s+(?:ago|earlier|later)\b",
+)
+_WHERE = re.compile(
+    r"\b(?:in|at|near|outside|inside|from|across|into|to|off|on)\s+(?:the\s+)?"
+    r"(?:[A-Z][\w'’.-]+)(?:\s+[A-Z][\w'’.-]+)*"
+)
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+)*")
+_QUOTE_MARK = re.compile(r"[\"“”]")
+# A figure that was updated: the answer to "how many ... now?" is the latest count.
+_UPDATED = re.compile(
+    r"\b(?:rose|risen|climbed|jumped|increased|grew|reached|now|total(?:led|ed)?|so\s+far"
+    r"|to\s+date|latest|updated|as\s+of)\b",
+    re.IGNORECASE,
+)
+_FILLER = frozenset(
+    """
+    what which who whom whose when where why how is are was were did does do has have had be been
+    the a an many much of in on at to for by with and or there that this these those it its
+    time date day year place city country person people kind sort type exactly really now still
+    currently i you we they he she me us them my your our their wait so ok okay hey please tell
+    know about
+    """.split()  # noqa: SIM905 - a word list reads better as prose
+)
+_QUESTION_WORD = re.compile(
+    r"\b(?:who(?:m|se)?|what|which|when|where|how(?:\s+(?:many|much))?)\b", re.IGNORECASE
+)
+
+
+def offers(kind: str, sentence: str, question: str) -> bool:
+    """Whether ``sentence`` holds what a question of type ``kind`` asks for.
+
+    A number for ``count``, a date or time for ``time``, a capitalised place after a locative
+    preposition for ``place``, a name the question does not already give for ``person`` and
+    ``definition``, a quotation for ``statement``. Expressions the question itself contains
+    do not count ("how many of the 54 delegates" is not answered by "54").
+
+    Parameters
+    ----------
+    kind : str
+        One of :data:`TYPES`; ``other`` never matches.
+    sentence, question : str
+
+    Returns
+    -------
+    bool
+    """
+    pattern = {
+        "count": _NUMBER,
+        "time": _WHEN,
+        "place": _WHERE,
+        "person": _NAME,
+        "definition": _NAME,
+        "statement": _QUOTE_MARK,
+    }.get(kind)
+    if pattern is None:
+        return False
+    asked = question.casefold()
+    for match in pattern.finditer(sentence):
+        found = match.group().casefold()
+        if kind in ("place", "person", "definition"):
+            words = [w for w in re.findall(r"[\w'’-]+", found) if w not in _FILLER]
+            if words and all(w in asked for w in words):
+                continue  # the question names it already
+        elif kind != "statement" and found in asked:
+            continue
+        return True
+    return False
+
+
+def reports_update(sentence: str) -> bool:
+    """Whether ``sentence`` reports a figure as updated ("rose to 58", "now", "so far")."""
+    return bool(_UPDATED.search(sentence))
+
+
+def focus_words(question: str) -> list[str]:
+    """The words a question asks about first: after its question word, auxiliaries skipped.
+
+    "who claimed the drone attack?" -> ["claimed"]; "how many delegates did Biden win?" ->
+    ["delegates"]; "who were the astronauts on the launch?" -> ["astronauts"]. At most two
+    words (a counted noun may have a modifier: "how many covid cases"), lower case; empty when
+    the question has no question word.
+    """
+    asking = _asking_part(question)
+    found = _QUESTION_WORD.search(asking)
+    if found is None:
+        return []
+    words: list[str] = []
+    for word in re.findall(r"[\w'’-]+", asking[found.end() :].casefold()):
+        if word in _FILLER:
+            if words:
+                break
+            continue
+        words.append(word)
+        if len(words) == 2:
+            break
+    return words
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 Each test also runs the same question with the behaviour under test switched off through
 ``AnswerParams``, to show that the behaviour (not luck of the corpus) makes the difference.
+Where another rule would make the same choice on its own (the answer-type bonus often does),
+that rule is switched off on both sides, so each test shows its own rule's effect.
 """
 
 from __future__ import annotations
@@ -13,6 +15,10 @@ import pytest
 from index.answer import AnswerParams
 from index.build import Builder
 from index.engine import Engine
+from index.furniture import is_furniture
+
+# The answer-type rules off: what the question asks for plays no part.
+NO_TYPES = {"type_bonus": 0.0, "focus_weight": 1.0, "update_bonus": 0.0}
 
 QUIZ = """\
 Which town will host the 2031 Lantern Games? Readers sent in more than 400 guesses last week, \
@@ -75,6 +81,29 @@ Club swimmer Lena Ortiz swam the harbour crossing on Saturday, despite the cold.
 Tomas Reyes holds the fastest harbour crossing ever recorded, 38 minutes in 1987.
 """
 
+FERRY_FIRE = """\
+The fire on the Aurora ferry spread from the engine room to the lower decks.
+
+The fire on the Aurora ferry broke out at 9:40 p.m. on Saturday, the operator said.
+
+Many people aboard the Aurora ferry slept through the first fire alarm.
+
+Rescue boats pulled 212 people from the water, the coast guard said.
+
+Investigators inspected the Aurora ferry's engine room for faulty wiring.
+
+Investigators inspected the Aurora ferry in Lowport, its home port.
+"""
+
+OUTBREAK = """\
+Health officials reported 36 measles cases at Pine Valley on Monday, the first measles \
+outbreak in the valley this decade.
+
+The school closed its gym and canteen while nurses checked vaccination records.
+
+By Friday the number of measles cases at Pine Valley rose to 58, officials said.
+"""
+
 
 @pytest.fixture(scope="module")
 def index_dir(embedder, tmp_path_factory, write_jsonl, make_record):
@@ -92,11 +121,13 @@ def index_dir(embedder, tmp_path_factory, write_jsonl, make_record):
             record("tram", "Airport tram line approved", TRAM, source="City Hall News"),
             record("lava", "Lava closes island road", LAVA, source="Island Times"),
             record("swim", "Harbour swim season opens", SWIM, source="Island Times"),
+            record("ferry-fire", "Fire on the Aurora ferry", FERRY_FIRE, source="Coast Radio"),
+            record("outbreak", "Measles outbreak at valley school", OUTBREAK, source="Valley"),
         ],
     )
     index_dir = tmp_path_factory.mktemp("selection-index")
     summary = Builder(index_dir, embedder).build([folder])
-    assert summary.failed == 0 and summary.articles == 8
+    assert summary.failed == 0 and summary.articles == 10
     return index_dir
 
 
@@ -111,8 +142,8 @@ def test_a_quiz_question_in_an_article_does_not_lead_so_its_wrong_guess_stays_ou
     # the sentence after the quiz question is the readers' wrong guess.
     question = "Which town will host the 2031 Lantern Games?"
 
-    answer = _engine(index_dir, embedder).ask(question)
-    unpenalised = _engine(index_dir, embedder, question_penalty=1.0).ask(question)
+    answer = _engine(index_dir, embedder, **NO_TYPES).ask(question)
+    unpenalised = _engine(index_dir, embedder, question_penalty=1.0, **NO_TYPES).ask(question)
 
     assert answer.covered
     assert "Aveiro will host the 2031 Lantern Games" in answer.text
@@ -155,8 +186,10 @@ def test_a_restatement_of_a_chosen_sentence_gives_way_to_a_new_fact(index_dir, e
     question = "How much will the airport tram line cost?"
     restatement = "On Monday the city council approved the new tram line to the airport."
 
-    answer = _engine(index_dir, embedder, max_sentences=2).ask(question)
-    without = _engine(index_dir, embedder, max_sentences=2, redundancy=0.0).ask(question)
+    answer = _engine(index_dir, embedder, max_sentences=2, **NO_TYPES).ask(question)
+    without = _engine(index_dir, embedder, max_sentences=2, redundancy=0.0, **NO_TYPES).ask(
+        question
+    )
 
     texts = [part.text for part in answer.parts]
     assert any("310 million euros" in text for text in texts), texts
@@ -164,18 +197,18 @@ def test_a_restatement_of_a_chosen_sentence_gives_way_to_a_new_fact(index_dir, e
     assert restatement in [part.text for part in without.parts]
 
 
-def test_photo_credits_and_link_lines_give_way_to_the_reporting(index_dir, embedder):
+def test_photo_credits_and_link_lines_are_never_quoted(index_dir, embedder):
     question = "When will the coastal road reopen after the Keanu volcano lava?"
+    credit = "Ana Costa/Reuters Lava from the Keanu volcano flows across the coastal road"
+    link = "Read more: Keanu volcano lava and coastal road closures"
 
-    answer = _engine(index_dir, embedder, max_sentences=1).ask(question)
-    unpenalised = _engine(index_dir, embedder, max_sentences=1, boilerplate_penalty=1.0).ask(
-        question
-    )
+    answer = _engine(index_dir, embedder, max_sentences=3).ask(question)
 
     assert answer.covered
-    assert "closed until Friday" in answer.text
+    assert "closed until Friday" in answer.parts[0].text
+    # Both lines share most of the question's words, yet neither is shown at any length.
+    assert is_furniture(link) and is_furniture(credit + " on Sunday.")
     assert "Ana Costa/Reuters" not in answer.text and "Read more" not in answer.text
-    assert "Ana Costa/Reuters" in unpenalised.text or "Read more" in unpenalised.text
 
 
 def test_the_asking_sentence_of_a_question_counts_more_than_its_scene_setting(index_dir, embedder):
@@ -184,9 +217,59 @@ def test_the_asking_sentence_of_a_question_counts_more_than_its_scene_setting(in
         "Who holds the fastest harbour crossing ever recorded?"
     )
 
-    answer = _engine(index_dir, embedder, max_sentences=1).ask(question)
-    flat = _engine(index_dir, embedder, max_sentences=1, preamble_weight=1.0).ask(question)
+    answer = _engine(index_dir, embedder, max_sentences=1, **NO_TYPES).ask(question)
+    flat = _engine(index_dir, embedder, max_sentences=1, preamble_weight=1.0, **NO_TYPES).ask(
+        question
+    )
 
     assert answer.covered
     assert answer.parts[0].text.startswith("Tomas Reyes holds the fastest harbour crossing")
     assert flat.parts[0].text.startswith("Club swimmer Lena Ortiz swam")
+
+
+@pytest.mark.parametrize(
+    ("question", "answering"),
+    [
+        # A count: the sentence with a number, and the counted noun weighs more.
+        ("How many people were rescued from the Aurora ferry fire?", "Rescue boats pulled 212"),
+        # A time: of two sentences sharing the same words, the one with an hour and a day.
+        ("When did the fire on the Aurora ferry start?", "The fire on the Aurora ferry broke"),
+        # A place: the one with a capitalised place after a preposition.
+        (
+            "Where did investigators inspect the Aurora ferry?",
+            "Investigators inspected the Aurora ferry in",
+        ),
+    ],
+)
+def test_the_sentence_holding_what_the_question_asks_for_leads(
+    index_dir, embedder, question, answering
+):
+    answer = _engine(index_dir, embedder).ask(question)
+    untyped = _engine(index_dir, embedder, **NO_TYPES).ask(question)
+
+    assert answer.covered
+    assert answer.parts[0].text.startswith(answering), answer.text
+    assert answer.parts[0].citation == 1
+    assert not untyped.parts[0].text.startswith(answering), untyped.text
+
+
+def test_the_answering_sentence_is_shown_first_not_in_article_order(index_dir, embedder):
+    question = "How many people were rescued from the Aurora ferry fire?"
+
+    answer = _engine(index_dir, embedder).ask(question)
+
+    texts = [part.text for part in answer.parts]
+    assert len(texts) >= 2 and texts[0].startswith("Rescue boats pulled 212")
+    # The sentences after it are the same article's other sentences, in document order.
+    rest = [part.start for part in answer.parts[1:] if part.article_id == "ferry-fire"]
+    assert rest == sorted(rest) and answer.parts[0].start > min(rest)
+
+
+def test_a_latest_count_question_leads_with_the_updated_figure(index_dir, embedder):
+    question = "How many measles cases are there at Pine Valley now?"
+
+    answer = _engine(index_dir, embedder, max_sentences=1).ask(question)
+    not_updated = _engine(index_dir, embedder, max_sentences=1, update_bonus=0.0).ask(question)
+
+    assert answer.parts[0].text.startswith("By Friday the number of measles cases")
+    assert not_updated.parts[0].text.startswith("Health officials reported 36 measles cases")
