@@ -125,6 +125,11 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("-k", type=int, default=5, help="number of articles (default 5)")
         if name == "search":
             sub.add_argument("--mode", choices=["hybrid", "dense", "keyword"], default="hybrid")
+            sub.add_argument(
+                "--latest",
+                action="store_true",
+                help="newest relevant coverage first (ask reads this from the question)",
+            )
 
     sub = command("quotes", _quotes, "list a person's quotations across the collection")
     sub.add_argument("speaker", metavar="SPEAKER", help='a name or title ("Zelensky", "the mayor")')
@@ -285,6 +290,7 @@ def _search(args) -> int:
         until=args.until,
         as_of=args.as_of,
         mode=args.mode,
+        latest=args.latest,
     )
     if args.json:
         print(json.dumps({"query": args.query, "hits": [_hit_json(h) for h in hits]}))

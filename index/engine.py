@@ -137,10 +137,18 @@ class Engine:
         until: datetime | None = None,
         as_of: datetime | None = None,
         mode: str = "hybrid",
+        latest: bool = False,
     ) -> list[Hit]:
         """Hybrid search; see :meth:`index.search.Searcher.search`."""
         return self.searcher().search(
-            query, k=k, sources=sources, since=since, until=until, as_of=as_of, mode=mode
+            query,
+            k=k,
+            sources=sources,
+            since=since,
+            until=until,
+            as_of=as_of,
+            mode=mode,
+            latest=latest,
         )
 
     def ask(
@@ -153,10 +161,20 @@ class Engine:
         until: datetime | None = None,
         as_of: datetime | None = None,
     ) -> Answer:
-        """Search, then compose an extractive, cited answer (or say the coverage is silent)."""
+        """Search, then compose an extractive, cited answer (or say the coverage is silent).
+
+        A question asking for the latest ("what is the latest on X", "still", "now") leads
+        with the collection's newest relevant coverage, whatever today's date is.
+        """
         searcher = self.searcher()
         hits = searcher.search(
-            question, k=k, sources=sources, since=since, until=until, as_of=as_of
+            question,
+            k=k,
+            sources=sources,
+            since=since,
+            until=until,
+            as_of=as_of,
+            latest=wants_latest(question),
         )
         return self.answer_from_hits(
             question, hits, searcher.generation, sources=sources, since=since, until=until

@@ -43,6 +43,9 @@ class SearchParams:
     recency_half_life_days: float = 14.0
     duplicate_jaccard: float = 0.8
     passages_per_hit: int = 3
+    # "What is the latest on X": among the articles whose relevance (recency aside) is at least
+    # this share of the best one's, the newest leads, whatever the as-of moment.
+    latest_min_relevance: float = 0.75
 
 
 @dataclass
@@ -124,6 +127,7 @@ class Searcher:
         until: datetime | None = None,
         as_of: datetime | None = None,
         mode: str = "hybrid",
+        latest: bool = False,
     ) -> list[Hit]:
         """Find the ``k`` articles that best answer ``query``.
 
@@ -143,6 +147,10 @@ class Searcher:
             preferred when relevance is close. Later articles are not excluded.
         mode : {"hybrid", "dense", "keyword"}
             Which retrievers to use.
+        latest : bool
+            The question asks for the newest coverage ("what is the latest on X"): the newest
+            of the articles nearly as relevant as the best one leads, then the others, newest
+            first, then the rest by score. Works on an archive as well as on today's news.
 
         Returns
         -------
@@ -150,7 +158,7 @@ class Searcher:
             Best first.
         """
         candidates = self.retrieve(query, sources=sources, since=since, until=until, mode=mode)
-        return self.rank(candidates, k=k, as_of=as_of)
+        return self.rank(candidates, k=k, as_of=as_of, latest=latest)
 
     def retrieve(
         self,
@@ -187,7 +195,13 @@ class Searcher:
             )
         return candidates
 
-    def rank(self, candidates: Candidates, k: int = 5, as_of: datetime | None = None) -> list[Hit]:
+    def rank(
+        self,
+        candidates: Candidates,
+        k: int = 5,
+        as_of: datetime | None = None,
+        latest: bool = False,
+    ) -> list[Hit]:
         """Fuse retriever candidates into the top ``k`` articles: the second stage of search."""
         params = self.params
         chunk_scores: dict[int, float] = {}
@@ -235,7 +249,7 @@ class Searcher:
         keyword = dict(
             zip(candidates.keyword_ids.tolist(), candidates.keyword_scores.tolist(), strict=True)
         )
-        return self._articles(chunk_scores, article_scores, dense, keyword, k, as_of)
+        return self._articles(chunk_scores, article_scores, dense, keyword, k, as_of, latest)
 
     def _mask(
         self, sources: Iterable[str] | None, since: datetime | None, until: datetime | None
@@ -266,6 +280,7 @@ class Searcher:
         keyword: dict[int, float],
         k: int,
         as_of: datetime | None,
+        latest: bool = False,
     ) -> list[Hit]:
         generation, params = self.generation, self.params
         positions = np.fromiter(fused, dtype=np.int64, count=len(fused))
@@ -281,6 +296,8 @@ class Searcher:
             ),
             reverse=True,
         )
+        if latest:
+            ranked = self._newest_relevant_first(ranked, article_scores, positions, articles)
         # Fetch a few more than k: some may collapse as near-duplicates.
         shortlist = ranked[: max(k * 3, k + 5)]
         chosen_positions = {
@@ -326,6 +343,28 @@ class Searcher:
             if len(hits) == k:
                 break
         return hits
+
+    def _newest_relevant_first(
+        self,
+        ranked: list[tuple[float, int]],
+        relevance: dict[int, float],
+        positions: np.ndarray,
+        articles: np.ndarray,
+    ) -> list[tuple[float, int]]:
+        """Re-order for a "latest" question: the articles at least ``latest_min_relevance`` as
+        relevant as the best one, newest first (undated last), then the rest as ranked."""
+        published = dict(
+            zip(articles.tolist(), self.generation.chunk_published[positions].tolist(), strict=True)
+        )
+        floor = self.params.latest_min_relevance * max(relevance.values())
+        close = [(score, a) for score, a in ranked if relevance[a] >= floor]
+        rest = [(score, a) for score, a in ranked if relevance[a] < floor]
+
+        def newest(item: tuple[float, int]) -> tuple[bool, float, float]:
+            moment = published.get(item[1], math.nan)
+            return (math.isnan(moment), -moment if not math.isnan(moment) else 0.0, -item[0])
+
+        return sorted(close, key=newest) + rest
 
     def _recency_bonus(
         self,

@@ -221,3 +221,26 @@ def test_tied_candidates_all_keep_their_full_weight(engine):
     hits = searcher.rank(tied, k=3)
     assert len(hits) == len(set(searcher.generation.chunk_article[positions].tolist()))
     assert all(hit.score == pytest.approx(searcher.params.dense_weight) for hit in hits)
+
+
+def test_a_latest_question_leads_with_the_newest_relevant_article_whatever_the_date(engine):
+    # Asked years after the coverage, the recency preference gives nothing: without "latest"
+    # the best-worded 2023 article leads; with it, the newest of the relevant ones does.
+    query = "Is the Millbrook bridge still closed over cracks in its steel supports?"
+    years_later = datetime(2030, 1, 1, tzinfo=UTC)
+
+    plain = engine.search(query, k=3, as_of=years_later)
+    latest = engine.search(query, k=3, as_of=years_later, latest=True)
+
+    assert ids(plain)[0] == "bridge-2023"
+    assert ids(latest) == ["bridge-january", "bridge-november", "bridge-2023"]
+    # Newer coverage of something else never jumps ahead: the Fed story (2024-12-18) is newer
+    # than two of the bridge articles but not relevant.
+    assert "fed-cuts-rates" not in ids(latest)
+
+
+def test_ask_reads_latest_from_the_question(engine):
+    answer = engine.ask("What is the latest on the Millbrook bridge cracks?")
+
+    assert answer.covered
+    assert answer.citations[0].article_id == "bridge-january"
