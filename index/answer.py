@@ -297,7 +297,7 @@ class Composer:
         """IDF weight of each question term: scene-setting sentences' own terms discounted, the
         words right after a "how many" or "who" question word raised."""
         weights = self.keywords.idf(self.keywords.terms([question], more_stopwords=True)[0])
-        if classify(question).kind in ("count", "person", "definition"):
+        if classify(question).kind in ("count", "entity", "definition"):
             for term in self.keywords.terms([" ".join(focus_words(question))])[0]:
                 if term in weights:
                     weights[term] *= self.params.focus_weight

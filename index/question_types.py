@@ -1,9 +1,9 @@
 """What a question asks for: its answer type, and whether it wants the latest coverage.
 
 The answer composer chooses sentences by what the question asks for (a count, a place, a time,
-a person, a statement by someone), and the coverage decision is calibrated per question type,
-since short "who is" or "when" questions embed far from any passage even when the answer is
-there. Types (the usual answer-type classes of question answering, coarse on purpose):
+a person or organisation, a statement by someone), and the coverage decision is calibrated per
+question type, since short "who is" or "when" questions embed far from any passage even when the
+answer is there. Types (the usual answer-type classes of question answering, coarse on purpose):
 
 ========== =============================================================== ================
 type       asked as                                                        answer looks like
@@ -12,7 +12,7 @@ statement  what did X say / X's comments on Y (see :mod:`index.quotes`)    X's q
 count      how many / how much / what percentage / what number             a number
 time       when / what time / what date / what year / how long ago         a date or time
 place      where / in which city / what country                            a place name
-person     who / whom / whose / which person / what company                a name
+entity     who / whom / whose / which X / what company                     a name
 definition who is X / what is X (a short question about one thing)         a description
 other      why / how / what happened / yes-no questions                    any sentence
 ========== =============================================================== ================
@@ -29,11 +29,13 @@ from dataclasses import dataclass
 
 from .quotes import SpeechQuestion, parse_speech_question
 
-TYPES = ("statement", "count", "time", "place", "person", "definition", "other")
+TYPES = ("statement", "count", "time", "place", "entity", "definition", "other")
 
 _COUNT = re.compile(
-    r"\bhow\s+(?:many|much)\b|\bwhat\s+(?:percentage|percent|share|proportion|number|amount"
-    r"|fraction|sum|total|price|score|margin|rate|age)\b|\bhow\s+old\b|\bhow\s+(?:far|long|tall"
+    r"\bhow\s+(?:many|much)\b|\bwhat\s+(?:was\s+|is\s+|were\s+|are\s+)?(?:the\s+)?(?:[\w-]+\s+)?"
+    r"(?:percentage|percent|share|proportion|number|amount|fraction|sum|total|price|score"
+    r"|margin|rate|age|magnitude|temperature|speed|height|length|distance|weight|cost|value"
+    r"|population|salary|budget|deficit|odds|toll|count|tally|figure)\b|\bhow\s+old\b|\bhow\s+(?:far|long|tall"
     r"|big|large|high|fast)\b(?!\s+ago)|\bby\s+how\s+much\b",
     re.IGNORECASE,
 )
@@ -48,8 +50,8 @@ _PLACE = re.compile(
     r"|village|island|location|venue|street|site|continent|airport|port|hospital)\b",
     re.IGNORECASE,
 )
-_PERSON = re.compile(
-    r"\bwho(?:m|se)?\b|\b(?:what|which)\s+(?:person|people|man|woman|company|firm|team|group"
+_ENTITY = re.compile(
+    r"\bwho(?:m|se)?\b|\bwhich\b|\bwhat\s+(?:person|people|man|woman|company|firm|team|group"
     r"|organi[sz]ation|party|agency|country|candidate|player|official|president|minister"
     r"|leader|actor|singer|astronaut|club|brand|network|outlet|newspaper|court|airline)\b",
     re.IGNORECASE,
@@ -117,7 +119,7 @@ def offers(kind: str, sentence: str, question: str) -> bool:
     """Whether ``sentence`` holds what a question of type ``kind`` asks for.
 
     A number for ``count``, a date or time for ``time``, a capitalised place after a locative
-    preposition for ``place``, a name the question does not already give for ``person`` and
+    preposition for ``place``, a name the question does not already give for ``entity`` and
     ``definition``, a quotation for ``statement``. Expressions the question itself contains
     do not count ("how many of the 54 delegates" is not answered by "54").
 
@@ -135,7 +137,7 @@ def offers(kind: str, sentence: str, question: str) -> bool:
         "count": _NUMBER,
         "time": _WHEN,
         "place": _WHERE,
-        "person": _NAME,
+        "entity": _NAME,
         "definition": _NAME,
         "statement": _QUOTE_MARK,
     }.get(kind)
@@ -144,7 +146,7 @@ def offers(kind: str, sentence: str, question: str) -> bool:
     asked = question.casefold()
     for match in pattern.finditer(sentence):
         found = match.group().casefold()
-        if kind in ("place", "person", "definition"):
+        if kind in ("place", "entity", "definition"):
             words = [w for w in re.findall(r"[\w'’-]+", found) if w not in _FILLER]
             if words and all(w in asked for w in words):
                 continue  # the question names it already
@@ -238,8 +240,8 @@ def classify(question: str) -> QuestionType:
             return QuestionType(kind, latest)
     if _DEFINITION.match(asking) and not re.search(r"\b(?:doing|happening|going)\b", asking):
         return QuestionType("definition", latest)
-    if _PERSON.search(asking):
-        return QuestionType("person", latest)
+    if _ENTITY.search(asking):
+        return QuestionType("entity", latest)
     return QuestionType("other", latest)
 
 
