@@ -25,7 +25,7 @@ question and lists the closest articles instead.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -46,12 +46,55 @@ _LEANS_BACK = re.compile(
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """What the retrieved articles offer for one question, for the coverage decision.
+
+    Attributes
+    ----------
+    kind : str
+        The question's type (:data:`index.question_types.TYPES`).
+    similarity : float
+        Cosine between the question and the top article's best passage (0 to 1).
+    match : float
+        The IDF-weighted share of the question's terms held by the best-matching sentence of
+        the retrieved passages (0 to 1): rare names and terms found word for word.
+    offered : bool
+        Whether that sentence holds what the question asks for (a number, a date...).
+    """
+
+    kind: str
+    similarity: float
+    match: float
+    offered: bool
+
+
+@dataclass(frozen=True)
+class CoverageRule:
+    """When the articles answer a question: per question type, a passage similarity or a
+    sentence match strong enough on its own (calibrated in
+    ``benchmarks/calibrate_coverage.py``; figures in README).
+
+    ``similarity[kind]`` and ``match[kind]`` fall back to the ``"default"`` entry.
+    """
+
+    similarity: tuple[tuple[str, float], ...] = (("default", 0.45),)
+    match: tuple[tuple[str, float], ...] = (("default", 1.01),)
+
+    def covers(self, evidence: Evidence) -> bool:
+        """Whether ``evidence`` is enough to answer."""
+        similarity, match = dict(self.similarity), dict(self.match)
+        return evidence.similarity >= similarity.get(
+            evidence.kind, similarity["default"]
+        ) or evidence.match >= match.get(evidence.kind, match["default"])
+
+
+@dataclass(frozen=True)
 class AnswerParams:
     """Limits and the coverage threshold (calibrated on the shared eval sets; see README)."""
 
     max_sentences: int = 3
     max_chars: int = 600
-    min_similarity: float = 0.45  # cosine of the best passage; below it: "not covered"
+    coverage: CoverageRule = field(default_factory=CoverageRule)  # when to say "not covered"
     max_articles: int = 5
     # The lead sentence is the one covering the question best in any retrieved article (the
     # articles are already ranked); the following ones are discounted by their article's rank,
@@ -177,6 +220,24 @@ class Answer:
         return "\n".join(lines).rstrip()
 
 
+def no_articles_note(
+    sources: Iterable[str] | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> str:
+    """Why nothing was searched: "No articles from Reuters since 2025-01-01." (dates as given,
+    in their own zone)."""
+    parts = []
+    outlets = [s.strip() for s in sources or () if s and s.strip()]
+    if outlets:
+        parts.append("from " + " or ".join(outlets))
+    if since is not None:
+        parts.append(f"since {since.date().isoformat()}")
+    if until is not None:
+        parts.append(f"until {until.date().isoformat()}")
+    return f"No articles {' '.join(parts)} in the collection." if parts else NOT_COVERED
+
+
 def describe(citation: Citation) -> str:
     """``Title — Outlet, 2024-11-29 <url>`` with whatever is known."""
     details = [citation.source or "unknown outlet"]
@@ -197,6 +258,8 @@ class _Candidate:
     terms: set[str] = field(default_factory=set)
     label: str | None = None
     is_quote: bool = False
+    # The IDF-weighted share of the question's terms the sentence holds, before any bonus.
+    match: float = 0.0
     # The best sentence and what it needs around it (the sentence it leans on, the answer to
     # a question sentence): shown first.
     lead: bool = False
@@ -242,9 +305,10 @@ class Composer:
             return self._assemble(question, _quote_candidates(quoted))
         if not hits:
             return Answer(question, covered=False)
-        if not self._strong_enough(hits[0]):
+        candidates = self._sentences(question, hits)
+        if not self.params.coverage.covers(self.evidence(question, hits, candidates)):
             return Answer(question, covered=False, closest=_citations(hits))
-        answer = self._assemble(question, self._sentences(question, hits))
+        answer = self._assemble(question, candidates)
         if speech is not None and answer.covered:
             about = f" about {speech.topic}" if speech.topic else ""
             note = (
@@ -256,8 +320,20 @@ class Composer:
             )
         return answer
 
-    def _strong_enough(self, hit: Hit) -> bool:
-        return hit.dense_score is not None and hit.dense_score >= self.params.min_similarity
+    def evidence(
+        self, question: str, hits: Sequence[Hit], candidates: list[_Candidate] | None = None
+    ) -> Evidence:
+        """What the retrieved articles offer for ``question``; see :class:`Evidence`."""
+        hits = list(hits)[: self.params.max_articles]
+        if candidates is None:
+            candidates = self._sentences(question, hits)
+        best = max(candidates, key=lambda c: c.match, default=None)
+        return Evidence(
+            kind=classify(question).kind,
+            similarity=max((h.dense_score or 0.0 for h in hits[:1]), default=0.0),
+            match=best.match if best else 0.0,
+            offered=bool(best) and offers(classify(question).kind, best.text, question),
+        )
 
     def _sentences(self, question: str, hits: list[Hit]) -> list[_Candidate]:
         """Score every sentence of the retrieved passages against the question, best first."""
@@ -284,13 +360,16 @@ class Composer:
             coverage = sum(weights[t] for t in set(terms) if t in weights) / total
             if coverage <= 0 or is_furniture(text):
                 continue  # page furniture is never quoted as an answer
+            match = coverage
             if _is_question(text):
                 coverage *= params.question_penalty
             if offers(asked.kind, text, question):
                 coverage *= 1 + params.type_bonus
             if asked.latest and asked.kind == "count" and reports_update(text):
                 coverage *= 1 + params.update_bonus
-            candidates.append(_Candidate(rank, hit, start, end, text, coverage, set(terms)))
+            candidates.append(
+                _Candidate(rank, hit, start, end, text, coverage, set(terms), match=match)
+            )
         return self._with_context(self._by_marginal_relevance(candidates))
 
     def _question_weights(self, question: str) -> dict[str, float]:

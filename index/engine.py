@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from .answer import Answer, AnswerParams, Composer
+from .answer import Answer, AnswerParams, Composer, no_articles_note
 from .build import Builder, BuildSummary, Progress
 from .chunking import ChunkingParams
 from .embedding import Embedder
@@ -176,6 +176,9 @@ class Engine:
             as_of=as_of,
             latest=wants_latest(question),
         )
+        if not hits and not searcher.filters_match(sources, since, until):
+            # Not a gap in the coverage: the filters leave no article to look in.
+            return Answer(question, covered=False, note=no_articles_note(sources, since, until))
         return self.answer_from_hits(
             question, hits, searcher.generation, sources=sources, since=since, until=until
         )

@@ -251,6 +251,16 @@ class Searcher:
         )
         return self._articles(chunk_scores, article_scores, dense, keyword, k, as_of, latest)
 
+    def filters_match(
+        self,
+        sources: Iterable[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> bool:
+        """Whether any indexed article passes the outlet and date filters (all do without)."""
+        mask = self._mask(sources, since, until)
+        return mask is None or bool(mask.any())
+
     def _mask(
         self, sources: Iterable[str] | None, since: datetime | None, until: datetime | None
     ) -> np.ndarray | None:

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -160,11 +161,31 @@ def test_question_the_coverage_cannot_answer_is_refused_with_closest_articles(en
     assert len(answer.closest) >= 1
 
 
-def test_filters_that_exclude_everything_give_not_covered(engine):
+def test_a_filter_leaving_other_articles_gives_not_covered(engine):
     answer = engine.ask("What did Zelenskyy say about NATO?", sources=["City Courier"])
 
     assert not answer.covered
-    assert all(c.source == "City Courier" for c in answer.closest)
+    assert answer.closest and all(c.source == "City Courier" for c in answer.closest)
+
+
+@pytest.mark.parametrize(
+    ("filters", "note"),
+    [
+        ({"since": datetime(2030, 1, 1, tzinfo=UTC)}, "No articles since 2030-01-01"),
+        ({"until": datetime(2001, 5, 2, tzinfo=UTC)}, "No articles until 2001-05-02"),
+        ({"sources": ["Nobody Press"]}, "No articles from Nobody Press"),
+        (
+            {"sources": ["City Courier"], "since": datetime(2024, 10, 1, tzinfo=UTC)},
+            "No articles from City Courier since 2024-10-01",
+        ),
+    ],
+)
+def test_a_filter_that_leaves_no_article_says_so_not_that_coverage_is_silent(engine, filters, note):
+    answer = engine.ask("What did Zelenskyy say about NATO?", **filters)
+
+    assert not answer.covered
+    assert answer.text.startswith(note) and answer.text != NOT_COVERED
+    assert answer.closest == [] and answer.parts == []
 
 
 def test_ask_cli_json_has_the_keys_scripts_rely_on(engine):
