@@ -25,7 +25,7 @@ from index.embedding import Embedder
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("bot.exts.ask", "bot.exts.admin", "bot.exts.messages")
+EXTENSIONS = ("bot.exts.ask", "bot.exts.quotes", "bot.exts.admin", "bot.exts.messages")
 
 
 def intents() -> discord.Intents:

@@ -45,10 +45,13 @@ from urllib.parse import quote
 
 import discord
 
+from index.answer import AnswerPart, Citation
+
 if TYPE_CHECKING:
     from bot.service import ReindexJob
-    from index.answer import Answer, AnswerPart, Citation
+    from index.answer import Answer
     from index.build import BuildSummary
+    from index.quote_index import QuoteHit
     from index.store import IndexStats
 
 TITLE_LIMIT = 256
@@ -64,6 +67,10 @@ ANSWER_COLOUR = discord.Colour.blurple()
 NOT_COVERED_COLOUR = discord.Colour.light_grey()
 NOT_COVERED = "The articles I have don't answer that, so I won't guess."
 FOOTER = "Quoted word for word from the articles; [n] marks the source of each part."
+QUOTES_FOOTER = (
+    "Words in quotation marks are the speaker's, as the article prints them; "
+    "“as reported” lines are the reporter's sentence. [n] marks the source."
+)
 
 HELP_TEXT = """\
 **Ask me about the news in my articles.** I answer only with sentences quoted from them, each \
@@ -73,6 +80,8 @@ with its source, and say so when the articles don't cover a question.
   options: `source` (one outlet), `since` (a date like 2024-03-01, or 7d / 4w), `private` \
 (only you see the answer)
 • Send me a direct message, or mention me in a channel, with a question.
+• `/quotes speaker` — what a person said, e.g. `/quotes Zelenskyy about:NATO`
+  options: `about` (a topic), `source`, `since`, `private`
 • `/sources` — the outlets I know, how many articles, and how fresh they are.
 • `/reindex` — (admins) re-read the article sources."""
 
@@ -265,20 +274,35 @@ def answer_embed(answer: Answer) -> discord.Embed:
             embed.add_field(name=name, value=value, inline=False)
         return embed
 
-    citations = {c.marker: c for c in answer.citations}
     note = f"*{escape(truncate(answer.note.strip(), 500))}*\n\n" if answer.note else ""
+    return _cited_embed(title, answer.parts, answer.citations, note=note, footer=FOOTER)
+
+
+def _cited_embed(
+    title: str,
+    parts: Sequence[AnswerPart],
+    citations: Sequence[Citation],
+    *,
+    note: str = "",
+    footer: str,
+) -> discord.Embed:
+    """``note`` then the parts with [n] markers, the Sources fields listing the markers kept.
+
+    Whole parts are dropped from the end until the embed is within every limit.
+    """
+    by_marker = {c.marker: c for c in citations}
     budget = DESCRIPTION_LIMIT - len(note)
     while True:
-        description, kept = _fit_parts(answer.parts, budget, markdown=True)
+        description, kept = _fit_parts(parts, budget, markdown=True)
         description = note + description
         embed = discord.Embed(title=title, description=description, colour=ANSWER_COLOUR)
         lines = [
-            _citation_line(citations[m], markdown=True) for m in sorted(kept) if m in citations
+            _citation_line(by_marker[m], markdown=True) for m in sorted(kept) if m in by_marker
         ]
         fields = _pack_fields("Sources", lines)
         for name, value in fields:
             embed.add_field(name=name, value=value, inline=False)
-        embed.set_footer(text=FOOTER)
+        embed.set_footer(text=footer)
         over = len(embed) - EMBED_TOTAL_LIMIT
         if (over <= 0 and len(fields) <= FIELDS_LIMIT) or budget < 200:
             return embed
@@ -296,18 +320,135 @@ def answer_text(answer: Answer, *, limit: int | None = None) -> str:
             ]
         text = "\n".join(lines)
         return text if limit is None else truncate(text, limit)
-    citations = {c.marker: c for c in answer.citations}
-    all_sources = [_citation_line(c, markdown=False) for c in answer.citations]
-    reserve = sum(len(x) + 1 for x in all_sources) + len("\n\nSources:\n")
     note = f"{answer.note}\n\n" if answer.note else ""
+    return _cited_text(answer.parts, answer.citations, note=note, limit=limit)
+
+
+def _cited_text(
+    parts: Sequence[AnswerPart],
+    citations: Sequence[Citation],
+    *,
+    note: str = "",
+    limit: int | None = None,
+) -> str:
+    """Plain text: ``note``, the parts with [n] markers, then the sources of the markers kept."""
+    by_marker = {c.marker: c for c in citations}
+    all_sources = [_citation_line(c, markdown=False) for c in citations]
+    reserve = sum(len(x) + 1 for x in all_sources) + len("\n\nSources:\n")
     budget = 10**9 if limit is None else max(200, limit - reserve - len(note))
-    body, kept = _fit_parts(answer.parts, budget, markdown=False)
+    body, kept = _fit_parts(parts, budget, markdown=False)
     body = note + body
-    sources = [_citation_line(citations[m], markdown=False) for m in sorted(kept) if m in citations]
+    sources = [_citation_line(by_marker[m], markdown=False) for m in sorted(kept) if m in by_marker]
     text = body + "\n\nSources:\n" + "\n".join(sources)
     if limit is not None and len(text) > limit:
         text = truncate(text, limit)
     return text
+
+
+# -- quotations ------------------------------------------------------------------------------
+
+
+def _quotation_parts(hits: Sequence[QuoteHit]) -> tuple[list[AnswerPart], list[Citation]]:
+    """Each quotation as a part with its article's marker (articles numbered as they come).
+
+    Direct words are shown in quotation marks under the speaker's name; a paraphrase or
+    "according to" statement is the reporter's whole sentence, labelled as reported (as
+    ``/ask`` shows them). The same words twice (a wire copy, two quotes in one sentence)
+    are shown once.
+    """
+    markers: dict[str, int] = {}
+    citations: list[Citation] = []
+    parts: list[AnswerPart] = []
+    seen: set[str] = set()
+    for hit in hits:
+        direct = hit.kind == "direct"
+        text = " ".join((hit.text if direct else hit.sentence).split())
+        if not text or text.casefold() in seen:
+            continue
+        seen.add(text.casefold())
+        marker = markers.get(hit.article_id)
+        if marker is None:
+            marker = markers[hit.article_id] = len(markers) + 1
+            citations.append(
+                Citation(marker, hit.article_id, hit.title, hit.source, hit.published, hit.url)
+            )
+        speaker = hit.speaker[:1].upper() + hit.speaker[1:]
+        parts.append(
+            AnswerPart(
+                text=text,
+                citation=marker,
+                label=speaker if direct else f"{speaker}, as reported",
+                is_quote=direct,
+                article_id=hit.article_id,
+                start=hit.start if direct else hit.sentence_start,
+                end=hit.end if direct else hit.sentence_end,
+            )
+        )
+    return parts, citations
+
+
+def _speaker_and_topic(speaker: str, about: str | None) -> str:
+    """``X about Y`` (or ``X``), white space tidied."""
+    speaker, about = " ".join(speaker.split()), " ".join((about or "").split())
+    return speaker + (f" about {about}" if about else "")
+
+
+def no_quotes_message(
+    speaker: str,
+    about: str | None = None,
+    *,
+    source: str | None = None,
+    since: str | None = None,
+) -> str:
+    """Plain text: none found (with the filters that applied), and /ask as the next step."""
+    name, topic = " ".join(speaker.split()), " ".join((about or "").split())
+    about_topic = f" about {topic}" if topic else ""
+    scope = " ".join(
+        f"{word} {value.strip()}"
+        for word, value in (("from", source), ("since", since))
+        if value and value.strip()
+    )
+    scope = f" (only articles {scope})" if scope else ""
+    return (
+        f"No quotations from {name}{about_topic} in the collection{scope}.\n"
+        f"Try /ask what did {name} say{about_topic}? — it reads every sentence of the "
+        f"articles, not only quotations attributed to {name}."
+    )
+
+
+def quotes_embed(
+    speaker: str,
+    hits: Sequence[QuoteHit],
+    *,
+    about: str | None = None,
+    source: str | None = None,
+    since: str | None = None,
+) -> discord.Embed:
+    """A person's quotations with [n] markers, then the numbered sources; or "none found"."""
+    title = truncate(f"Quotations from {_speaker_and_topic(speaker, about)}", TITLE_LIMIT)
+    parts, citations = _quotation_parts(hits)
+    if not parts:
+        text = no_quotes_message(speaker, about, source=source, since=since)
+        return discord.Embed(title=title, description=escape(text), colour=NOT_COVERED_COLOUR)
+    return _cited_embed(title, parts, citations, footer=QUOTES_FOOTER)
+
+
+def quotes_text(
+    speaker: str,
+    hits: Sequence[QuoteHit],
+    *,
+    about: str | None = None,
+    source: str | None = None,
+    since: str | None = None,
+    limit: int | None = None,
+) -> str:
+    """Plain text: a heading, the quotations with [n] markers, then the sources with links."""
+    parts, citations = _quotation_parts(hits)
+    if not parts:
+        text = no_quotes_message(speaker, about, source=source, since=since)
+        return text if limit is None else truncate(text, limit)
+    note = f"Quotations from {_speaker_and_topic(speaker, about)}:\n\n"
+    return _cited_text(parts, citations, note=note, limit=limit)
 
 
 # -- sources, help, reindex ------------------------------------------------------------------

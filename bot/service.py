@@ -32,12 +32,14 @@ if TYPE_CHECKING:
     from bot.settings import Settings
     from index.answer import Answer
     from index.build import BuildSummary
+    from index.quote_index import QuoteHit
     from index.store import IndexStats
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 MAX_QUESTION_LENGTH = 500
+MAX_SPEAKER_LENGTH = 100
 ProgressCallback = Callable[["ReindexJob"], Awaitable[None]]
 
 
@@ -173,6 +175,43 @@ class Newsdesk:
         sources = [await self._resolve_source(source)] if source else None
         log.info("ask: %r (source=%s, since=%s)", question, source, since_at)
         return await self._call(self.engine.ask, question, sources=sources, since=since_at)
+
+    async def quotes(
+        self,
+        speaker: str,
+        about: str | None = None,
+        source: str | None = None,
+        since: str | None = None,
+        *,
+        limit: int = 10,
+    ) -> list[QuoteHit]:
+        """``speaker``'s quotations across the articles, best match for ``about`` first.
+
+        Without ``about`` the newest come first. ``source`` and ``since`` filter as in
+        :meth:`ask`; an empty list means nobody by that name is quoted (on that topic).
+        """
+        speaker = " ".join(speaker.split())
+        if not speaker:
+            raise UserFacingError(
+                "Whose quotations? Give me a name, e.g. “/quotes Zelenskyy about:NATO”."
+            )
+        if len(speaker) > MAX_SPEAKER_LENGTH:
+            raise UserFacingError(
+                f"That name is too long ({len(speaker)} characters); "
+                f"please keep it under {MAX_SPEAKER_LENGTH}."
+            )
+        about = " ".join((about or "").split()) or None
+        if about is not None and len(about) > MAX_QUESTION_LENGTH:
+            raise UserFacingError(
+                f"That topic is too long ({len(about)} characters); "
+                f"please keep it under {MAX_QUESTION_LENGTH}."
+            )
+        since_at = parse_since(since)
+        sources = [await self._resolve_source(source)] if source else None
+        log.info("quotes: %r about %r (source=%s, since=%s)", speaker, about, source, since_at)
+        return await self._call(
+            self.engine.quotes, speaker, about=about, sources=sources, since=since_at, limit=limit
+        )
 
     async def _call(self, method: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Run a blocking engine method in a worker thread."""

@@ -120,3 +120,40 @@ Residents of district {n * 7} had complained about potholes for {n % 5 + 2} year
 """
         for n in range(count)
     }
+
+
+# Made-up quotations by one person in two articles from two outlets, for /quotes: direct words
+# (one holding @everyone, a user mention, markdown and a masked link), a paraphrase and an
+# "according to"; test_quotes.py indexes them with INITIAL.
+MARLOW_PINGS = """\
+---
+id: chatterbox-mass-pings
+title: "Chatterbox limits mass pings after outage chaos"
+source: Tech Desk
+url: https://techdesk.example.com/2024/10/03/chatterbox-mass-pings
+published: 2024-10-03
+---
+Chatterbox will limit mass notifications in large servers from next month, the company announced on Thursday.
+"Moderators typed @everyone and <@123> hundreds of times during the outage, and millions of phones buzzed at once," said Ines Marlow, Chatterbox's head of community.
+Marlow said the new limit would allow one mass ping an hour in servers with more than 10,000 members.
+"Nobody should be woken at 3 a.m. by a **bold** announcement about a [maintenance window](https://status.example.com/window)," she added.
+"""
+
+MARLOW_MODERATORS = """\
+---
+id: chatterbox-moderator-pay
+title: "Chatterbox to pay volunteer moderators in pilot scheme"
+source: Daily Byte
+url: https://dailybyte.example.com/chatterbox-moderator-pay
+published: 2024-11-20
+---
+Chatterbox will pay a stipend to volunteer moderators of its largest servers in a six-month pilot.
+"Volunteers keep these communities safe, and it is time we paid them for it," Ines Marlow told reporters in Dublin.
+According to Marlow, about 2,000 moderators will take part in the pilot.
+Critics said the stipend was too small to matter.
+"""
+
+QUOTES = {
+    "chatterbox-mass-pings.md": MARLOW_PINGS,
+    "chatterbox-moderator-pay.md": MARLOW_MODERATORS,
+}
