@@ -1,7 +1,8 @@
 """A chat in the terminal over the same handlers as Discord, for running without a token.
 
-A typed line is a question; ``/ask QUESTION [source:NAME] [since:DATE]``, ``/sources``,
-``/reindex [full]``, ``/help`` and ``/quit`` work as in Discord. The person at the console is
+A typed line is a question; ``/ask QUESTION [source:NAME] [since:DATE]``,
+``/quotes SPEAKER [about:TOPIC] [source:NAME] [since:DATE]``, ``/sources``, ``/reindex [full]``,
+``/help`` and ``/quit`` work as in Discord. The person at the console is
 the operator, so /reindex needs no permission here and there is no rate limit. Only the chat is
 written to the terminal: ``python -m bot`` sends the log to a file, which the banner names.
 """
@@ -23,12 +24,27 @@ from bot.service import Newsdesk, ReindexJob
 PROMPT = "newsdesk> "
 BANNER = "Newsdesk console: ask a question, or type /help. /quit (or Ctrl-D) leaves."
 _OPTION = re.compile(r"\b(source|since)[:=](?:\"([^\"]*)\"|(\S+))", re.IGNORECASE)
+# /quotes options: a value runs to the next option, so "about:interest rates" needs no quotes.
+_QUOTES_OPTION = re.compile(
+    r"\b(about|source|since)[:=](?:\"([^\"]*)\"|(.*?))(?=\s+(?:about|source|since)[:=]|\s*$)",
+    re.IGNORECASE,
+)
 
 
 def parse_ask(text: str) -> tuple[str, dict[str, str]]:
     """Split ``what happened? source:"Sky News" since:7d`` into the question and its options."""
     options = {m.group(1).lower(): m.group(2) or m.group(3) for m in _OPTION.finditer(text)}
     return " ".join(_OPTION.sub(" ", text).split()), options
+
+
+def parse_quotes(text: str) -> tuple[str, dict[str, str]]:
+    """Split ``Jerome Powell about:interest rates since:30d`` into the speaker and its options."""
+    options = {
+        m.group(1).lower(): (m.group(2) if m.group(2) is not None else m.group(3))
+        for m in _QUOTES_OPTION.finditer(text)
+    }
+    speaker = " ".join(_QUOTES_OPTION.sub(" ", text).split())
+    return speaker.strip('"“”'), options
 
 
 class Console:
@@ -97,6 +113,10 @@ class Console:
                     requested_by="console", full=full, on_progress=self._progress
                 )
                 self.write(render.reindex_result(job))
+            elif command == "/quotes":
+                speaker, options = parse_quotes(rest)
+                hits = await self.service.quotes(speaker, **options)
+                self.write(render.quotes_text(speaker, hits, **options))
             elif command.startswith("/") and command != "/ask":
                 self.write(f"Unknown command {command}. Try /help.")
             else:

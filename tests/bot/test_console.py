@@ -16,7 +16,7 @@ import pytest
 from sample_articles import MARS, write_corpus
 
 from bot import logs
-from bot.console import BANNER, Console, parse_ask
+from bot.console import BANNER, Console, parse_ask, parse_quotes
 from bot.service import Newsdesk
 from index.engine import Engine
 
@@ -79,6 +79,68 @@ def test_parse_ask_takes_options_out_of_the_question():
         {"source": "Sky News", "since": "7d"},
     )
     assert parse_ask("what's new") == ("what's new", {})
+
+
+async def test_quotes_lists_a_persons_words_with_sources(service: Newsdesk):
+    out = await chat(
+        service,
+        "/help",
+        "/quotes Zelenskyy about:the occupied territories",
+        "/quotes Jerome Powell",
+    )
+    assert "• /quotes speaker — what a person said, e.g. /quotes Zelenskyy about:NATO" in out
+    assert (
+        "Quotations from Zelenskyy about the occupied territories:\n\n"
+        "Volodymyr Zelenskyy, as reported: He said the occupied territories could be returned "
+        "later in a diplomatic way. [1]\n\n"
+    ) in out
+    assert (
+        "Sources:\n[1] Zelenskyy would consider ceasefire in exchange for NATO cover of territory "
+        "Kyiv controls <https://news.example.com/zelenskyy-nato> — Sky News · 29 Nov 2024\n"
+    ) in out
+    assert (
+        "Quotations from Jerome Powell:\n\n"
+        "Jerome Powell, as reported: Fed chair Jerome Powell said the central bank would be more "
+        "cautious about further cuts next year. [1]\n\n"
+        "Sources:\n[1] Federal Reserve cuts interest rates by a quarter point "
+        "<https://news.example.com/fed-cuts-rates> — Reuters · 18 Dec 2024\n"
+    ) in out
+
+
+async def test_quotes_none_found_and_bad_input_are_explained(service: Newsdesk):
+    out = await chat(
+        service,
+        "/quotes Zelenskyy about:banana bread recipes",
+        '/quotes "Jerome Powell" source:reuters since:2025-01-01',
+        "/quotes",
+        "/quotes " + "x" * 120,
+        "/quotes Powell source:Pravda",
+        "/quotes Powell since:someday",
+    )
+    assert (
+        "No quotations from Zelenskyy about banana bread recipes in the collection.\n"
+        "Try /ask what did Zelenskyy say about banana bread recipes? — it reads every sentence"
+    ) in out
+    assert (
+        "No quotations from Jerome Powell in the collection "
+        "(only articles from reuters since 2025-01-01).\n"
+    ) in out
+    assert "Whose quotations? Give me a name, e.g. “/quotes Zelenskyy about:NATO”." in out
+    assert "That name is too long (120 characters); please keep it under 100." in out
+    assert "I have no articles from 'Pravda'." in out
+    assert "I can't read 'someday' as a date." in out
+
+
+def test_parse_quotes_takes_options_out_of_the_speaker():
+    assert parse_quotes("Jerome Powell about:interest rates since:30d") == (
+        "Jerome Powell",
+        {"about": "interest rates", "since": "30d"},
+    )
+    assert parse_quotes('"Jerome Powell" ABOUT:"rates" source:Sky News') == (
+        "Jerome Powell",
+        {"about": "rates", "source": "Sky News"},
+    )
+    assert parse_quotes("Zelenskyy") == ("Zelenskyy", {})
 
 
 # -- a clean terminal: the log goes to a file ------------------------------------------------

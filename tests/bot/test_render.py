@@ -13,6 +13,7 @@ from fake_discord import check_message_limits
 
 from bot import render
 from index.answer import Answer, AnswerPart, Citation
+from index.quote_index import QuoteHit
 from index.store import IndexStats, SourceStats
 
 
@@ -301,3 +302,102 @@ def test_a_link_target_with_spaces_or_unbalanced_parentheses_stays_one_link():
         ((text, target),) = md.masked_links(line)
         assert text == "Plain"
         assert target == url or unquote(target) == url
+
+
+# -- /quotes -----------------------------------------------------------------------------------
+
+
+def quote_hit(
+    n: int,
+    article: int,
+    *,
+    kind: str = "direct",
+    text: str | None = None,
+    speaker: str = "Ana Ruiz",
+) -> QuoteHit:
+    """Quotation ``n`` from article ``article`` (shaped like ``citation(article)``)."""
+    text = text or f"Quotation {n} about the *budget* and [roads](https://x.example). " * 8
+    said = f"{speaker} said {text}" if kind != "direct" else f"“{text},” {speaker} said."
+    c = citation(article)
+    return QuoteHit(
+        quote_id=n,
+        article_row=article,
+        article_id=c.article_id,
+        title=c.title,
+        source=c.source,
+        url=c.url,
+        published=c.published,
+        authors=(),
+        speaker=speaker,
+        speaker_text=speaker,
+        cue="said",
+        kind=kind,
+        text=text,
+        start=0,
+        end=len(text),
+        sentence_start=0,
+        sentence_end=len(said),
+        sentence=said,
+    )
+
+
+def test_many_long_quotations_fit_discord_and_lose_whole_quotes_from_the_end():
+    hits = [quote_hit(n, 1 + n % 12, kind="direct" if n % 3 else "paraphrase") for n in range(40)]
+    embed = render.quotes_embed("Ana Ruiz", hits, about="the budget").to_dict()
+    check_message_limits({"embeds": [embed]})
+    assert embed["title"] == "Quotations from Ana Ruiz about the budget"
+    description = embed["description"]
+    assert md.markup(description) == [] and md.masked_links(description) == []
+    assert description.endswith("\n\n…")
+    shown = md.shown(description).split("\n\n")[:-1]
+    assert 1 < len(shown) < len(hits)
+    for block, hit in zip(shown, hits, strict=False):
+        if hit.kind == "direct":
+            assert block.startswith(f"Ana Ruiz: “{hit.text.strip()}” [")
+        else:
+            assert block.startswith(f"Ana Ruiz, as reported: {hit.sentence.strip()} [")
+    markers = [int(m) for m in re.findall(r" \[(\d+)\]$", description, re.MULTILINE)]
+    assert sorted(set(markers)) == list(range(1, max(markers) + 1)), "numbered as they come"
+    listed = [int(m) for f in embed["fields"] for m in re.findall(r"\*\*\[(\d+)\]\*\*", f["value"])]
+    assert listed == sorted(set(markers))
+
+
+def test_quotations_shown_once_with_their_kind_in_plain_text():
+    hits = [
+        quote_hit(1, 2, text="We will fix the roads"),
+        quote_hit(2, 5, kind="paraphrase", text="the roads would be fixed by May"),
+        quote_hit(3, 7, text="We   will fix\nthe roads"),  # the same words in a wire copy
+        quote_hit(4, 2, text="Not one more pothole", speaker="the mayor"),
+    ]
+    text = render.quotes_text("Ruiz", hits, about="roads")
+    c2, c5 = (render._citation_line(citation(n), markdown=False, numbered=False) for n in (2, 5))
+    assert text == (
+        "Quotations from Ruiz about roads:\n\n"
+        "Ana Ruiz: “We will fix the roads” [1]\n\n"
+        "Ana Ruiz, as reported: Ana Ruiz said the roads would be fixed by May [2]\n\n"
+        "The mayor: “Not one more pothole” [1]\n\n"
+        f"Sources:\n[1] {c2}\n[2] {c5}"
+    )
+    assert render.quotes_text("Ruiz", [], about="roads", since="7d") == (
+        "No quotations from Ruiz about roads in the collection (only articles since 7d).\n"
+        "Try /ask what did Ruiz say about roads? — it reads every sentence of the articles, "
+        "not only quotations attributed to Ruiz."
+    )
+
+
+def test_no_quotations_embed_escapes_what_the_user_typed():
+    embed = render.quotes_embed("**Ruiz** <@123>", [], about="[x](https://evil.example)")
+    assert md.markup(embed.description) == [] and md.masked_links(embed.description) == []
+    assert md.shown(embed.description).startswith(
+        "No quotations from **Ruiz** <@123> about [x](https://evil.example) in the collection."
+    )
+    assert embed.colour == render.NOT_COVERED_COLOUR and not embed.fields
+
+
+def test_help_lists_quotes_for_both_transports():
+    assert "• `/quotes speaker` — what a person said, e.g. `/quotes Zelenskyy about:NATO`" in (
+        render.help_embed().description
+    )
+    assert "• /quotes speaker — what a person said, e.g. /quotes Zelenskyy about:NATO" in (
+        render.help_text()
+    )
