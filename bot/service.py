@@ -209,9 +209,15 @@ class Newsdesk:
         since_at = parse_since(since)
         sources = [await self._resolve_source(source)] if source else None
         log.info("quotes: %r about %r (source=%s, since=%s)", speaker, about, source, since_at)
-        return await self._call(
+        hits = await self._call(
             self.engine.quotes, speaker, about=about, sources=sources, since=since_at, limit=limit
         )
+        if not hits and not self.engine.generation.quotes.available:
+            raise UserFacingError(
+                "This index was built before quotations were indexed, so I can't list anyone's "
+                "yet; the next /reindex adds them. /ask still answers from the articles."
+            )
+        return hits
 
     async def _call(self, method: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Run a blocking engine method in a worker thread."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import discord_markdown as md
@@ -213,3 +214,19 @@ async def test_quotes_and_ask_share_the_rate_limit(fake_discord: FakeDiscord, se
         "Jerome Powell, as reported: Fed chair Jerome Powell said the central bank would be "
         "more cautious about further cuts next year. [1]"
     ]
+
+
+async def test_an_index_built_before_quotations_says_so(
+    fake_discord: FakeDiscord, settings, start_bot, index_dir: Path
+):
+    manifest = index_dir / (index_dir / "CURRENT").read_text().strip() / "manifest.json"
+    facts = json.loads(manifest.read_text())
+    del facts["quotes"], facts["quotes_version"]  # as an index built before the quote index
+    manifest.write_text(json.dumps(facts))
+    await start_bot(fake_discord, settings)
+    ix = await fake_discord.send_interaction("quotes", {"speaker": "Ines Marlow"})
+    message = await ix.wait_for_original(answered)
+    assert message["content"].startswith(
+        "This index was built before quotations were indexed, so I can't list anyone's yet"
+    )
+    assert message["embeds"] == []
