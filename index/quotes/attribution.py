@@ -9,9 +9,13 @@ quotation (``said Zelenskyy``, ``said county treasurer Ana Ruiz``), or ``accordi
   snapped, quipped, shot back, pointed out, ...) are manner-of-speaking and reply verbs that
   attribute only a quotation they touch: "the stock snapped a losing streak" is no statement.
   *Participle cues* (saying, adding, writing, ...) hand a quotation that follows them to the
-  subject of their sentence ("Clinton claimed victory in a tweet, saying: ...").
+  subject of their sentence ("Clinton claimed victory in a tweet, saying: ..."), also across a
+  dozen words of time, place, medium and parentheses ("Holt took to social media, posting at
+  9:15 pm local time (0115 UTC) on Facebook, ...").
 * A subject is a pronoun, a title phrase ("the prime minister"), an anonymous source ("a
-  spokesman", "officials") or a name. A name may carry descriptors in front ("Apex CEO Mia
+  spokesman", "officials", "Reports", "Prosecutors") or a name; a name or title after a
+  preposition ("analysts at the bank said", "authorities in Britain and the United States
+  announced") is not the subject. A name may carry descriptors in front ("Apex CEO Mia
   Chen", "super PAC spokeswoman Kellyanne Conway": the speaker is the last run of capitalised
   words, after any title or honorific), a parenthesis ("Sen. Marco Rubio (R-Fla.)") and an
   apposition ("Tom Field, a local clerk, said"; "Harry Bond, 30, of Raleigh, said").
@@ -205,11 +209,15 @@ _LEAD_TAIL = re.compile(
     rf"|,?{_SP}(?:{_PARTICIPLES})\b[^.!?\"“”\n{_MASK}]{{0,60}}?[:,]?{_OSP})"
     rf"(?=[\"“«‘'])"
 )
-# A participle cue right before an opening mark: 'Clinton claimed victory in a tweet, saying: "'.
+# A participle cue right before an opening mark: 'Clinton claimed victory in a tweet, saying: "',
+# 'Holt took to social media, posting at 9:15 pm local time (0115 UTC) on Facebook, "'. Between
+# the cue and the mark: nothing, or up to a dozen words and parentheses (times, places, the
+# medium, the addressee) ending in a comma, a colon or "that"; no clause break.
+_PARTICIPLE_GAP = rf"(?:\([^()\n\"“”{_MASK}]{{1,40}}\)|[^\s\"“”!?,;(){_MASK}]+)"
 _PARTICIPLE_BEFORE = re.compile(
     rf"(?:,|{_SP}by|{_SP}and|{_SP}before|{_SP}after|{_SP}while|{_SP}then)?{_SP}"
     rf"(?P<cue>{_PARTICIPLES}|to{_SP}(?:say|add|ask|write|tweet|declare|note|argue|insist))"
-    rf"(?:(?:{_SP}[^\s\"“”.!?,:;{_MASK}]+){{1,6}}[,:]|[,:]?)?{_OSP}$"
+    rf"(?:(?:{_SP}{_PARTICIPLE_GAP}){{1,14}}(?:[,:]|{_SP}that)|[,:]?)?{_OSP}$"
 )
 # A cue with no subject of its own, coordinated with an attribution before it: "Suu Kyi said it
 # was too early but added, ..."; "Hayek confirmed she had been and said, ...".
@@ -253,14 +261,20 @@ def _ref_from_match(match: re.Match[str], people: _People) -> _Ref | None:
     tokens, _title = _split_title(groups["name"])
     if not tokens or not tokens[-1][:1].isupper():
         return None
-    if (groups.get("desc") or "").lower().startswith(("a ", "an ")) or _is_group(tokens):
-        # "said a New Hampshire Republican", "Democrats said": nobody we can name.
+    if (
+        (groups.get("desc") or "").lower().startswith(("a ", "an "))
+        or _is_group(tokens)
+        or people.collective(tokens)
+    ):
+        # "said a New Hampshire Republican", "Democrats said", "Reports said": nobody we can
+        # name.
         return _Ref("anon", " ".join(tokens))
     return _Ref("name", people.display(tokens))
 
 
 _GROUP_WORDS = _words(
-    "republican democrat conservative liberal progressive independent voter supporter critic"
+    "republican democrat democratic conservative liberal progressive independent voter supporter "
+    "critic"
 )
 
 

@@ -169,6 +169,10 @@ _LEADING_PRONOUN = re.compile(r"\s*(?P<pron>[Hh]e|[Ss]he)(?=[^\S\n]+[a-z])")
 _INDEFINITE = _words("a an one another each every some any")
 _PREPOSITIONS = _words("of for at with by from to in on about against between among under over")
 _LAST_WORD = re.compile(r"(?:^|(?<=\s))([\w’'-]+)(?:\s+(?:the|a|an))?\s*$")
+# A preposition's object before "and": "in Britain and (the United States said)".
+_OBJECT_BEFORE = re.compile(
+    rf"(?<![\w’'])(?:{'|'.join(sorted(_PREPOSITIONS))}){_SP}(?:the{_SP})?{_NAME}{_OSP}$"
+)
 # Attribution clauses that continue into a second quotation: '"...," said X, an economist, "..."'.
 _ATTRIBUTION_GOES_ON = re.compile(rf"(?:,{_SP}[^;:!?\"“”\n{_MASK}]{{1,160}}?)?[,:]\s*$")
 
@@ -276,13 +280,21 @@ class _Finder:
             anchor = _anchor(found, self.people)
             if anchor is not None:
                 best = anchor
-        if best is not None and best.ref.kind == "name":
-            # "president and CEO of Washington Restaurant Association stated": a name after a
-            # preposition is not the subject.
+        if best is not None and best.ref.kind in ("name", "title"):
+            # "president and CEO of Washington Restaurant Association stated", "analysts at the
+            # bank said": a name or title after a preposition is not the subject; nor is the
+            # second of two objects ("authorities in Britain and the United States announced").
             last = _LAST_WORD.search(masked, max(0, best.start - 20), best.start)
             if last is not None and last.group(1) in _PREPOSITIONS:
                 return None
-            if last is not None and last.group(1).lower() in _INDEFINITE:
+            if (
+                last is not None
+                and last.group(1) in ("and", "or")
+                and _OBJECT_BEFORE.search(masked, max(0, last.start(1) - 80), last.start(1))
+            ):
+                return None
+            indefinite = last is not None and last.group(1).lower() in _INDEFINITE
+            if best.ref.kind == "name" and indefinite:
                 # "a New Hampshire Republican said", "one senior Democrat said".
                 best.ref = _Ref("anon", best.ref.value)
         return best
@@ -342,7 +354,11 @@ class _Finder:
         key = _fold(token)
         if key in self.people.full:
             return True
-        return not _is_group((token,)) and key in self.people.proper
+        return (
+            not _is_group((token,))
+            and not self.people.collective((token,))
+            and key in self.people.proper
+        )
 
     def _mention(self, position: int, tokens: Sequence[str]) -> _Mention:
         name = self.people.display(tokens)
@@ -547,7 +563,12 @@ class _Finder:
         adjacent = _NAME_BEFORE_CUE.search(self.masked, max(sentence.start, before - 120), before)
         if adjacent is not None and cue is not None:
             tokens, _title = _split_title(adjacent.group("name"))
-            if tokens and not _is_group(tuple(tokens)):
+            if tokens and (_is_group(tuple(tokens)) or self.people.collective(tokens)):
+                # 'Critics condemned "..."', 'A number of Senators condemned "..."': nobody.
+                self._attribute(statement, _Ref("anon", tokens[-1]), adjacent.start(), cue)
+                statement.speaker_text = self.text[adjacent.start("name") : adjacent.end("name")]
+                return
+            if tokens:
                 name = self.people.display(tokens)
                 self._attribute(statement, _Ref("name", name), adjacent.start(), cue)
                 statement.speaker_text = self.text[adjacent.start("name") : adjacent.end("name")]

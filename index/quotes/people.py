@@ -12,7 +12,11 @@
   title; otherwise the title itself, as written, is the speaker ("the prime minister"), never
   someone else named nearby.
 * "it", "they", "officials", "a spokesperson", "a New Hampshire Republican" stay anonymous
-  (speaker ``None``).
+  (speaker ``None``), and so do the common nouns for groups of people and for texts that look
+  like names when they open a sentence ("Reports said", "Prosecutors said", "Witnesses told",
+  "Senators condemned", "Media said"): plurals of people, title and body words, and nouns for
+  reports, polls, documents, records and media, unless the article gives the word as someone's
+  surname ("Rep. Jim Banks").
 * Every way the article writes a person's name, and the descriptions it ties to the person
   ("county spokeswoman", "Ukrainian president"), are kept for :attr:`Quote.aliases`.
 """
@@ -106,6 +110,30 @@ _PLACES = _words(
     """
 )
 
+# Common nouns that open a sentence capitalised and so look like a name: groups of people
+# ("Prosecutors said", "Witnesses told", "Senators condemned", with every plural of a title or
+# body word) and texts or media ("Reports said", "Polls suggest", "Media reported", "The 14th
+# Amendment states"). They are nobody we can name. People nouns count in the plural only; text
+# nouns also in the singular, except those that are also given names or surnames (Bill, Law).
+_PEOPLE_NOUNS = _words(
+    """
+    witness resident expert critic source observer investigator researcher scientist doctor
+    protester protestor demonstrator student worker employee parent local organizer organiser
+    volunteer medic nurse teacher authority insider ally supporter opponent voter neighbour
+    neighbor relative family friend colleague survivor victim passenger rescuer firefighter
+    soldier troop militant rebel fighter citizen person member participant attendee
+    lawmaker legislator economist scholar academic activist campaigner user customer fan
+    """
+)
+_TEXT_NOUNS = _words(
+    """
+    report poll survey study document record statement filing data figure estimate memo letter
+    transcript release tweet article analysis audit review complaint indictment lawsuit affidavit
+    ruling footage video image photo media outlet newspaper coverage reporting paper amendment
+    constitution treaty resolution decree guideline regulation policy agreement contract minutes
+    email message website accounts
+    """
+)
 _DEMONYM_ENDINGS = ("ian", "ean", "ese", "ish", "ern")
 _DEMONYMS = _words(
     "american israeli iraqi afghan pakistani german french dutch greek swiss thai arab soviet "
@@ -396,7 +424,14 @@ class _People:
                     best, best_position = " ".join(tokens), positions[index - 1]
         return best
 
+    def collective(self, tokens: Sequence[str]) -> bool:
+        """Whether a one-word subject is a group or a text ("Reports", "Prosecutors"), not a
+        person: a common noun the article never gives as someone's surname ("Rep. Jim Banks")."""
+        return len(tokens) == 1 and _common_noun(tokens[0]) and _fold(tokens[0]) not in self.full
+
     def is_person(self, tokens: Sequence[str]) -> bool:
+        if self.collective(tokens):
+            return False
         known = self.full.get(_fold(tokens[-1]), tuple(tokens))
         for name in (tokens, known):
             last = name[-1]
@@ -419,6 +454,36 @@ class _People:
             found[description] = None
         found.pop(speaker, None)
         return tuple(found)
+
+
+def _singular(word: str) -> str | None:
+    """The singular of an English plural ("witnesses" -> "witness", "authorities" ->
+    "authority", "spokesmen" -> "spokesman"), or None when ``word`` is not plural in form."""
+    if word.endswith("men"):
+        return word[:-3] + "man"
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _common_noun(token: str) -> bool:
+    """Whether a capitalised word is a noun for a group of people or for a text, not a name:
+    "Reports", "Prosecutors", "Witnesses", "Senators", "Polls", "Media", "Amendment"."""
+    word = token.lower()
+    if word in _TEXT_NOUNS:
+        return True
+    singular = _singular(word)
+    return singular is not None and (
+        singular in _PEOPLE_NOUNS
+        or singular in _TEXT_NOUNS
+        or singular in _TITLE_HEADS
+        or singular in _BODY_HEADS
+    )
 
 
 def _given_name_gender(token: str) -> str | None:

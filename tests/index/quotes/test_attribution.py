@@ -418,3 +418,81 @@ def test_an_answer_of_one_word_is_not_a_statement_about_what_follows():
 
     vance = [q for q in find_quotes(text) if q.speaker == "Rita Vance"]
     assert vance == []
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "cue"),
+    [
+        (
+            "Mayor Dana Holt took to social media, posting at 9:15 pm local time (0115 UTC) on "
+            'Facebook, "Tonight, my husband and I tested positive. We will recover together."',
+            "Dana Holt",
+            "posting",
+        ),
+        (
+            "Dana Holt closed the meeting early on Monday, adding in a statement released by her "
+            'office in Springfield, "We will come back stronger."',
+            "Dana Holt",
+            "adding",
+        ),
+        (
+            "Senator Ray Lund wrote to the committee on Tuesday, telling its members (in a "
+            'two-page letter) that "the bill cannot pass in its current form."',
+            "Ray Lund",
+            "telling",
+        ),
+        (
+            'Dana Holt took to Twitter at 12:54 a.m., writing "We will come back stronger."',
+            "Dana Holt",
+            "writing",
+        ),
+    ],
+)
+def test_participle_cue_after_times_places_and_parentheses_gives_the_clause_subject(
+    text, speaker, cue
+):
+    assert [(q.speaker, q.cue) for q in find_quotes(text) if q.kind == "direct"] == [(speaker, cue)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Reports said both were showing "mild symptoms".',
+        "Prosecutors said Holt gave out the prescriptions to patients from three states.",
+        'Witnesses told reporters the car "came out of nowhere and never slowed down".',
+        'Residents said, "The water came up faster than anyone expected."',
+        'A number of Senators condemned the decision as "a grave abuse of power and contrary '
+        'to law".',
+        'Experts warned that the virus "will keep spreading for months to come".',
+        'The 14th Amendment states: "all persons born in the country are citizens of it."',
+        "Companies said the rules would cost them billions of dollars.",
+        "Polls said the race was close.",
+        'Media said: "The talks collapsed after the delegation walked out."',
+        'State media said: "The talks collapsed after the delegation walked out."',
+        'The statement said: "The company deeply regrets the outage at its plant."',
+    ],
+)
+def test_groups_and_texts_opening_the_sentence_are_nobodys(text):
+    quotes = find_quotes(text)
+
+    assert quotes and [q.speaker for q in quotes] == [None] * len(quotes)
+
+
+def test_a_surname_that_is_also_a_plural_noun_stays_a_name():
+    text = "Rep. Jim Banks spoke first. Banks said the bill was dead."
+
+    assert [q.speaker for q in find_quotes(text)] == ["Jim Banks"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Analysts at the bank said the deal "would lift prices across the board".',
+        "Yesterday, authorities in the United Kingdom and the United States announced that "
+        "337 suspected users were arrested.",
+    ],
+)
+def test_a_title_or_second_name_after_a_preposition_is_not_the_subject(text):
+    speakers = [q.speaker for q in find_quotes(text)]
+
+    assert speakers == [None] * len(speakers)
