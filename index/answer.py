@@ -54,7 +54,8 @@ class Evidence:
     kind : str
         The question's type (:data:`index.question_types.TYPES`).
     similarity : float
-        Cosine between the question and the top article's best passage (0 to 1).
+        The best cosine between the question and a passage of the retrieved articles (0 to 1;
+        0 when only the keyword retriever found them).
     match : float
         The IDF-weighted share of the question's terms held by the best-matching sentence of
         the retrieved passages (0 to 1): rare names and terms found word for word.
@@ -330,7 +331,7 @@ class Composer:
         best = max(candidates, key=lambda c: c.match, default=None)
         return Evidence(
             kind=classify(question).kind,
-            similarity=max((h.dense_score or 0.0 for h in hits[:1]), default=0.0),
+            similarity=max((h.dense_score or 0.0 for h in hits), default=0.0),
             match=best.match if best else 0.0,
             offered=bool(best) and offers(classify(question).kind, best.text, question),
         )

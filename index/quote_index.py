@@ -2,16 +2,17 @@
 
 A build runs :func:`index.quotes.find_quotes` over every article and stores each attributed
 quotation in the generation's catalog (``quotes``: offsets, kind, cue verb, the speaker as the
-article writes it and as its fullest name; ``quote_names``: every name the article ties to that
-speaker, such as "Zelenskyy", "Volodymyr Zelenskyy", "the Ukrainian president"), with one
+article writes it and as its fullest name; ``quote_names``: the other names the article ties to
+that speaker, such as "Zelenskyy" or "the Ukrainian president"), with one
 vector per quotation (``quotes.npy``, the embedding of the sentence(s) holding it) so a topic is
 matched by meaning: "the invoices" finds a quote about overbilling.
 
 "What did X say (about Y)?" then searches X's quotations across the whole collection, not only
 in the passages retrieval happened to return:
 
-1. names: every stored name that :func:`index.quotes.speaker_matches` the asked name (spelling
-   variants, titles, surnames); a three-letter prefix per name token narrows the candidates.
+1. speaker: every quotation whose speaker, with its aliases, :func:`index.quotes.speaker_matches`
+   the asked name (spelling variants, surnames; a title only where the article ties it to the
+   speaker); a three-letter prefix per name token narrows the candidates first.
 2. filters: outlet and date range, as in search.
 3. topic: cosine between the topic and each quotation's vector, plus the share of the topic's
    IDF-weighted terms its sentence contains; quotations below :data:`TOPIC_MIN_SIMILARITY`
@@ -45,7 +46,7 @@ log = logging.getLogger(__name__)
 
 # Bump when find_quotes changes what it finds: a build then re-extracts every article's
 # quotations (cheap: rules and short embeddings) instead of copying them from the old generation.
-QUOTES_VERSION = 1
+QUOTES_VERSION = 2
 VECTORS_FILE = "quotes.npy"
 # Below this cosine between topic and quotation (and with no topic word in its sentence) a
 # quotation is not about the topic. MiniLM puts a short topic and a sentence about it at ~0.2 and
@@ -68,7 +69,7 @@ class QuoteRecord:
     speaker: str
     speaker_text: str | None
     cue: str | None
-    names: tuple[str, ...]
+    aliases: tuple[str, ...]
 
     def context(self, text: str) -> str:
         """The sentence(s) holding the quotation, as embedded."""
@@ -86,17 +87,13 @@ def extract(text: str) -> list[QuoteRecord]:
     Returns
     -------
     list[QuoteRecord]
-        In document order; quotations with no speaker are left out. ``names`` holds the
-        speaker's fullest name first, then every other form the article ties to the speaker.
+        In document order; quotations with no speaker are left out. ``aliases`` holds the
+        other names the article ties to the speaker (:attr:`index.quotes.Quote.aliases`).
     """
     return [_record(quote) for quote in find_quotes(text) if quote.speaker]
 
 
 def _record(quote: Quote) -> QuoteRecord:
-    speaker_text = getattr(quote, "speaker_text", None)
-    names = [quote.speaker, *getattr(quote, "aliases", ())]
-    if speaker_text and speaker_text.lower() not in ("he", "she", "i", "we", "they"):
-        names.append(speaker_text)
     return QuoteRecord(
         start=quote.start,
         end=quote.end,
@@ -104,14 +101,14 @@ def _record(quote: Quote) -> QuoteRecord:
         sentence_end=quote.sentence_end,
         kind=quote.kind,
         speaker=quote.speaker,
-        speaker_text=speaker_text,
-        cue=getattr(quote, "cue", None),
-        names=tuple(dict.fromkeys(name for name in names if name)),
+        speaker_text=quote.speaker_text,
+        cue=quote.cue,
+        aliases=tuple(dict.fromkeys(a for a in quote.aliases if a and a != quote.speaker)),
     )
 
 
 def insert(db, quote_id: int, article_row: int, record: QuoteRecord) -> None:
-    """Write one quotation and its names into a catalog being built."""
+    """Write one quotation and its aliases into a catalog being built."""
     db.execute(
         "INSERT INTO quotes (id, article_row, start, end, sentence_start, sentence_end, kind, "
         "speaker, speaker_text, cue) VALUES (?,?,?,?,?,?,?,?,?,?)",
@@ -130,7 +127,7 @@ def insert(db, quote_id: int, article_row: int, record: QuoteRecord) -> None:
     )
     db.executemany(
         "INSERT INTO quote_names (quote_id, name) VALUES (?, ?)",
-        [(quote_id, name) for name in record.names],
+        [(quote_id, alias) for alias in record.aliases],
     )
 
 
@@ -153,7 +150,7 @@ def records_of(db, article_row: int) -> list[tuple[int, QuoteRecord]]:
     return [
         (
             row[0],
-            QuoteRecord(*tuple(row)[1:], names=tuple(names.get(row[0], ()))),
+            QuoteRecord(*tuple(row)[1:], aliases=tuple(names.get(row[0], ()))),
         )
         for row in rows
     ]
@@ -227,8 +224,9 @@ class QuoteIndex:
     def __init__(self, generation: Generation):
         self._generation = generation
         self._lock = threading.Lock()
-        self._names: dict[str, list[int]] | None = None
-        self._by_prefix: dict[str, set[str]] = {}
+        # quote id -> (speaker, aliases); identical pairs are shared, and so is their match.
+        self._speakers: dict[int, tuple[str, tuple[str, ...]]] | None = None
+        self._by_prefix: dict[str, set[int]] = {}
         self._vectors: np.ndarray | None = None
 
     @property
@@ -236,34 +234,46 @@ class QuoteIndex:
         """Whether the generation was built with a quote index."""
         return self._generation.manifest.quotes_version > 0
 
-    def _load(self) -> dict[str, list[int]]:
+    def _load(self) -> dict[int, tuple[str, tuple[str, ...]]]:
         with self._lock:
-            if self._names is None:
-                names: dict[str, list[int]] = {}
+            if self._speakers is None:
+                speakers: dict[int, tuple[str, tuple[str, ...]]] = {}
                 if self.available:
+                    aliases: dict[int, list[str]] = {}
                     for quote_id, name in self._generation.query(
-                        "SELECT quote_id, name FROM quote_names"
+                        "SELECT quote_id, name FROM quote_names ORDER BY rowid"
                     ):
-                        names.setdefault(name, []).append(quote_id)
-                for name in names:
-                    for prefix in _prefixes(name):
-                        self._by_prefix.setdefault(prefix, set()).add(name)
+                        aliases.setdefault(quote_id, []).append(name)
+                    shared: dict[tuple[str, tuple[str, ...]], tuple[str, tuple[str, ...]]] = {}
+                    for quote_id, speaker in self._generation.query(
+                        "SELECT id, speaker FROM quotes"
+                    ):
+                        pair = (speaker, tuple(aliases.get(quote_id, ())))
+                        speakers[quote_id] = shared.setdefault(pair, pair)
+                        for name in (pair[0], *pair[1]):
+                            for prefix in _prefixes(name):
+                                self._by_prefix.setdefault(prefix, set()).add(quote_id)
                 path = Path(self._generation.path) / VECTORS_FILE
                 # Memory-mapped: a lookup reads only the vectors of one speaker's quotations.
                 self._vectors = np.load(path, mmap_mode="r") if path.exists() else None
-                self._names = names
-            return self._names
+                self._speakers = speakers
+            return self._speakers
 
     def speaker_quote_ids(self, speaker: str) -> list[int]:
-        """Ids of every quotation whose speaker matches ``speaker`` (any name tied to them)."""
-        names = self._load()
-        candidates: set[str] = set()
+        """Ids of every quotation whose speaker (or an alias the article ties to them)
+        matches ``speaker``."""
+        speakers = self._load()
+        candidates: set[int] = set()
         for prefix in _prefixes(speaker):
             candidates |= self._by_prefix.get(prefix, set())
-        found: set[int] = set()
-        for name in candidates:
-            if speaker_matches(name, speaker):
-                found.update(names[name])
+        verdicts: dict[tuple[str, tuple[str, ...]], bool] = {}
+        found = []
+        for quote_id in candidates:
+            pair = speakers[quote_id]
+            if pair not in verdicts:
+                verdicts[pair] = speaker_matches(pair[0], speaker, pair[1])
+            if verdicts[pair]:
+                found.append(quote_id)
         return sorted(found)
 
     def lookup(

@@ -50,6 +50,8 @@ A jury on Friday convicted two contractors of defrauding the Harbor City port au
 
 "I am relieved the jury saw through the paperwork," Whitfield told reporters outside the court.
 
+"This verdict restores trust in the port," said longtime Whitfield ally Tom Field.
+
 The contractors will be sentenced in January.
 """
 
@@ -107,6 +109,8 @@ def test_a_speakers_quotes_are_found_across_the_whole_collection_newest_first(en
     # Each article's fullest name for her: the verdict story only ever says "Whitfield".
     assert [q.speaker for q in found] == ["Whitfield"] + ["Dana Whitfield"] * 3
     assert not any("overcharges" in q.text for q in found), "Gale's words are not hers"
+    # "Whitfield ally Tom Field" describes him by her name: his words are not hers either.
+    assert [q.speaker for q in engine.quotes("Tom Field")] == ["Tom Field"]
     texts = engine.generation
     for quote in found:
         article = texts.article_text(quote.article_row)
