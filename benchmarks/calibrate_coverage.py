@@ -1,12 +1,25 @@
-"""Calibrate the "not covered" threshold: questions the index should answer vs ones it cannot.
+"""Calibrate the "not covered" decision per question type: questions the index should answer
+vs questions it cannot.
 
-Should answer: the RealTimeQA questions on the full index. Cannot answer: the same questions on a
-copy of the index with every answering article removed, plus off-topic questions
-(``benchmarks/data/offtopic_questions.jsonl``) on the full index. For each threshold on the best
-passage's cosine similarity, prints the false-refusal rate (should-answer questions refused) and
-the false-answer rate (cannot-answer questions answered).
+Should answer: the RealTimeQA questions on the full RealTimeQA index, and on the demo index the
+Wikinews questions (``data/wikinews-questions.jsonl``) and 90 more written for calibration, 15
+of each type (``benchmarks/data/wikinews_calibration_questions.jsonl``). Cannot answer: the
+off-topic questions (``benchmarks/data/offtopic_questions.jsonl``) on both indexes, 60 questions
+of the Wikinews topics and era that no article answers
+(``benchmarks/data/wikinews_unanswerable_questions.jsonl``), and the RealTimeQA questions on a
+copy of the index with every answering article removed (there an answer that still shows the
+quiz's answer, from other coverage of the same story, counts as right).
 
-Run: ``python benchmarks/calibrate_coverage.py --index .cache/ix/rtqa5000``
+For every question it records the evidence the composer decides on (:class:`index.answer.
+Evidence`: the top passage's cosine, the best sentence's IDF-weighted term match, the question's
+type) and whether the speaker's quotations answer a "what did X say" question. It then searches,
+per type, the similarity and match thresholds that minimise 2 x false refusals + false answers
+(refusing a covered question costs more than showing weak evidence with its citations), prints
+every type's false-refusal and false-answer rates under the chosen rule and under the previous
+single cosine threshold (0.45), and the rule to paste into ``index.answer.CoverageRule``.
+
+Run: ``python benchmarks/calibrate_coverage.py --index .cache/ix/rtqa5000 --demo .cache/ix/demo``
+(``--demo`` alone: the Wikinews and off-topic questions only, in a minute).
 """
 
 from __future__ import annotations
@@ -14,91 +27,196 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-from dataclasses import replace
+from collections import defaultdict
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from index.answer import AnswerParams, Composer, CoverageRule, Evidence
 from index.build import Builder
 from index.embedding import Embedder
 from index.engine import Engine
 from index.evaluate import EvalQuestion, answer_shown, load_questions
+from index.quotes import parse_speech_question
 
 HERE = Path(__file__).resolve().parent
+ALWAYS = CoverageRule(similarity=(("default", 0.0),))
+PREVIOUS = CoverageRule()  # one cosine threshold, 0.45, for every question
+SIMILARITIES = [round(0.30 + 0.025 * i, 3) for i in range(15)] + [1.01]
+MATCHES = [round(0.5 + 0.05 * i, 3) for i in range(11)] + [1.01]
 
 
-def top_similarities(engine: Engine, questions) -> list[tuple[float, bool]]:
-    """Per question: the best passage's cosine (0 when nothing is retrieved), and whether the
-    answer composed from those hits shows the question's answer string."""
-    results = []
+@dataclass
+class Case:
+    """One question asked on one index, and what the decision needs to know about it."""
+
+    group: str  # "answerable", "removed" or "off-topic"
+    question: str
+    evidence: Evidence
+    quoted: bool  # a "what did X say" question the quote index answers: always covered
+    right: bool  # the composed answer shows the expected answer string
+
+
+def cases(engine: Engine, questions: list[EvalQuestion], group: str) -> list[Case]:
+    """Evidence for each question, retrieved as of its date (as the eval does)."""
+    found = []
     for question in questions:
-        hits = engine.search(question.question, k=5, as_of=question.as_of)
-        similarity = (hits[0].dense_score or 0.0) if hits else 0.0
-        shown = False
-        if question.answer and hits:
-            answer = engine.answer_from_hits(question.question, hits)
-            shown = answer_shown(question.answer, [answer.text])
-        results.append((similarity, shown))
-    return results
+        searcher = engine.searcher()
+        hits = searcher.search(question.question, k=5, as_of=question.as_of)
+        composer_answer = engine.answer_from_hits(question.question, hits, searcher.generation)
+        speech = parse_speech_question(question.question)
+        quoted = bool(speech) and bool(engine.quotes(speech.speaker, about=speech.topic))
+        composer = Composer(
+            searcher.generation.keywords, searcher.generation.article_text, engine.answer_params
+        )
+        found.append(
+            Case(
+                group,
+                question.question,
+                composer.evidence(question.question, hits),
+                quoted,
+                bool(question.answer) and answer_shown(question.answer, [composer_answer.text]),
+            )
+        )
+    return found
+
+
+def covered(rule: CoverageRule, case: Case) -> bool:
+    return case.quoted or rule.covers(case.evidence)
+
+
+def rates(rule: CoverageRule, group: list[Case]) -> tuple[float, float, int, int]:
+    """(false refusals / answerable, false answers / cannot-answer, n answerable, n cannot)."""
+    answerable = [c for c in group if c.group == "answerable"]
+    cannot = [c for c in group if c.group != "answerable"]
+    refused = sum(not covered(rule, c) for c in answerable)
+    # Without its own article a question may still be answered right by other coverage.
+    wrong = sum(covered(rule, c) and not (c.group == "removed" and c.right) for c in cannot)
+    return (
+        refused / max(len(answerable), 1),
+        wrong / max(len(cannot), 1),
+        len(answerable),
+        len(cannot),
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--index", type=Path, required=True)
+    parser.add_argument("--index", type=Path, help="the RealTimeQA index (omit: demo only)")
+    parser.add_argument("--demo", type=Path, required=True, help="the demo (Wikinews) index")
     parser.add_argument("--shared", type=Path, default=HERE.parent.parent / "shared")
     parser.add_argument("--offtopic", type=Path, default=HERE / "data/offtopic_questions.jsonl")
+    parser.add_argument(
+        "--wikinews", type=Path, default=HERE.parent / "data/wikinews-questions.jsonl"
+    )
+    parser.add_argument(
+        "--calibration",
+        type=Path,
+        default=HERE / "data/wikinews_calibration_questions.jsonl",
+        help="more answerable Wikinews questions, 15 of each type",
+    )
+    parser.add_argument(
+        "--unanswerable",
+        type=Path,
+        default=HERE / "data/wikinews_unanswerable_questions.jsonl",
+        help="questions of the Wikinews topics and era that no article answers",
+    )
+    parser.add_argument("--dump", type=Path, help="write every case's evidence as JSONL here")
     args = parser.parse_args()
 
-    questions = load_questions(args.shared / "eval/realtimeqa/questions.jsonl")
-    offtopic = [json.loads(line) for line in args.offtopic.read_text().splitlines() if line]
     embedder = Embedder()
-    full = Engine(args.index, embedder=embedder)
-    # Measure the evidence itself: the threshold under test must not refuse inside the loop.
-    full.answer_params = replace(full.answer_params, min_similarity=0.0)
-    answerable = top_similarities(full, questions)
-    off = top_similarities(full, [EvalQuestion(r["qid"], r["question"], ()) for r in offtopic])
+    params = replace(AnswerParams(), coverage=ALWAYS)
+    offtopic = [
+        EvalQuestion(r["qid"], r["question"], ())
+        for r in map(json.loads, args.offtopic.read_text().splitlines())
+    ]
+    demo = Engine(args.demo, embedder=embedder, answer_params=params)
+    unanswerable = [
+        EvalQuestion(r["qid"], r["question"], ())
+        for r in map(json.loads, args.unanswerable.read_text().splitlines())
+    ]
+    sets = {
+        "Wikinews": cases(demo, load_questions(args.wikinews), "answerable"),
+        "Wikinews calibration": cases(demo, load_questions(args.calibration), "answerable"),
+        "off-topic (demo index)": cases(demo, offtopic, "off-topic"),
+        "Wikinews-era, not in the articles": cases(demo, unanswerable, "unanswerable"),
+    }
+    if args.index is not None:
+        rtqa = load_questions(args.shared / "eval/realtimeqa/questions.jsonl")
+        full = Engine(args.index, embedder=embedder, answer_params=params)
+        removed_dir = args.index.parent / f"{args.index.name}-without-answers"
+        if not removed_dir.exists():
+            shutil.copytree(args.index, removed_dir)
+            Builder(removed_dir, embedder).remove({i for q in rtqa for i in q.article_ids})
+        without = Engine(removed_dir, embedder=embedder, answer_params=params)
+        sets["RealTimeQA"] = cases(full, rtqa, "answerable")
+        sets["off-topic (RealTimeQA index)"] = cases(full, offtopic, "off-topic")
+        sets["RealTimeQA, answering articles removed"] = cases(without, rtqa, "removed")
+    everything = [case for group in sets.values() for case in group]
+    if args.dump:
+        with open(args.dump, "w") as out:
+            for name, group in sets.items():
+                for c in group:
+                    out.write(
+                        json.dumps({"set": name, **c.__dict__, "evidence": c.evidence.__dict__})
+                        + "\n"
+                    )
 
-    removed_dir = args.index.parent / f"{args.index.name}-without-answers"
-    if not removed_dir.exists():
-        shutil.copytree(args.index, removed_dir)
-        answering = {i for q in questions for i in q.article_ids}
-        Builder(removed_dir, embedder).remove(answering)
-    without = Engine(removed_dir, embedder=embedder)
-    without.answer_params = full.answer_params
-    removed = top_similarities(without, questions)
+    # Calibrate on answerable vs the rest; the removed-article set is reported, not fitted:
+    # a threshold cannot tell other coverage of the same story from the answer.
+    fit = [c for c in everything if c.group != "removed"]
+    by_kind: dict[str, list[Case]] = defaultdict(list)
+    for case in fit:
+        by_kind[case.evidence.kind].append(case)
+    chosen_similarity, chosen_match = {}, {}
+    for kind, group in sorted(by_kind.items()):
+        best = None
+        for similarity in SIMILARITIES:
+            for match in MATCHES:
+                rule = CoverageRule((("default", similarity),), (("default", match),))
+                refusal, false_answer, _, _ = rates(rule, group)
+                cost = 2 * refusal + false_answer
+                # Ties: the higher thresholds (the more cautious rule).
+                key = (cost, -similarity, -match)
+                if best is None or key < best[0]:
+                    best = (key, similarity, match)
+        chosen_similarity[kind], chosen_match[kind] = best[1], best[2]
+    # Types the sets do not show keep the previous single threshold.
+    chosen = CoverageRule(
+        tuple(sorted({**dict(PREVIOUS.similarity), **chosen_similarity}.items())),
+        tuple(sorted({**dict(PREVIOUS.match), **chosen_match}.items())),
+    )
 
-    # Without its own article a question may still be answered by other coverage of the same
-    # story: answering it is only false when the answer shown lacks the quiz's answer.
     print(
-        f"should answer: {len(answerable)}; cannot answer: {len(removed)} (answering articles "
-        f"removed; an answer showing the right answer from other coverage counts as correct) "
-        f"+ {len(off)} off-topic"
+        f"{'type':<11} {'n ans':>6} {'n not':>6} {'sim':>6} {'match':>6} "
+        f"{'false refusal':>14} {'false answer':>13} {'previous: refusal':>18} {'answer':>7}"
     )
-    print(
-        f"{'threshold':>9} {'false refusal':>14} {'false answer':>13} "
-        f"{'(removed)':>10} {'(off-topic)':>12} {'removed, right':>15}"
-    )
-    best = None
-    for step in range(0, 25):
-        threshold = 0.20 + step * 0.025
-        refusal = sum(s < threshold for s, _ in answerable) / len(answerable)
-        removed_false = sum(s >= threshold and not shown for s, shown in removed)
-        removed_right = sum(s >= threshold and shown for s, shown in removed)
-        off_false = sum(s >= threshold for s, _ in off)
-        false_answer = (removed_false + off_false) / (len(removed) + len(off))
+    for kind, group in sorted(by_kind.items()):
+        refusal, false_answer, n_ans, n_not = rates(chosen, group)
+        old_refusal, old_false, _, _ = rates(PREVIOUS, group)
         print(
-            f"{threshold:>9.3f} {refusal:>14.3f} {false_answer:>13.3f} "
-            f"{removed_false / len(removed):>10.3f} {off_false / max(len(off), 1):>12.3f} "
-            f"{removed_right / len(removed):>15.3f}"
+            f"{kind:<11} {n_ans:>6} {n_not:>6} {chosen_similarity[kind]:>6.3f} "
+            f"{chosen_match[kind]:>6.3f} {refusal:>14.3f} {false_answer:>13.3f} "
+            f"{old_refusal:>18.3f} {old_false:>7.3f}"
         )
-        # Refusing a question the coverage answers costs more than showing weak evidence with
-        # its citations, so false refusals weigh double.
-        cost = 2 * refusal + false_answer
-        if best is None or cost < best[0]:
-            best = (cost, threshold, refusal, false_answer)
-    _, threshold, refusal, false_answer = best
+    print()
     print(
-        f"chosen threshold {threshold:.3f}: false refusal {refusal:.3f}, "
-        f"false answer {false_answer:.3f}"
+        f"{'set':<40} {'n':>4} {'answered':>9} {'false refusal':>14} {'false answer':>13} "
+        f"{'previous':>9}"
     )
+    for name, group in sets.items():
+        answered = sum(covered(chosen, c) for c in group) / len(group)
+        refusal, false_answer, _, _ = rates(chosen, group)
+        old_refusal, old_false, _, _ = rates(PREVIOUS, group)
+        mine = refusal if group[0].group == "answerable" else false_answer
+        old = old_refusal if group[0].group == "answerable" else old_false
+        label = "false refusal" if group[0].group == "answerable" else "false answer"
+        print(
+            f"{name:<40} {len(group):>4} {answered:>9.3f} "
+            f"{(mine if label == 'false refusal' else float('nan')):>14.3f} "
+            f"{(mine if label == 'false answer' else float('nan')):>13.3f} {old:>9.3f}"
+        )
+    print()
+    print("chosen rule:", chosen)
 
 
 if __name__ == "__main__":

@@ -3,8 +3,8 @@
 Each question is retrieved once with the default search (as of its ``question_date``); every
 setting then composes an answer from those same hits, so only the sentence choice differs. Prints
 answer-shown-in-the-answer (the question's answer string, normalised, in the answer text) for the
-default :class:`index.answer.AnswerParams`, each selection rule switched off in turn, and all of
-them off (the previous selection: every sentence discounted by its article's rank).
+default :class:`index.answer.AnswerParams`, each selection rule switched off or changed in turn,
+and all of them off (every sentence discounted by its article's rank, no answer types).
 
 Run: ``python benchmarks/tune_answers.py --index .cache/ix/rtqa5000 \\
 --questions ../shared/eval/realtimeqa/questions.jsonl``
@@ -21,22 +21,29 @@ from index.embedding import Embedder
 from index.engine import Engine
 from index.evaluate import answer_shown, load_questions
 
+# The answer-type rules (index.question_types): what the question asks for.
+NO_TYPES = {"type_bonus": 0.0, "focus_weight": 1.0, "update_bonus": 0.0}
 PREVIOUS = {
     "lead_rank_decay": 3.0,
     "redundancy": 0.0,
     "question_penalty": 1.0,
-    "boilerplate_penalty": 1.0,
     "preamble_weight": 1.0,
+    **NO_TYPES,
 }
 
 SETTINGS = [
     ("default", {}),
+    ("no answer-type rules", NO_TYPES),
+    ("no answer-type bonus (focus words kept)", {"type_bonus": 0.0}),
+    ("no focus words (type bonus kept)", {"focus_weight": 1.0}),
+    ("type bonus 1.0", {"type_bonus": 1.0}),
+    ("type bonus 0.25", {"type_bonus": 0.25}),
+    ("focus words x3", {"focus_weight": 3.0}),
     ("lead sentence also discounted by article rank", {"lead_rank_decay": 3.0}),
     ("no redundancy discount (MMR off)", {"redundancy": 0.0}),
     ("no question-sentence penalty", {"question_penalty": 1.0}),
-    ("no page-furniture penalty", {"boilerplate_penalty": 1.0}),
     ("scene-setting question terms weigh 1", {"preamble_weight": 1.0}),
-    ("all off (previous selection)", PREVIOUS),
+    ("all off (the selection before answer types and MMR)", PREVIOUS),
 ]
 
 
