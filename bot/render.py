@@ -351,18 +351,18 @@ def _cited_text(
 def _quotation_parts(hits: Sequence[QuoteHit]) -> tuple[list[AnswerPart], list[Citation]]:
     """Each quotation as a part with its article's marker (articles numbered as they come).
 
-    Direct words are shown in quotation marks under the speaker's name; a paraphrase or
-    "according to" statement is the reporter's whole sentence, labelled as reported (as
-    ``/ask`` shows them). The same words twice (a wire copy, two quotes in one sentence)
-    are shown once.
+    Shown as ``QuoteHit.shown`` and ``QuoteHit.label`` say (as ``/ask`` shows them): direct
+    words in quotation marks under the speaker's name; a paraphrase, an "according to"
+    statement or a quoted fragment as the reporter's whole sentence, labelled as reported.
+    The same words twice (a wire copy, two quotes in one sentence) are shown once.
     """
     markers: dict[str, int] = {}
     citations: list[Citation] = []
     parts: list[AnswerPart] = []
     seen: set[str] = set()
     for hit in hits:
-        direct = hit.kind == "direct"
-        text = " ".join((hit.text if direct else hit.sentence).split())
+        shown, start, end = hit.shown
+        text = " ".join(shown.split())
         if not text or text.casefold() in seen:
             continue
         seen.add(text.casefold())
@@ -372,16 +372,15 @@ def _quotation_parts(hits: Sequence[QuoteHit]) -> tuple[list[AnswerPart], list[C
             citations.append(
                 Citation(marker, hit.article_id, hit.title, hit.source, hit.published, hit.url)
             )
-        speaker = hit.speaker[:1].upper() + hit.speaker[1:]
         parts.append(
             AnswerPart(
                 text=text,
                 citation=marker,
-                label=speaker if direct else f"{speaker}, as reported",
-                is_quote=direct,
+                label=hit.label,
+                is_quote=hit.own_words,
                 article_id=hit.article_id,
-                start=hit.start if direct else hit.sentence_start,
-                end=hit.end if direct else hit.sentence_end,
+                start=start,
+                end=end,
             )
         )
     return parts, citations

@@ -512,8 +512,9 @@ class Composer:
 def _quote_candidates(quoted: Sequence[QuoteHit]) -> list[_Candidate]:
     """Candidates from a speaker's quotations, in the order given; articles ranked by first use.
 
-    A direct quotation is shown in quotation marks under its speaker's name; a paraphrase or
-    "according to" statement is the reporter's sentence, shown whole and labelled as reported.
+    A direct quotation is shown in quotation marks under its speaker's name; a paraphrase, an
+    "according to" statement or a quoted fragment is the reporter's sentence, shown whole and
+    labelled as reported.
     """
     ranks: dict[int, int] = {}
     hits: dict[int, Hit] = {}
@@ -534,32 +535,12 @@ def _quote_candidates(quoted: Sequence[QuoteHit]) -> list[_Candidate]:
             ),
         )
         score = float(len(quoted) - order)
-        speaker = quote.speaker[:1].upper() + quote.speaker[1:]
-        if quote.kind == "direct":
-            candidates.append(
-                _Candidate(
-                    rank,
-                    hit,
-                    quote.start,
-                    quote.end,
-                    quote.text,
-                    score,
-                    label=speaker,
-                    is_quote=True,
-                )
+        text, start, end = quote.shown
+        candidates.append(
+            _Candidate(
+                rank, hit, start, end, text, score, label=quote.label, is_quote=quote.own_words
             )
-        else:
-            candidates.append(
-                _Candidate(
-                    rank,
-                    hit,
-                    quote.sentence_start,
-                    quote.sentence_end,
-                    quote.sentence,
-                    score,
-                    label=f"{speaker}, as reported",
-                )
-            )
+        )
     return candidates
 
 

@@ -52,6 +52,9 @@ VECTORS_FILE = "quotes.npy"
 # quotation is not about the topic. MiniLM puts a short topic and a sentence about it at ~0.2 and
 # unrelated ones near 0 (measured on the made-up quotes of tests/index/test_quote_index.py).
 TOPIC_MIN_SIMILARITY = 0.15
+# A direct quotation shorter than this ("a fantasy", "fake news") reads as the speaker's words only
+# inside the reporter's sentence around it.
+FRAGMENT_WORDS = 4
 # A quotation's sentence is embedded up to this many characters (~100 tokens): the quotation
 # and its attribution, not the paragraph around it.
 CONTEXT_CHARS = 500
@@ -184,6 +187,28 @@ class QuoteHit:
     sentence_end: int
     sentence: str
     score: float | None = None
+
+    @property
+    def own_words(self) -> bool:
+        """Whether to show ``text`` as the speaker's words in quotation marks: a direct
+        quotation of at least :data:`FRAGMENT_WORDS` words. A paraphrase, or a fragment quoted
+        inside the reporter's sentence (called the plan "a fantasy"), is shown as that
+        sentence instead."""
+        return self.kind == "direct" and len(self.text.split()) >= FRAGMENT_WORDS
+
+    @property
+    def shown(self) -> tuple[str, int, int]:
+        """``(text, start, end)`` to show: the quoted words when :attr:`own_words`, else the
+        reporter's sentence around them."""
+        if self.own_words:
+            return self.text, self.start, self.end
+        return self.sentence, self.sentence_start, self.sentence_end
+
+    @property
+    def label(self) -> str:
+        """"Dana Whitfield", or "Dana Whitfield, as reported" for the reporter's sentence."""
+        speaker = self.speaker[:1].upper() + self.speaker[1:]
+        return speaker if self.own_words else f"{speaker}, as reported"
 
     def as_dict(self) -> dict:
         """JSON-ready form."""

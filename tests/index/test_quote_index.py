@@ -56,6 +56,14 @@ The contractors will be sentenced in January.
 """
 
 
+AUDIT = """\
+Dana Whitfield, the port authority's treasurer, refused on Monday to take part in the city's \
+review of the agency's accounts.
+
+Whitfield called the city audit "a fishing trip" and said she would not hand over her files.
+"""
+
+
 @pytest.fixture(scope="module")
 def collection(tmp_path_factory, write_jsonl, make_record):
     folder = tmp_path_factory.mktemp("quote-collection")
@@ -78,6 +86,13 @@ def collection(tmp_path_factory, write_jsonl, make_record):
                 published="2024-03-02",
             ),
             make_record(
+                "audit",
+                "Treasurer refuses to join city audit",
+                AUDIT,
+                source="Harbor City Ledger",
+                published="2024-06-03",
+            ),
+            make_record(
                 "verdict",
                 "Contractors convicted of defrauding port authority",
                 VERDICT,
@@ -93,7 +108,7 @@ def collection(tmp_path_factory, write_jsonl, make_record):
 def index_dir(collection, embedder, tmp_path_factory):
     path = tmp_path_factory.mktemp("quote-index")
     summary = Builder(path, embedder).build([collection])
-    assert summary.failed == 0 and summary.articles == 3
+    assert summary.failed == 0 and summary.articles == 4
     return path
 
 
@@ -105,9 +120,9 @@ def engine(index_dir, embedder) -> Engine:
 def test_a_speakers_quotes_are_found_across_the_whole_collection_newest_first(engine):
     found = engine.quotes("Dana Whitfield", limit=None)
 
-    assert [q.article_id for q in found] == ["verdict", "trial", "trial", "ferry"]
+    assert [q.article_id for q in found] == ["verdict", "trial", "trial", "audit", "ferry"]
     # Each article's fullest name for her: the verdict story only ever says "Whitfield".
-    assert [q.speaker for q in found] == ["Whitfield"] + ["Dana Whitfield"] * 3
+    assert [q.speaker for q in found] == ["Whitfield"] + ["Dana Whitfield"] * 4
     assert not any("overcharges" in q.text for q in found), "Gale's words are not hers"
     # "Whitfield ally Tom Field" describes him by her name: his words are not hers either.
     assert [q.speaker for q in engine.quotes("Tom Field")] == ["Tom Field"]
@@ -140,6 +155,9 @@ def test_filters_apply_to_quotations(engine):
     since = datetime(2024, 10, 1, tzinfo=UTC)
     recent = engine.quotes("Whitfield", since=since, limit=None)
     assert {q.article_id for q in recent} == {"trial", "verdict"}
+    assert engine.quotes("Whitfield", until=datetime(2024, 3, 31, tzinfo=UTC)) == engine.quotes(
+        "Whitfield", sources=["Island Post"]
+    )
     island = engine.quotes("Whitfield", sources=["island post"], limit=None)
     assert [q.article_id for q in island] == ["ferry"]
     assert engine.quotes("Nobody Atall") == []
@@ -198,7 +216,7 @@ def test_rebuilds_copy_quotations_and_an_older_index_gains_them(
     summary = Builder(copy, embedder).build([extra])
     assert summary.generation is not None and summary.embedded_chunks == 0
     rebuilt = Engine(copy, embedder=embedder)
-    assert len(rebuilt.quotes("Whitfield", limit=None)) == 4
+    assert len(rebuilt.quotes("Whitfield", limit=None)) == 5
 
 
 def test_cli_lists_quotations_as_json(index_dir, capsys):
@@ -211,3 +229,12 @@ def test_cli_lists_quotations_as_json(index_dir, capsys):
     assert first["text"] == "Nobody ever showed me a bill that looked padded"
     assert first["speaker"] == "Dana Whitfield" and first["cue"] == "testified"
     assert first["source"] == "Harbor City Ledger" and first["url"].endswith("/trial")
+
+
+def test_a_quoted_fragment_is_shown_in_the_reporters_sentence(engine):
+    answer = engine.ask("What did Whitfield say about the city audit?")
+
+    assert answer.covered
+    fragment = next(p for p in answer.parts if "a fishing trip" in p.text)
+    assert not fragment.is_quote and fragment.label == "Dana Whitfield, as reported"
+    assert fragment.text.startswith("Whitfield called the city audit")
