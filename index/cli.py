@@ -368,9 +368,10 @@ def _quotes(args) -> int:
         print(f"no quotations from {args.speaker}{about} in the collection")
     for number, quote in enumerate(found, start=1):
         date = quote.published.date().isoformat() if quote.published else "undated"
-        words = f"“{quote.text}”" if quote.kind == "direct" else f"(reported) {quote.sentence}"
+        shown = quote.shown[0]
+        words = f"“{shown}”" if quote.own_words else shown
         cue = f" ({quote.cue})" if quote.cue else ""
-        print(f"{number}. {quote.speaker}{cue}: {' '.join(words.split())}")
+        print(f"{number}. {quote.label}{cue}: {' '.join(words.split())}")
         print(f"   {quote.title} — {quote.source or 'unknown outlet'}, {date}")
         if quote.url:
             print(f"   {quote.url}")
