@@ -165,7 +165,7 @@ _INVERTED = re.compile(
     rf"{_OSP},?{_OSP}(?P<verb>{_VERBS}){_SP}{_WORD_START}(?:(?P<pron>{_PRONOUN})"
     rf"|(?P<desc>(?:(?:[Tt]he|[Aa]n?){_SP})?(?:{_DESCRIPTOR}{_SP}){{0,6}}?)"
     rf"(?P<name>{_NAME}){_PAREN}?{_OF_PLACE}?{_INVERTED_END}"
-    rf"|(?P<title>{_TITLE_NP})|(?P<anon>{_ANON}))",
+    rf"|(?P<title>{_TITLE_NP})(?:,{_SP}(?P<named>{_NAME}){_INVERTED_END})?|(?P<anon>{_ANON}))",
     re.MULTILINE,
 )
 _AFTER_CLOSE = re.compile(rf"{_OSP},?{_OSP}(?=\S)")
@@ -241,7 +241,7 @@ _COORDINATED = re.compile(
 
 def _ref_from_match(match: re.Match[str], people: _People) -> _Ref | None:
     groups = match.groupdict()
-    apposition = groups.get("appos")
+    apposition = groups.get("appos") or groups.get("named")
     if (groups.get("title") or groups.get("anon")) and apposition:
         # "The minister, Andrii Sybiha, said": the apposition names the speaker.
         named = _NAME_RUN.fullmatch(apposition.strip(", \t"))
@@ -322,6 +322,8 @@ def _anchor(match: re.Match[str], people: _People) -> _Anchor | None:
         subject_start = match.start("desc")
     if groups.get("appos") and subject == "name":
         subject_end = match.end("appos") - 1
+    if groups.get("named"):
+        subject_end = match.end("named")  # "the chancellor, Pradeep Khosla"
     anchor = _Anchor(
         start,
         match.end(),

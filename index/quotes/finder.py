@@ -10,12 +10,22 @@
   that a person opens (``Rubio fired back forcefully: "..."``), after a name alone and a colon
   (``Carl Bialik: "..."``), and as a fragment a person calls something (``Trump called the plan
   "a fantasy"``). A quotation opening the sentence after an attribution sentence with nothing
-  to report (``Baker agreed. "It was close."``) is that speaker's.
+  to report (``Baker agreed. "It was close."``) is that speaker's. The participle may stand a
+  dozen words of time, place and medium before the quotation (``took to social media, posting
+  at 12:54 am local time (0454 UTC) on Twitter, "..."``), but a few quoted words that far away
+  are a title; the subject of an absolute participle is the name before it (``with Scalise
+  of Louisiana calling it "..."``, ``only for Trump to tweet Monday that "..."``), a bare name
+  set off after a title is the speaker (``The mayor of London, Sadiq Khan, thanked "..."``),
+  and a naming participle is nobody's speech (``a process called "exfiltration"``).
+* An attribution that introduces a quotation of its own (``Leinen said "..."``) does not also
+  attribute the sentence-final quotation before it.
 * A quotation without its own attribution inherits a speaker in two cases only: it shares a
   sentence with an attributed quotation, joined by a few lower-case words (``"..." in order to
   "...," Zelenskyy said``); or it opens the sentence right after an attributed statement, in
   the same paragraph or as a paragraph of quotation only (the continuing-quote convention,
   including a quote that runs over a paragraph break with no closing mark).
+* An interview transcript's turns (:mod:`.transcript`) are direct quotations of the person
+  its speaker marker names; the interviewer's questions are not quotations.
 * Quotation fragments inside reported speech (``Zelenskyy said he would end the “hot phase of
   the war”``) are part of that paraphrase's text and are not reported separately; short
   unattributed quotations inside a sentence (scare quotes, titles of works, slogans, markup
@@ -41,6 +51,7 @@ from .attribution import (
     _COORDINATED_CUE,
     _INVERTED,
     _LEAD_TAIL,
+    _OF_PLACE,
     _PAREN,
     _PARTICIPLE_BEFORE,
     _PRE_VERB,
@@ -61,8 +72,10 @@ from .attribution import (
 from .marks import _MASK, _Marks, _mask, _pair_marks, _trim
 from .patterns import _OSP, _SP, _words
 from .people import (
+    _BODY_HEADS,
     _NAME,
     _NAME_RUN,
+    _ORG_WORDS,
     _PRONOUN_GENDER,
     _SENTENCE_SUBJECT,
     _collect_people,
@@ -72,6 +85,7 @@ from .people import (
     _Resolver,
     _split_title,
 )
+from .transcript import _Turn, _turns
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,15 +107,17 @@ class Quote:
         The whole sentence(s) holding the quotation and its attribution, for showing it in
         context. Always contains ``start:end``.
     kind : str
-        ``"direct"`` (in quotation marks), ``"according_to"`` ("according to X, ...") or
-        ``"paraphrase"`` ("X said (that) ..." without quotation marks).
+        ``"direct"`` (in quotation marks, or a paragraph of an interview answer after a
+        speaker marker: the speaker's own words), ``"according_to"`` ("according to X, ...")
+        or ``"paraphrase"`` ("X said (that) ..." without quotation marks).
     cue : str | None
         The speech verb or phrase of the attribution as written, one space between words
         ("said", "testified", "shot back", "according to", "saying"); ``None`` when the
         speaker comes from the context (a continuing quotation) or from a colon alone.
     speaker_text : str | None
         The attribution's subject as written in the text ("county spokeswoman Jane Doe",
-        "she", "the governor"); ``None`` when the quotation has no attribution of its own.
+        "she", "the governor", an interview's speaker marker "Kurtzer"); ``None`` when the
+        quotation has no attribution of its own.
     aliases : tuple[str, ...]
         Other ways the article refers to the speaker: its spellings of the name (surname
         alone, full name, variants) and the descriptions it ties to the person ("county
@@ -144,9 +160,20 @@ _CALLED = re.compile(
     rf"(?:{_SP}(?:[^.!?\"“”\n{_MASK}]|\.(?=\d)){{1,50}}?)??"
     rf"(?:{_SP}(?:as|for|of|against|over|about|to))?{_OSP}$"
 )
+# Naming verbs: as a participle right before a quotation they name something, nobody speaks.
+_NAMING_STEMS = ("call", "dub", "term", "label", "brand", "describ", "characteri")
+# Words before a naming verb that make it someone's: 'which he called "', 'Ruiz has called "'.
+_SUBJECT_WORDS = _words("he she they we i you who has have had also once repeatedly publicly")
+# Up to this many words between a participle cue and its quotation, any quotation is speech.
+_SHORT_GAP = 6
+# The subject of an absolute or "for ... to" participle: 'only for Trump to tweet Monday that "'.
+_ABSOLUTE_SUBJECT = re.compile(rf"(?<![\w’'])(?:with|for){_SP}(?P<name>{_NAME}){_SP}{_PRE_VERB}$")
 # The subject right before a cue: 'what Gilbert called "', 'with Trump reportedly yelling: "'.
+# 'Steve Scalise of Louisiana calling "'; 'The mayor of London, Sadiq Khan, thanked "': a bare
+# name set off by commas is the subject, not the name before it.
 _NAME_BEFORE_CUE = re.compile(
-    rf"(?<![\w’'.-])(?P<name>{_NAME}){_PAREN}?(?:,[^,\n]{{1,80}},)?{_SP}{_PRE_VERB}$"
+    rf"(?<![\w’'.-])(?P<name>{_NAME}){_PAREN}?{_OF_PLACE}?"
+    rf"(?:,(?P<appos>[^,\n]{{1,80}}),)?{_SP}{_PRE_VERB}$"
 )
 # A sentence closed by a colon before a quotation: 'Rubio fired back forcefully: "'. Its subject
 # is the speaker unless the sentence introduces someone else's words or a text that is not
@@ -165,6 +192,8 @@ _SAID_FIRST = re.compile(
     rf"\s*(?:Said|Says|Added|Adds|Asked|Wrote|Writes){_SP}(?P<name>{_NAME}){_PAREN}?"
     rf"(?:,[^,\n]{{1,80}})?[:,]{_OSP}$"
 )
+# A body word right after a capitalised word makes it a modifier: "The Montreal team".
+_BODY_AFTER = re.compile(rf"{_SP}(?:{'|'.join(sorted(_BODY_HEADS | _ORG_WORDS))})\b")
 _LEADING_PRONOUN = re.compile(r"\s*(?P<pron>[Hh]e|[Ss]he)(?=[^\S\n]+[a-z])")
 _INDEFINITE = _words("a an one another each every some any")
 _PREPOSITIONS = _words("of for at with by from to in on about against between among under over")
@@ -191,6 +220,7 @@ class _Statement:
     speaker: str | None = None
     cue: str | None = None
     speaker_text: str | None = None
+    turn: bool = False  # a paragraph of an interview turn
 
 
 class _Finder:
@@ -201,7 +231,8 @@ class _Finder:
         self.sentences: list[Span] = split_sentences(text)
         self._sentence_starts = [span.start for span in self.sentences]
         self.marks: list[_Marks] = []
-        for paragraph in split_paragraphs(text):
+        self.paragraphs = split_paragraphs(text)
+        for paragraph in self.paragraphs:
             self.marks.extend(_pair_marks(text, paragraph.start, paragraph.end))
         self.masked = _mask(text, self.marks)
         self.people = _collect_people(self.masked)
@@ -213,7 +244,15 @@ class _Finder:
         anchors = self._anchors()
         mentions = self._mentions(anchors)
         statements = self._direct(anchors)
+        # '"...," said Ryan Cloutier. "...," he continued': who spoke last, for "he".
+        mentions += [
+            self._mention(anchor.start, anchor.ref.value.split())
+            for anchor in self._inverted
+            if anchor.ref.kind == "name"
+        ]
         statements += self._reported(anchors)
+        turns, asked = _turns(self.text, self.paragraphs, self.people, self._narrative)
+        statements += [self._turn_statement(turn) for turn in turns]
         statements.sort(key=lambda statement: (statement.start, statement.end))
         statements = self._drop_absorbed(statements)
         resolver = _Resolver(self.people, mentions)
@@ -222,6 +261,8 @@ class _Finder:
                 statement.speaker = resolver.resolve(statement.ref, statement.ref_position)
         self._inherit(statements)
         statements = [statement for statement in statements if not self._not_speech(statement)]
+        if turns or asked:
+            statements = self._outside_turns(statements, turns, asked)
         self._aliases: dict[str, list[str]] = {}
         for statement in statements:
             ref = statement.ref
@@ -229,6 +270,63 @@ class _Finder:
             if ref is not None and ref.kind == "title" and speaker not in (None, ref.written):
                 self._aliases.setdefault(speaker, []).append(ref.written)
         return [self._quote(statement) for statement in statements]
+
+    # -- interview transcripts ----------------------------------------------------------------
+
+    def _narrative(self, paragraph: Span, speaker: str | None) -> bool:
+        """Whether a paragraph without a speaker marker is the article speaking about the
+        speaker ("Wayne Tseng also shared ...", "Tseng said ...") rather than the speaker."""
+        if speaker is None:
+            return False
+        key = _fold(speaker.split()[-1])
+        first = self.sentence_index(paragraph.start)
+        last = self.sentence_index(max(paragraph.start, paragraph.end - 1))
+        for index in range(first, last + 1):
+            name = self._sentence_subjects.get(index)
+            if name is not None and _fold(name.split()[-1]) == key:
+                return True
+        low = bisect_right(self._anchor_starts, paragraph.start - 1)
+        high = bisect_right(self._anchor_starts, paragraph.end)
+        return any(
+            anchor.ref.kind == "name" and _fold(anchor.ref.value.split()[-1]) == key
+            for anchor in self._anchor_list[low:high]
+        )
+
+    def _turn_statement(self, turn: _Turn) -> _Statement:
+        statement = _Statement(
+            turn.start,
+            turn.end,
+            "direct",
+            turn.paragraph_start,
+            turn.end,
+            ref=None if turn.speaker is None else _Ref("name", turn.speaker),
+            ref_position=turn.paragraph_start,
+            attributed=True,
+            speaker_text=turn.speaker_text,
+            turn=True,
+        )
+        return statement
+
+    @staticmethod
+    def _outside_turns(
+        statements: list[_Statement], turns: list[_Turn], asked: list[Span]
+    ) -> list[_Statement]:
+        """Drop what a turn already says: statements inside a turn that are the turn
+        speaker's own ("As I said, ...") or nobody's, and nobody's inside a question."""
+        spans = sorted(
+            [(turn.start, turn.end, turn.speaker) for turn in turns]
+            + [(span.start, span.end, None) for span in asked]
+        )
+        starts = [span[0] for span in spans]
+        kept = []
+        for statement in statements:
+            index = bisect_right(starts, statement.start) - 1
+            if not statement.turn and index >= 0:
+                _start, end, speaker = spans[index]
+                if statement.end <= end and statement.speaker in (None, speaker):
+                    continue
+            kept.append(statement)
+        return kept
 
     # -- attributions -----------------------------------------------------------------------
 
@@ -258,6 +356,7 @@ class _Finder:
                     anchors.append(anchor)
         anchors.sort(key=lambda anchor: anchor.start)
         self._anchor_starts = [anchor.start for anchor in anchors]
+        self._anchor_list = anchors
         return anchors
 
     def _subject(self, starts: list[int], verb_end: int, verb_start: int) -> _Anchor | None:
@@ -266,6 +365,7 @@ class _Finder:
         ("Foreign Minister Andrii Sybiha", "Harry Bond, 30, of Raleigh, N.C., who ..., said")."""
         masked = self.masked
         best = None
+        found_names: list[_Anchor] = []  # named subjects, nearest first
         misses = 0
         # A comma before the cue ends an apposition, which may be long.
         comma = masked[max(0, verb_start - 4) : verb_start].rstrip().endswith(",")
@@ -280,13 +380,24 @@ class _Finder:
             anchor = _anchor(found, self.people)
             if anchor is not None:
                 best = anchor
+                if anchor.ref.kind == "name":
+                    found_names.append(anchor)
         if best is not None and best.ref.kind in ("name", "title"):
             # "president and CEO of Washington Restaurant Association stated", "analysts at the
             # bank said": a name or title after a preposition is not the subject; nor is the
             # second of two objects ("authorities in Britain and the United States announced").
             last = _LAST_WORD.search(masked, max(0, best.start - 20), best.start)
             if last is not None and last.group(1) in _PREPOSITIONS:
-                return None
+                # "President of Argentina Alberto Fernández said": the person's own name, as
+                # the article writes it in full, is the subject after all.
+                return next(
+                    (
+                        anchor
+                        for anchor in reversed(found_names)
+                        if anchor.start > best.start and self._full_name(anchor)
+                    ),
+                    None,
+                )
             if (
                 last is not None
                 and last.group(1) in ("and", "or")
@@ -298,6 +409,12 @@ class _Finder:
                 # "a New Hampshire Republican said", "one senior Democrat said".
                 best.ref = _Ref("anon", best.ref.value)
         return best
+
+    def _full_name(self, anchor: _Anchor) -> bool:
+        """Whether a named subject is written as the article's full name of a person."""
+        tokens, _title = _split_title(self.masked[anchor.subject_start : anchor.subject_end])
+        known = self.people.full.get(_fold(tokens[-1])) if tokens else None
+        return known == tokens and self.people.is_person(tokens)
 
     def _coordinated(self, anchors: list[_Anchor], sentence: Span, verb: re.Match[str]):
         """A cue sharing the subject of the attribution before it in its sentence."""
@@ -337,14 +454,25 @@ class _Finder:
         self._sentence_subjects: dict[int, str] = {}
         for index, sentence in enumerate(self.sentences):
             found = _SENTENCE_SUBJECT.match(self.masked, sentence.start, sentence.end)
-            if not found:
-                continue
-            tokens, _title = _split_title(found.group("name"))
+            if not found or _BODY_AFTER.match(self.masked, found.end("name")):
+                continue  # "The Montreal team found ...": a modifier, not a person
+            tokens, start, _end = self._subject_name(found)
             if tokens and (len(tokens) >= 2 or self._lone_name(tokens[0])):
-                mention = self._mention(found.start("name"), tokens)
+                mention = self._mention(start, tokens)
                 mentions.append(mention)
                 self._sentence_subjects[index] = mention.name
         return mentions
+
+    @staticmethod
+    def _subject_name(found: re.Match[str]) -> tuple[tuple[str, ...], int, int]:
+        """The name tokens of a sentence subject and where they are written; for a title set
+        off by a name ("A Republican Assemblywoman, Jill Tolles, commented"), the name."""
+        tokens, _title = _split_title(found.group("name"))
+        appos = found.group("appos")
+        if not tokens and appos is not None and _NAME_RUN.fullmatch(appos.strip()):
+            tokens, _title = _split_title(appos.strip())
+            return tokens, found.start("appos"), found.end("appos")
+        return tokens, found.start("name"), found.end("name")
 
     def _lone_name(self, token: str) -> bool:
         """Whether a single capitalised word opening a sentence is a person's name: the article
@@ -383,16 +511,26 @@ class _Finder:
             if (
                 masked[start].isupper()
                 and inner_text.endswith(".")
-                and _clause_start(masked, anchor.end, after, anchor.verb) is not None
+                and (
+                    _clause_start(masked, anchor.end, after, anchor.verb) is not None
+                    or self._introduces_quote(after)
+                )
             ):
+                # ... nor does one introducing a quotation of its own ('"...time." Leinen said
+                # "Munk has been ..."').
                 return None
             return anchor
         for found in (_INVERTED.match(masked, position), _ACCORDING.match(masked, start)):
             if found is not None:
                 anchor = _anchor(found, self.people)
                 if anchor is not None:
+                    self._inverted.append(anchor)
                     return anchor
         return None
+
+    def _introduces_quote(self, position: int) -> bool:
+        tail = _LEAD_TAIL.match(self.masked, position)
+        return tail is not None and any(quote.open == tail.end() for quote in self.marks)
 
     def _subject_after(self, start: int) -> _Anchor | None:
         """An attribution whose subject follows ``start`` after descriptors only, with its cue
@@ -425,6 +563,7 @@ class _Finder:
             if tail and tail.end() in openings:
                 leading.setdefault(tail.end(), anchor)
         statements: list[_Statement] = []
+        self._inverted: list[_Anchor] = []  # attributions found after their quotation
         self._trailing_used: set[int] = set()
         self._leading_used: set[int] = set()
         for quote in self.marks:
@@ -508,11 +647,27 @@ class _Finder:
         floor = max(sentence.start, marks.paragraph_start)
         if marks.open > floor and masked[marks.open - 1] in _MARKUP_BEFORE:
             return
-        for pattern in (_PARTICIPLE_BEFORE, _CALLED):
-            found = pattern.search(masked, max(floor, marks.open - 160), marks.open)
-            if found is not None:
-                self._subject_of(statement, anchors, index, found.start(), found.group("cue"))
-                return
+        window = max(floor, marks.open - 160)
+        found = _PARTICIPLE_BEFORE.search(masked, window, marks.open)
+        if found is not None and not self._title_after_long_gap(statement, found):
+            cue = found.group("cue")
+            absolute = _ABSOLUTE_SUBJECT.search(masked, window, found.start("cue"))
+            if absolute is not None:
+                # 'only for Trump to tweet Monday that "', 'with Ruiz adding: "'.
+                tokens, _title = _split_title(absolute.group("name"))
+                if tokens:
+                    ref = _Ref("name", self.people.display(tokens))
+                    self._attribute(statement, ref, absolute.start("name"), cue)
+                    statement.speaker_text = absolute.group("name")
+                    return
+            self._subject_of(statement, anchors, index, found.start(), cue)
+            return
+        found = _CALLED.search(masked, window, marks.open)
+        if found is not None:
+            if self._naming(found, marks.open):
+                return  # 'a process called "exfiltration"': a name, not anyone's words
+            self._subject_of(statement, anchors, index, found.start(), found.group("cue"))
+            return
         said = _SAID_FIRST.match(masked, floor, marks.open)
         named = said or _NAME_COLON.match(masked, marks.paragraph_start, marks.open)
         if named is not None:
@@ -535,6 +690,36 @@ class _Finder:
             and not self._reports_before(anchors, self.sentences[index].start, found.start())
         ):
             self._subject_of(statement, anchors, index, found.start(), None)
+
+    def _after_preposition(self, position: int) -> bool:
+        """Whether a name at ``position`` is a preposition's object ("the ministry of Iraq"),
+        not the subject of an absolute construction ("with Scalise calling")."""
+        last = _LAST_WORD.search(self.masked, max(0, position - 20), position)
+        return last is not None and last.group(1) in _PREPOSITIONS - {"with", "for"}
+
+    def _title_after_long_gap(self, statement: _Statement, found: re.Match[str]) -> bool:
+        """A few quoted words a dozen words after a participle are a title or a term ('is
+        continuing to write his morning tip sheet at Politico, "Playbook,"'), not speech."""
+        gap = self.masked[found.end("cue") : found.end()].split()
+        words = self.text[statement.start : statement.end].split()
+        return len(gap) > _SHORT_GAP and len(words) <= _SCARE_WORDS
+
+    def _naming(self, found: re.Match[str], open_mark: int) -> bool:
+        """Whether a naming verb is a participle giving something its name ('a process called
+        "exfiltration"', 'a program at the hall called "Learning Together"', 'a move
+        described as "..."'), not a person calling something so ('what Ruiz called "...",
+        'which he called "...", 'Ruiz called the plan "...").'"""
+        cue = found.group("cue").lower()
+        if not cue.endswith("ed") or not cue.startswith(_NAMING_STEMS):
+            return False
+        between = self.masked[found.end("cue") : open_mark].split()
+        if between not in ([], ["as"]):
+            return False  # an object: 'called the plan "..."'
+        before = self.masked[max(0, found.start("cue") - 40) : found.start("cue")].split()
+        if not before:
+            return False
+        word = before[-1]
+        return word[:1].islower() and word.strip(",") == word and word not in _SUBJECT_WORDS
 
     def _reports_before(self, anchors: list[_Anchor], start: int, end: int) -> bool:
         """Whether an attribution between ``start`` and ``end`` opens a reported clause: in 'X
@@ -562,16 +747,23 @@ class _Finder:
         sentence = self.sentences[index]
         adjacent = _NAME_BEFORE_CUE.search(self.masked, max(sentence.start, before - 120), before)
         if adjacent is not None and cue is not None:
-            tokens, _title = _split_title(adjacent.group("name"))
+            group = "name"
+            appos = adjacent.group("appos")
+            if appos is not None and _NAME_RUN.fullmatch(appos.strip()) is not None:
+                group = "appos"
+            elif self._after_preposition(adjacent.start("name")):
+                adjacent = None  # 'The Foreign Ministry of Iraq characterized': not Iraq
+        if adjacent is not None and cue is not None:
+            tokens, _title = _split_title(adjacent.group(group).strip())
             if tokens and (_is_group(tuple(tokens)) or self.people.collective(tokens)):
                 # 'Critics condemned "..."', 'A number of Senators condemned "..."': nobody.
                 self._attribute(statement, _Ref("anon", tokens[-1]), adjacent.start(), cue)
-                statement.speaker_text = self.text[adjacent.start("name") : adjacent.end("name")]
+                statement.speaker_text = adjacent.group(group).strip()
                 return
             if tokens:
                 name = self.people.display(tokens)
                 self._attribute(statement, _Ref("name", name), adjacent.start(), cue)
-                statement.speaker_text = self.text[adjacent.start("name") : adjacent.end("name")]
+                statement.speaker_text = adjacent.group(group).strip()
                 return
         first = bisect_right(self._anchor_starts, sentence.start - 1)
         if first < len(anchors) and anchors[first].start < before:
@@ -581,11 +773,11 @@ class _Finder:
             return
         found = _SENTENCE_SUBJECT.match(self.masked, sentence.start, sentence.end)
         if found is not None and found.end("name") < before:
-            tokens, _title = _split_title(found.group("name"))
+            tokens, start, end = self._subject_name(found)
             if tokens and (len(tokens) >= 2 or self._lone_name(tokens[0])):
                 name = self.people.display(tokens)
-                self._attribute(statement, _Ref("name", name), found.start("name"), cue)
-                statement.speaker_text = self.text[found.start("name") : found.end("name")]
+                self._attribute(statement, _Ref("name", name), start, cue)
+                statement.speaker_text = self.text[start:end]
                 return
         pronoun = _LEADING_PRONOUN.match(self.masked, sentence.start, before)
         if pronoun is not None and pronoun.group("pron").lower() in _PRONOUN_GENDER:

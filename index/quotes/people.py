@@ -3,11 +3,23 @@
 * A speaker is reported by the fullest name the article gives that surname (the first multi-word
   name ending in it, titles, honorifics and suffixes dropped): "Zelenskyy told Sky News" ->
   "Volodymyr Zelenskyy", "Navy Capt. Jeff Davis" -> "Jeff Davis". Two people sharing a surname
-  get the first one's full name unless the attribution itself names them in full.
+  get the first one's full name unless the attribution itself names them in full, and a
+  different first name is a different person ("Rocky Linux" is not "Red Hat Enterprise
+  Linux"). A given name alone takes the one full name starting with it, where the article also
+  writes that surname alone ("Terri said" -> "Terri Collins"; "Ban" stays "Ban").
+* What is not part of a name: titles and occupations written capitalised ("Senate Minority Whip
+  Dick Durbin", "Immunologist Kristian Andersen", any word in -ologist/-ist), an acronym before
+  a full name ("IM Dorsa Derakhshani", "NASA Administrator ..."), post-nominal letters ("QC"),
+  a place before a name after "of" or "from" ("Senator from Vermont Bernie Sanders", "Chief
+  Executive of Hong Kong Carrie Lam": a known place, one the article writes after "in", or up
+  to a known given name), the words of a headline in title case ("Why Progressives Are
+  Celebrating Hillary Clinton"), contractions and sentence openers ("I've", "Had I", "Let").
 * "he"/"she" resolve to the most recent person in the preceding text who either spoke (a named
-  attribution) or opened a sentence as its subject ("Andrii Sybiha arrived ..."), skipping anyone
-  the article shows to be of the other gender (honorifics, gendered titles, common given names);
-  with nobody left the quotation stays unattributed.
+  attribution, also after its quotation: '"...," said Ryan Cole') or opened a sentence as its
+  subject ("Andrii Sybiha arrived ..."), skipping anyone the article shows to be of the other
+  gender (honorifics, gendered titles, common given names); with nobody left the quotation
+  stays unattributed. Outlets ("Wikinews") and a capitalised word before a body word ("The
+  Montreal team") are nobody "he" can be.
 * "the <title>" (``the president said``) resolves to the person the article last named with that
   title; otherwise the title itself, as written, is the speaker ("the prime minister"), never
   someone else named nearby.
@@ -45,8 +57,16 @@ _TITLE_HEADS = _words(
     historian scientist researcher physician manager officer activist organizer organiser
     legislator delegate sheriff superintendent treasurer clerk counsel actor actress singer
     comedian writer novelist filmmaker producer pastor bishop rabbi imam priest
+    assemblyman assemblywoman councilman councilwoman councillor councilor alderman alderwoman
+    administrator detective constable inspector whip magistrate broadcaster developer
+    co-developer emeritus astronaut astronomer engineer architect entrepreneur executive designer
+    artist
     """
 )
+# Occupations by their ending, before a name: "Immunologist Kristian Andersen", "Economist Jo
+# Bell" (not the Swedish surnames in -qvist, -kvist, -quist).
+_OCCUPATION_ENDINGS = ("ologist", "ist")
+_NOT_OCCUPATION_ENDINGS = ("vist", "quist")
 # Nouns that describe a speaker that is not a person ("the campaign said"): a title phrase may
 # end in one, a name may not.
 _BODY_HEADS = _words(
@@ -88,6 +108,8 @@ _LEADING_STOP = _words(
     beyond inside outside near toward towards upon within via except including
     monday tuesday wednesday thursday friday saturday sunday
     january february march july september october november december
+    had were should would could did does do is was are has have you your let yes well oh okay
+    um yeah hi hello thank thanks please
     """
 )
 # Last words that make a name an organisation or outlet, not a person ("Sky News").
@@ -140,7 +162,10 @@ _DEMONYMS = _words(
     "allied danish finnish swedish czech slovak serb croat welsh scottish irish kurdish"
 )
 
-_SUFFIXES = _words("jr sr ii iii iv")
+# Generational suffixes and post-nominal letters ("Kama Melly QC").
+# Function words capitalised in title case; a name never holds one.
+_HEADLINE_JOINTS = _words("and or the of for to in on with at by from a an is are was")
+_SUFFIXES = _words("jr sr ii iii iv qc kc esq phd obe cbe mbe kbe")
 # Gender, where the article shows it, so that "she said" never goes to a man. Honorifics and
 # gendered titles say it outright; common given names are a weaker sign (ambiguous ones such as
 # Chris, Jordan or Kim are in neither list).
@@ -189,9 +214,13 @@ _FEMALE_NAMES = _words(
     """
 )
 
-_WORD_TOKEN = rf"[{_UPPER}][{_LOWER}{_UPPER}]*(?:[-’'](?!s\b)[{_UPPER}{_LOWER}]+)*"
+# A contraction ends a word, never a name: "I'm", "You've", "I'd".
+_WORD_TOKEN = (
+    rf"[{_UPPER}][{_LOWER}{_UPPER}]*(?:[-’'](?!(?:s|m|ve|d|ll|re|t)\b)[{_UPPER}{_LOWER}]+)*"
+)
 _TOKEN = (
     rf"(?:(?:[A-Z]\.){{2,}}"  # U.S.
+    r"|[A-Z]+&[A-Z]+"  # PG&E, AT&T
     r"|(?:Mr|Mrs|Ms|Dr|Gen|Sen|Rep|Gov|Lt|Col|Capt|Sgt|Adm|Maj|Prof|Rev|Hon|St|Jr|Sr)\."
     rf"|[A-Z]\.(?={_SP}[{_UPPER}])"  # an initial: John F. Kennedy
     rf"|{_WORD_TOKEN})"
@@ -218,7 +247,7 @@ _SENTENCE_SUBJECT = re.compile(
     rf"(?:[^,\n{_MASK}\"“”]{{1,40}}?,{_SP})?"
     rf"(?:(?:[{_UPPER}][\w-]*[’']s|[Tt]he|{_MODIFIERS}|{_HEADS}"
     rf"|[{_UPPER}][\w-]*(?={_SP}(?:{_MODIFIERS}|{_HEADS})\b)){_SP}){{0,4}}?"
-    rf"(?P<name>{_NAME})(?=(?:{_SP}\([^()\n]{{1,30}}\))?(?:,{_SP}[^\n]{{1,160}}?,)?{_SP}"
+    rf"(?P<name>{_NAME})(?=(?:{_SP}\([^()\n]{{1,30}}\))?(?:,{_SP}(?P<appos>[^\n]{{1,160}}?),)?{_SP}"
     rf"(?!(?:{_HEADS})\b)[a-z])"
 )
 _TITLE_BEFORE_NAME = re.compile(
@@ -270,6 +299,9 @@ def _description_start(masked: str, end: int, floor: int) -> int | None:
     return position + 1
 
 
+# A name run after "of" or "from" may start with a place ("Senator from Vermont Bernie Sanders").
+_OF_BEFORE = re.compile(rf"(?<![\w’'])(?:of|from)(?:{_SP}the)?{_SP}$")
+_IN_PLACE = re.compile(rf"(?<![\w’'])in{_SP}(?:the{_SP})?({_NAME})")
 _TITLE_APPOSITION_AFTER = re.compile(
     rf",{_SP}(?:the{_SP}|[\w-]+[’']s{_SP})?(?P<words>(?:[\w-]+{_SP}){{0,3}}?)"
     rf"(?P<head>(?:{_HEADS}))(?![\w’'-])"
@@ -293,6 +325,8 @@ def _fold(token: str) -> str:
 @lru_cache(maxsize=4096)
 def _is_title_head(token: str) -> bool:
     word = token.lower().rstrip(".")
+    if len(word) >= 7 and word.endswith(_OCCUPATION_ENDINGS):
+        return not word.endswith(_NOT_OCCUPATION_ENDINGS)
     return word in _TITLE_HEADS or any(part in _TITLE_HEADS for part in word.split("-"))
 
 
@@ -308,6 +342,14 @@ def _split_title(run: str) -> tuple[tuple[str, ...], str | None]:
     while i < len(tokens) and tokens[i].rstrip(".").lower() in _LEADING_STOP:
         i += 1
     tokens = tokens[i:]
+    # A headline in title case runs words into the name: "Let The Media And Marco Rubio".
+    joints = [j for j, token in enumerate(tokens[:-1]) if token.lower() in _HEADLINE_JOINTS]
+    if joints:
+        tokens = tokens[joints[-1] + 1 :]
+        while len(tokens) > 2 and tokens[0].endswith("ing"):
+            tokens = tokens[1:]  # "Why Progressives Are Celebrating Hillary Clinton"
+    if len(tokens) >= 3 and all(token.isupper() and len(token) > 1 for token in tokens):
+        return (), None  # a headline in capitals: "NEW HAMPSHIRE SHOWS STRONG TRUMP LEAD"
     title = None
     heads = [j for j, token in enumerate(tokens) if _is_title_head(token)]
     if heads:
@@ -328,6 +370,10 @@ def _split_title(run: str) -> tuple[tuple[str, ...], str | None]:
         tokens = tokens[1:]
     while len(tokens) > 1 and tokens[-1].rstrip(".").lower() in _SUFFIXES:
         tokens = tokens[:-1]
+    # An acronym before a full name is a title or an employer: "IM Dorsa Derakhshani" (a chess
+    # title), "NASA Administrator ...". A short one before a surname alone is a name: "DJ Khaled".
+    while len(tokens) > 2 and tokens[0].isupper() and 2 <= len(tokens[0].rstrip(".")) <= 5:
+        tokens = tokens[1:]
     # "Secretary of State Antony Blinken": the run starts after "of", with the department.
     while len(tokens) > 2 and tokens[0].lower() in _DEPARTMENTS:
         tokens = tokens[1:]
@@ -360,6 +406,7 @@ class _People:
     variants: dict[str, dict[tuple[str, ...], None]] = field(default_factory=dict)
     positions: dict[str, list[int]] = field(default_factory=dict)  # where each name is written
     descriptions: dict[str, dict[str, None]] = field(default_factory=dict)
+    _firsts: dict[str, set[tuple[str, ...]]] | None = None  # full names by given name
 
     def add_title(self, key: str, title: str | None) -> None:
         if title:
@@ -405,9 +452,26 @@ class _People:
         return _given_name_gender(full[0]) if full and len(tokens) == 1 else None
 
     def display(self, tokens: Sequence[str]) -> str:
-        known = self.full.get(_fold(tokens[-1]))
+        """The fullest name the article gives the person written ``tokens``: the full name
+        ending in the same surname, or for a given name alone the one full name starting
+        with it whose surname the article also writes alone ("Terri said" -> "Terri Collins"
+        where it writes "Collins said"; "Ban" stays "Ban", for Ban Ki-moon's surname comes
+        first)."""
+        key = _fold(tokens[-1])
+        known = self.full.get(key)
         if known and len(known) > len(tokens) and _compatible_first(tokens, known):
             return " ".join(known)
+        if known is None and len(tokens) == 1:
+            if self._firsts is None:
+                self._firsts = {}
+                for full in self.full.values():
+                    self._firsts.setdefault(_fold(full[0]), set()).add(full)
+            named = self._firsts.get(key, ())
+            if len(named) == 1:
+                full = next(iter(named))
+                surname = (full[-1],)
+                if surname in self.variants.get(_fold(full[-1]), {}) and self.is_person(full):
+                    return " ".join(full)
         return " ".join(tokens)
 
     def named_with(self, title: str, position: int) -> str | None:
@@ -437,6 +501,8 @@ class _People:
             last = name[-1]
             if last.lower() in _ORG_WORDS or last.lower() in _PLACES:
                 return False
+            if len(last) > 4 and last.lower().endswith("news"):
+                return False  # Wikinews, Euronews
             if len(name) == 1 and len(last) > 1 and last.isupper():
                 return False  # NATO, BBC
         return True
@@ -492,19 +558,49 @@ def _given_name_gender(token: str) -> str | None:
 
 
 def _compatible_first(tokens: Sequence[str], known: Sequence[str]) -> bool:
-    # "Zelenskyy" fits "Volodymyr Zelenskyy"; "Melania Trump" does not fit "Donald Trump".
+    # "Zelenskyy" fits "Volodymyr Zelenskyy", "La Riva" fits "Gloria La Riva", "Joe Biden" fits
+    # "Joseph R. Biden"; "Melania Trump" does not fit "Donald Trump", nor "Rocky Linux" "Red Hat
+    # Enterprise Linux".
     if len(tokens) == 1 or len(known) == 1:
         return True
-    return _fold(tokens[0])[:1] == _fold(known[0])[:1]
+    if tuple(known[-len(tokens) :]) == tuple(tokens):
+        return True
+    written, full = _fold(tokens[0]), _fold(known[0])
+    shared = min(2, len(written), len(full))
+    return written[:shared] == full[:shared]
+
+
+_PLACE_OR_BODY = _PLACES | _ORG_WORDS  # "(Chief of) Staff Denis McDonough"
+
+
+def _after_place(tokens: tuple[str, ...], places: set[tuple[str, ...]]) -> tuple[str, ...]:
+    """The person's name in a run that starts with a place: "(Senator from) Vermont Bernie
+    Sanders", "(Vice President of the) United States Joe Biden", "(Chief Executive of) Hong
+    Kong Carrie Lam": after a place the article writes after "in" ("in Hong Kong") or a
+    known place, else from a known given name; a run that opens with one stays whole."""
+    for length in range(len(tokens) - 2, 0, -1):
+        if tokens[:length] in places or (length == 1 and tokens[0].lower() in _PLACE_OR_BODY):
+            return tokens[length:]
+    if _given_name_gender(tokens[0]):
+        return tokens
+    for index in range(1, len(tokens) - 1):
+        if _given_name_gender(tokens[index]):
+            return tokens[index:]
+    return tokens
 
 
 def _collect_people(masked: str) -> _People:
     people = _People()
+    places: set[tuple[str, ...]] | None = None  # runs written after "in", found when needed
     for match in _NAME_RUN.finditer(masked):
         run = match.group()
         tokens, title = _split_title(run)
         if not tokens or not tokens[-1][:1].isupper():
             continue
+        if len(tokens) >= 3 and _OF_BEFORE.search(masked, max(0, match.start() - 9), match.start()):
+            if places is None:
+                places = {tuple(found.group(1).split()) for found in _IN_PLACE.finditer(masked)}
+            tokens = _after_place(tokens, places)
         key = _fold(tokens[-1])
         if not key:
             continue

@@ -496,3 +496,67 @@ def test_a_title_or_second_name_after_a_preposition_is_not_the_subject(text):
     speakers = [q.speaker for q in find_quotes(text)]
 
     assert speakers == [None] * len(speakers)
+
+
+@pytest.mark.parametrize(
+    ("text", "speakers_found"),
+    [
+        (
+            "Republicans attacked the inquiry, with Steve Scalise of Louisiana calling it "
+            '"a sham from start to finish" and Ross Spano of Florida calling the process "a '
+            'blatant and obvious coup".',
+            ["Steve Scalise", "Ross Spano"],
+        ),
+        (
+            'The mayor of London, Sadiq Khan, thanked "the police and the emergency services for '
+            'their swift response".',
+            ["Sadiq Khan"],
+        ),
+        (
+            'Pence said he would accept the result, only for Trump to tweet Monday that "there is '
+            'large scale voter fraud happening on Election Day."',
+            ["Trump"],
+        ),
+        (
+            '"Walter was the most brilliant scientist I have known," said the chancellor, '
+            "Pradeep Khosla.",
+            ["Pradeep Khosla"],
+        ),
+    ],
+)
+def test_the_speaker_is_the_subject_not_a_place_or_title_beside_it(text, speakers_found):
+    assert [q.speaker for q in find_quotes(text) if q.kind == "direct"] == speakers_found
+
+
+def test_a_country_after_of_is_not_the_subject():
+    text = (
+        "The Foreign Ministry of Iraq characterized the attack as "
+        '"a serious violation of Iraqi sovereignty".'
+    )
+
+    assert "Iraq" not in [q.speaker for q in find_quotes(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tony Mendez moved people out of danger, a process called "
+        '"exfiltration, or getting them out quietly."',
+        "Mr. Allen is for the time being continuing to write his morning tip sheet at Politico, "
+        '"Playbook," seven days a week.',
+    ],
+)
+def test_a_name_given_to_a_thing_is_nobodys_quote(text):
+    assert [q.speaker for q in find_quotes(text)] == [None] * len(find_quotes(text))
+
+
+def test_an_attribution_introducing_its_own_quote_is_not_the_previous_ones():
+    text = (
+        'Khosla talked of "his global leadership on the great issues of our time." Director Mia '
+        'Lee said "Munk was a world treasure for ocean science."'
+    )
+
+    assert [(q.text[:10], q.speaker) for q in find_quotes(text)] == [
+        ("his global", None),
+        ("Munk was a", "Mia Lee"),
+    ]

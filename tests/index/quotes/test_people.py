@@ -214,3 +214,130 @@ def test_pronoun_goes_to_the_man_who_shares_a_surname_with_a_woman_named_first()
     )
 
     assert speakers(text) == [("The numbers never lie", "Bill Dorsey")]
+
+
+# --------------------------------------------------------------------------------------------
+# Names as the article writes them (kinds found on the Wikinews demo collection)
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # Latin Extended-A letters belong to names.
+        ('"We were flabbergasted," Vlada Stamenković told the magazine.', "Vlada Stamenković"),
+        # Titles and occupations before a name, capitalised.
+        ('Senate Minority Whip Dick Durbin said, "The bill is dead here."', "Dick Durbin"),
+        ('Immunologist Kristian Andersen said, "It was not made in a lab."', "Kristian Andersen"),
+        ('Assemblywoman Selma Torres said, "We need more women running."', "Selma Torres"),
+        # An acronym before a full name: a title or an employer.
+        ('IM Dorsa Derakhshani said, "I will not play for them again."', "Dorsa Derakhshani"),
+        ('NASA Administrator Jim Bridenstine said, "We are ready."', "Jim Bridenstine"),
+        # Post-nominal letters.
+        ('Kama Melly QC said, "He showed no remorse at any point."', "Kama Melly"),
+        # A title set off by the name after it.
+        (
+            'A Republican Assemblywoman, Jill Tolles, commented: "There are not as many women '
+            'running."',
+            "Jill Tolles",
+        ),
+        # Ampersands in names.
+        ('PG&E said, "The blackouts will last two days."', "PG&E"),
+    ],
+)
+def test_the_name_without_the_words_around_it(text, speaker):
+    assert [q.speaker for q in find_quotes(text)] == [speaker]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "United States Senator from Vermont Bernie Sanders ended his campaign. "
+            '"The struggle continues," Sanders said.',
+            "Bernie Sanders",
+        ),
+        (
+            "Protests went on in Hong Kong. Chief Executive of Hong Kong Carrie Lam withdrew "
+            'the bill. "The bill is dead," Lam said.',
+            "Carrie Lam",
+        ),
+        (
+            "The board of Wells Fargo named a new chief, Timothy J. Sloan. "
+            '"We will enact the changes," Mr. Sloan said.',
+            "Timothy J. Sloan",
+        ),
+    ],
+)
+def test_a_place_before_a_name_after_of_or_from_is_not_part_of_it(text, speaker):
+    assert [q.speaker for q in find_quotes(text)] == [speaker]
+
+
+def test_a_headline_in_title_case_is_not_a_full_name():
+    text = 'Why Progressives Are Celebrating Hillary Clinton\n"We will win," Clinton said.'
+
+    assert [q.speaker for q in find_quotes(text)] == ["Hillary Clinton"]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # Another first name with the same surname is another name.
+        (
+            "Red Hat Enterprise Linux is sold by Red Hat. Rocky Linux describes itself as "
+            '"a community operating system built to be compatible".',
+            "Rocky Linux",
+        ),
+        # The surname with its particle is the full name's end.
+        (
+            'Gloria La Riva is the nominee. "We will be on every ballot," La Riva said.',
+            "Gloria La Riva",
+        ),
+        # A given name alone, where the article also writes the surname alone.
+        (
+            "State representative Terri Collins sponsored the bill. Collins defended it. Terri "
+            'said, "It will be enforceable later."',
+            "Terri Collins",
+        ),
+        # A surname written first stays as written (Ban Ki-moon).
+        ('Ban Ki-moon spoke first. "We must act," Ban said.', "Ban"),
+    ],
+)
+def test_the_fullest_name_is_the_same_persons(text, speaker):
+    assert [q.speaker for q in find_quotes(text)] == [speaker]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I've told them that I won't play for them again.",
+        'Had I said "the opposite of what I believe here", nobody would have noticed.',
+        "Let say this has a productivity factor of four.",
+        "You've said that you want to act on the climate.",
+    ],
+)
+def test_contractions_and_sentence_openers_are_no_names(text):
+    assert [q.speaker for q in find_quotes(text)] == [None] * len(find_quotes(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # An outlet and a modifier opening sentences are nobody "he" can be.
+        "Wikinews spoke to the author on Monday. Wikinews asked about the book. "
+        '"We are done with it," he said.',
+        "The Montreal team found water. Others checked the Montreal team's data. "
+        '"Overall," he said, "the data improve the odds."',
+    ],
+)
+def test_he_is_never_an_outlet_a_party_or_a_modifier(text):
+    assert [q.speaker for q in find_quotes(text)] == [None] * len(find_quotes(text))
+
+
+def test_he_after_an_inverted_attribution_is_its_speaker():
+    text = (
+        'Lena Ortiz chairs the panel. "It is a good sign," said Ryan Cole, a physicist. '
+        '"Overall," he continued, "the data improve the odds."'
+    )
+
+    assert [q.speaker for q in find_quotes(text)] == ["Ryan Cole"] * 3
