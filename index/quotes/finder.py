@@ -150,6 +150,11 @@ _QUOTE_ONLY_TAIL = re.compile(r"[\s.,;:!?…)\]]*")
 # An unattributed quotation inside a sentence this short is a term, a title or a slogan.
 _SCARE_WORDS = 4
 _MARKUP_BEFORE = frozenset("=")
+# Titles of shows and works: at most this many words, capitalised but for these.
+_TITLE_WORDS = 7
+_TITLE_FUNCTION_WORDS = _words("the a an of and or with in on for to at by")
+_INNER_STOP = re.compile(r"[.!?;:,]\s")
+_POSSESSIVE_BEFORE = re.compile(r"[\w][’']s[^\S\n]*$")
 # A fragment its sentence's subject calls something or judges by its words: 'Trump called the
 # plan "a fantasy"', 'Merkel condemned "...", 'Moore thanked him for "..."'.
 _CALLED = re.compile(
@@ -198,6 +203,8 @@ _LEADING_PRONOUN = re.compile(r"\s*(?P<pron>[Hh]e|[Ss]he)(?=[^\S\n]+[a-z])")
 _INDEFINITE = _words("a an one another each every some any")
 _PREPOSITIONS = _words("of for at with by from to in on about against between among under over")
 _LAST_WORD = re.compile(r"(?:^|(?<=\s))([\w’'-]+)(?:\s+(?:the|a|an))?\s*$")
+# A name set off by commas right before a cue: "Dunn's mother, Charlotte Charles, said".
+_APPOSED_NAME = re.compile(rf",{_SP}(?P<name>{_NAME}),{_SP}{_PRE_VERB}$")
 # A preposition's object before "and": "in Britain and (the United States said)".
 _OBJECT_BEFORE = re.compile(
     rf"(?<![\w’'])(?:{'|'.join(sorted(_PREPOSITIONS))}){_SP}(?:the{_SP})?{_NAME}{_OSP}$"
@@ -343,6 +350,8 @@ class _Finder:
             starts = [word.start() for word in _WORD_STARTS.finditer(masked, reach, verb.start())]
             anchor = self._subject(starts, verb.end(), verb.start())
             if anchor is None:
+                anchor = self._apposed(verb, max(reach, sentence.start))
+            if anchor is None:
                 anchor = self._coordinated(anchors, sentence, verb)
             if anchor is not None:
                 _with_descriptors(masked, anchor, max(reach, sentence.start))
@@ -409,6 +418,25 @@ class _Finder:
                 # "a New Hampshire Republican said", "one senior Democrat said".
                 best.ref = _Ref("anon", best.ref.value)
         return best
+
+    def _apposed(self, verb: re.Match[str], floor: int) -> _Anchor | None:
+        """A full name set off by commas after a description that is no title: "Dunn's
+        mother, Charlotte Charles, said"."""
+        found = _APPOSED_NAME.search(self.masked, max(floor, verb.start() - 120), verb.start())
+        if found is None or found.start() == floor:
+            return None
+        tokens, _title = _split_title(found.group("name"))
+        if len(tokens) < 2 or not self.people.is_person(tokens):
+            return None
+        return _Anchor(
+            found.start("name"),
+            verb.end(),
+            _Ref("name", self.people.display(tokens)),
+            " ".join(verb.group().split()),
+            False,
+            found.start("name"),
+            found.end("name"),
+        )
 
     def _full_name(self, anchor: _Anchor) -> bool:
         """Whether a named subject is written as the article's full name of a person."""
@@ -1015,11 +1043,15 @@ class _Finder:
         )
 
     def _not_speech(self, statement: _Statement) -> bool:
-        """Unattributed quotations that are not speech: short ones inside a sentence (scare
-        quotes, titles of works, slogans) and markup attribute values (``id="..."``)."""
+        """Quotations that are not speech: unattributed short ones inside a sentence (scare
+        quotes, titles of works, slogans), markup attribute values (``id="..."``), and titles
+        of shows and works even next to an attribution ('Trump said on ABC's "This Week."',
+        'told the hosts of "Morning Joe"')."""
         marks = statement.marks
-        if statement.attributed or marks is None:
+        if marks is None:
             return False
+        if statement.attributed:
+            return self._title_of_work(statement)
         if marks.open and self.masked[marks.open - 1] in _MARKUP_BEFORE:
             return True
         if not any(char.isalpha() for char in self.text[statement.start : statement.end]):
@@ -1028,6 +1060,25 @@ class _Finder:
             return False
         words = self.text[statement.start : statement.end].split()
         return len(words) <= _SCARE_WORDS or all(word[:1].isupper() for word in words)
+
+    def _title_of_work(self, statement: _Statement) -> bool:
+        """A few words in title case ("Meet the Press.", "Fox and Friends"), or a few words
+        right after a possessive ('Fox News channel's "Hannity"'): a name, not a statement."""
+        marks = statement.marks
+        assert marks is not None
+        quoted = self.text[statement.start : statement.end].rstrip(".")
+        words = quoted.split()
+        if not words or len(words) > _TITLE_WORDS or _INNER_STOP.search(quoted):
+            return False  # 'Like Oakland. Or Ferguson': sentences
+        if _POSSESSIVE_BEFORE.search(self.masked, max(0, marks.open - 4), marks.open):
+            return True
+        lower = sum(word in _TITLE_FUNCTION_WORDS for word in words)
+        return (
+            (len(words) >= 3 or lower > 0)  # "Donald Trump." may be an answer
+            and words[0][:1].isupper()
+            and not words[-1].endswith(("?", "!"))
+            and all(word[:1].isupper() or word in _TITLE_FUNCTION_WORDS for word in words)
+        )
 
     def _quote(self, statement: _Statement) -> Quote:
         low, high = self._sentence_range(statement)

@@ -60,7 +60,7 @@ _TITLE_HEADS = _words(
     assemblyman assemblywoman councilman councilwoman councillor councilor alderman alderwoman
     administrator detective constable inspector whip magistrate broadcaster developer
     co-developer emeritus astronaut astronomer engineer architect entrepreneur executive designer
-    artist
+    artist justice
     """
 )
 # Occupations by their ending, before a name: "Immunologist Kristian Andersen", "Economist Jo
@@ -352,6 +352,8 @@ def _split_title(run: str) -> tuple[tuple[str, ...], str | None]:
         return (), None  # a headline in capitals: "NEW HAMPSHIRE SHOWS STRONG TRUMP LEAD"
     title = None
     heads = [j for j, token in enumerate(tokens) if _is_title_head(token)]
+    if heads == [len(tokens) - 1] and any(_given_name_gender(token) for token in tokens[:-1]):
+        heads = []  # a surname that is also a title word: "Gov. Jim Justice"
     if heads:
         head = heads[-1]
         first = head

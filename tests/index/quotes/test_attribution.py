@@ -560,3 +560,29 @@ def test_an_attribution_introducing_its_own_quote_is_not_the_previous_ones():
         ("his global", None),
         ("Munk was a", "Mia Lee"),
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Ana Ruiz said Sunday on Channel Four\'s "Morning Report."',
+        '"We are done here," Ruiz told the hosts of "Fox and Friends" on Monday.',
+    ],
+)
+def test_a_show_title_next_to_an_attribution_is_not_speech(text):
+    assert not any(q.text.startswith(("Morning", "Fox", "Meet")) for q in find_quotes(text))
+
+
+def test_a_short_answer_in_capitals_is_still_speech():
+    text = '"Who will win?" a delegate asked. "Donald Trump," Burton told the delegates.'
+
+    assert ("Donald Trump", "Burton") in [(q.text, q.speaker) for q in find_quotes(text)]
+
+
+def test_a_full_name_set_off_after_a_description_is_the_subject():
+    text = (
+        "Dunn's mother, Charlotte Charles, said on TV, \"She didn't stop, and she never came "
+        'back."'
+    )
+
+    assert [q.speaker for q in find_quotes(text)] == ["Charlotte Charles"]

@@ -230,6 +230,12 @@ def test_pronoun_goes_to_the_man_who_shares_a_surname_with_a_woman_named_first()
         ('Senate Minority Whip Dick Durbin said, "The bill is dead here."', "Dick Durbin"),
         ('Immunologist Kristian Andersen said, "It was not made in a lab."', "Kristian Andersen"),
         ('Assemblywoman Selma Torres said, "We need more women running."', "Selma Torres"),
+        (
+            'Supreme Court Justice Elena Kagan wrote, "Not every corrupt act is a crime."',
+            "Elena Kagan",
+        ),
+        # ... but a title word that is the surname stays: Gov. Jim Justice.
+        ('Gov. Jim Justice said, "We will reopen the schools on Monday."', "Jim Justice"),
         # An acronym before a full name: a title or an employer.
         ('IM Dorsa Derakhshani said, "I will not play for them again."', "Dorsa Derakhshani"),
         ('NASA Administrator Jim Bridenstine said, "We are ready."', "Jim Bridenstine"),
