@@ -23,13 +23,16 @@
   sentence with an attributed quotation, joined by a few lower-case words (``"..." in order to
   "...," Zelenskyy said``); or it opens the sentence right after an attributed statement, in
   the same paragraph or as a paragraph of quotation only (the continuing-quote convention,
-  including a quote that runs over a paragraph break with no closing mark).
+  including a quote that runs over a paragraph break with no closing mark, into the very next
+  paragraph only).
 * An interview transcript's turns (:mod:`.transcript`) are direct quotations of the person
   its speaker marker names; the interviewer's questions are not quotations.
 * Quotation fragments inside reported speech (``Zelenskyy said he would end the “hot phase of
   the war”``) are part of that paraphrase's text and are not reported separately; short
   unattributed quotations inside a sentence (scare quotes, titles of works, slogans, markup
-  attribute values) are not speech and are not reported.
+  attribute values) are not speech and are not reported, nor are titles of shows and works
+  next to an attribution (``said on ABC's "This Week."``, ``told the hosts of "Fox and
+  Friends"``: a few words in title case, or after a possessive).
 """
 
 from __future__ import annotations
@@ -145,6 +148,7 @@ _CLAUSE_END = re.compile(r"[^\S\n]*(?:[.!?;]|\n|$)")
 # a failing match linear.
 _LOWER_WORDS_ONLY = re.compile(r"[\s,]*+(?:[a-z][\w’'-]*+[\s,]*+){0,8}+")
 _QUOTE_ONLY_TAIL = re.compile(r"[\s.,;:!?…)\]]*")
+_GAP_MARKS = " \t\r\n.,;:!?…"
 
 
 # An unattributed quotation inside a sentence this short is a term, a title or a slogan.
@@ -1028,7 +1032,9 @@ class _Finder:
             and previous.marks.close is None
             and statement.marks.open == statement.marks.paragraph_start
         ):
-            return True
+            # The very next paragraph: a quote left open three paragraphs before is not
+            # continued by one opening after the article's own words.
+            return not self.masked[previous.end : statement.marks.open].strip(_GAP_MARKS)
         _, previous_last = self._sentence_range(previous)
         first, _ = self._sentence_range(statement)
         if first != previous_last + 1:

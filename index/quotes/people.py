@@ -163,6 +163,8 @@ _DEMONYMS = _words(
 )
 
 # Generational suffixes and post-nominal letters ("Kama Melly QC").
+# An age before a name: "Fifteen-year-old Robert".
+_AGES = ("-year-old", "-years-old", "-month-old")
 # Function words capitalised in title case; a name never holds one.
 _HEADLINE_JOINTS = _words("and or the of for to in on with at by from a an is are was")
 _SUFFIXES = _words("jr sr ii iii iv qc kc esq phd obe cbe mbe kbe")
@@ -339,8 +341,10 @@ def _split_title(run: str) -> tuple[tuple[str, ...], str | None]:
     """
     tokens = tuple(run.split())
     i = 0
-    while i < len(tokens) and tokens[i].rstrip(".").lower() in _LEADING_STOP:
-        i += 1
+    while i < len(tokens) and (
+        tokens[i].rstrip(".").lower() in _LEADING_STOP or tokens[i].lower().endswith(_AGES)
+    ):
+        i += 1  # "But", "Fifteen-year-old"
     tokens = tokens[i:]
     # A headline in title case runs words into the name: "Let The Media And Marco Rubio".
     joints = [j for j, token in enumerate(tokens[:-1]) if token.lower() in _HEADLINE_JOINTS]

@@ -398,3 +398,17 @@ def _cpu_seconds(function, argument) -> float:
     started = time.process_time()
     function(argument)
     return time.process_time() - started
+
+
+def test_a_quote_left_open_is_continued_only_by_the_very_next_paragraph():
+    text = (
+        "At a hearing, spokesman Mark Hale commented:\n"
+        '"The plan is legal. At its core the\n'
+        'city simply follows the rules."\n\n'
+        "The council was founded in 1964 and meets monthly.\n\n"
+        "Article 2 sets the rule for members of the council:\n"
+        '"No person except a resident of the city shall be eligible to the office."'
+    )
+
+    quote = by_text(find_quotes(text), "No person except")
+    assert quote.speaker is None

@@ -239,6 +239,8 @@ def test_pronoun_goes_to_the_man_who_shares_a_surname_with_a_woman_named_first()
         # An acronym before a full name: a title or an employer.
         ('IM Dorsa Derakhshani said, "I will not play for them again."', "Dorsa Derakhshani"),
         ('NASA Administrator Jim Bridenstine said, "We are ready."', "Jim Bridenstine"),
+        # An age before a name.
+        ('Fifteen-year-old Robert said, "I thought we had hit the tunnel."', "Robert"),
         # Post-nominal letters.
         ('Kama Melly QC said, "He showed no remorse at any point."', "Kama Melly"),
         # A title set off by the name after it.
