@@ -261,6 +261,8 @@ def _ref_from_match(match: re.Match[str], people: _People) -> _Ref | None:
     tokens, _title = _split_title(groups["name"])
     if not tokens or not tokens[-1][:1].isupper():
         return None
+    if len(tokens) == 1 and people.gerund(tokens[0]):
+        return None  # "Fighting went on ..."
     if (
         (groups.get("desc") or "").lower().startswith(("a ", "an "))
         or _is_group(tokens)

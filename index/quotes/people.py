@@ -302,8 +302,17 @@ def _description_start(masked: str, end: int, floor: int) -> int | None:
 
 
 # A name run after "of" or "from" may start with a place ("Senator from Vermont Bernie Sanders").
-_OF_BEFORE = re.compile(rf"(?<![\w’'])(?:of|from)(?:{_SP}the)?{_SP}$")
-_IN_PLACE = re.compile(rf"(?<![\w’'])in{_SP}(?:the{_SP})?({_NAME})")
+_OF_BEFORE = re.compile(
+    rf"(?:(?<![\w’'])(?P<word>[\w-]+){_SP})?(?<![\w’'])(?:of|from)(?:{_SP}the)?{_SP}$"
+)
+_INITIAL = re.compile(r"[A-Z]\.")
+# A one-word place: "in Libya," "in Libya on Monday" (not "in Obama's", "in Trump country").
+_IN_PLACE_WORD = re.compile(
+    rf"(?<![\w’'])in{_SP}(?P<word>{_WORD_TOKEN})(?=[^\S\n]*(?:[,.;:!?)\n]|$)"
+    rf"|{_SP}(?:and|or|on|in|at|since|from|to|for|with|after|before|during|last|this|that"
+    rf"|which|where|when|while|but)\b)"
+)
+_IN_PLACE = re.compile(rf"(?<![\w’'])in{_SP}(?:the{_SP})?({_NAME})(?![’']s\b|{_SP}[{_UPPER}])")
 _TITLE_APPOSITION_AFTER = re.compile(
     rf",{_SP}(?:the{_SP}|[\w-]+[’']s{_SP})?(?P<words>(?:[\w-]+{_SP}){{0,3}}?)"
     rf"(?P<head>(?:{_HEADS}))(?![\w’'-])"
@@ -413,6 +422,7 @@ class _People:
     positions: dict[str, list[int]] = field(default_factory=dict)  # where each name is written
     descriptions: dict[str, dict[str, None]] = field(default_factory=dict)
     _firsts: dict[str, set[tuple[str, ...]]] | None = None  # full names by given name
+    places: set[str] = field(default_factory=set)  # folded one-word places ("in Libya")
 
     def add_title(self, key: str, title: str | None) -> None:
         if title:
@@ -499,9 +509,17 @@ class _People:
         person: a common noun the article never gives as someone's surname ("Rep. Jim Banks")."""
         return len(tokens) == 1 and _common_noun(tokens[0]) and _fold(tokens[0]) not in self.full
 
+    def gerund(self, token: str) -> bool:
+        """Whether a capitalised word is a gerund opening a sentence ("Fighting went on"),
+        not a surname in -ing ("Manning"), which the article writes in full or mid-sentence."""
+        key = _fold(token)
+        return token.endswith("ing") and key not in self.full and key not in self.proper
+
     def is_person(self, tokens: Sequence[str]) -> bool:
         if self.collective(tokens):
             return False
+        if len(tokens) == 1 and _fold(tokens[0]) in self.places - self.full.keys():
+            return False  # "Turkey and Libya agreed": the article writes "in Libya"
         known = self.full.get(_fold(tokens[-1]), tuple(tokens))
         for name in (tokens, known):
             last = name[-1]
@@ -579,34 +597,49 @@ def _compatible_first(tokens: Sequence[str], known: Sequence[str]) -> bool:
 _PLACE_OR_BODY = _PLACES | _ORG_WORDS  # "(Chief of) Staff Denis McDonough"
 
 
-def _after_place(tokens: tuple[str, ...], places: set[tuple[str, ...]]) -> tuple[str, ...]:
+def _after_place(
+    tokens: tuple[str, ...], places: set[tuple[str, ...]], titled: bool
+) -> tuple[str, ...]:
     """The person's name in a run that starts with a place: "(Senator from) Vermont Bernie
     Sanders", "(Vice President of the) United States Joe Biden", "(Chief Executive of) Hong
-    Kong Carrie Lam": after a place the article writes after "in" ("in Hong Kong") or a
-    known place, else from a known given name; a run that opens with one stays whole."""
+    Kong Carrie Lam": after a known place or words the article also writes as a name of their
+    own ("in Hong Kong", "Hong Kong's economy"), else from a known given name, else (after a
+    title: "Chief Executive of ...") the last two words, three with an initial; a run that
+    opens with a given name stays whole."""
+    if _given_name_gender(tokens[0]):
+        return tokens
     for length in range(len(tokens) - 2, 0, -1):
         if tokens[:length] in places or (length == 1 and tokens[0].lower() in _PLACE_OR_BODY):
             return tokens[length:]
-    if _given_name_gender(tokens[0]):
-        return tokens
     for index in range(1, len(tokens) - 1):
         if _given_name_gender(tokens[index]):
             return tokens[index:]
+    if titled:
+        return tokens[-3:] if _INITIAL.fullmatch(tokens[-2]) else tokens[-2:]
     return tokens
 
 
 def _collect_people(masked: str) -> _People:
     people = _People()
-    places: set[tuple[str, ...]] | None = None  # runs written after "in", found when needed
+    # Single words written after "in" are places, not people ("in Libya").
+    in_places = {tuple(found.group(1).split()) for found in _IN_PLACE.finditer(masked)}
+    people.places = {_fold(found.group("word")) for found in _IN_PLACE_WORD.finditer(masked)}
+    places: set[tuple[str, ...]] | None = None  # and runs of their own, found when needed
     for match in _NAME_RUN.finditer(masked):
         run = match.group()
         tokens, title = _split_title(run)
         if not tokens or not tokens[-1][:1].isupper():
             continue
-        if len(tokens) >= 3 and _OF_BEFORE.search(masked, max(0, match.start() - 9), match.start()):
+        after_of = None
+        if len(tokens) >= 3:
+            after_of = _OF_BEFORE.search(masked, max(0, match.start() - 40), match.start())
+        if after_of is not None:
             if places is None:
-                places = {tuple(found.group(1).split()) for found in _IN_PLACE.finditer(masked)}
-            tokens = _after_place(tokens, places)
+                places = in_places | {
+                    tuple(found.group().split()) for found in _NAME_RUN.finditer(masked)
+                }
+            titled = _is_title_head(after_of.group("word") or "")
+            tokens = _after_place(tokens, places, titled)
         key = _fold(tokens[-1])
         if not key:
             continue

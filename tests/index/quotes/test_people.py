@@ -271,6 +271,11 @@ def test_the_name_without_the_words_around_it(text, speaker):
             "Carrie Lam",
         ),
         (
+            # After a title and "of", the last two words when nothing else tells.
+            'Today, Chief Executive of Harbor Bay Carrie Lam said, "The bill is dead."',
+            "Carrie Lam",
+        ),
+        (
             "The board of Wells Fargo named a new chief, Timothy J. Sloan. "
             '"We will enact the changes," Mr. Sloan said.',
             "Timothy J. Sloan",
@@ -336,9 +341,12 @@ def test_contractions_and_sentence_openers_are_no_names(text):
         '"We are done with it," he said.',
         "The Montreal team found water. Others checked the Montreal team's data. "
         '"Overall," he said, "the data improve the odds."',
+        # A country the article writes after "in", or a gerund opening a sentence.
+        "Fighting went on in Libya, where a war is underway. Turkey and Libya agreed on a "
+        'border. "No project without our country can be carried out," he said.',
     ],
 )
-def test_he_is_never_an_outlet_a_party_or_a_modifier(text):
+def test_he_is_never_an_outlet_a_place_or_a_modifier(text):
     assert [q.speaker for q in find_quotes(text)] == [None] * len(find_quotes(text))
 
 
