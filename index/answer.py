@@ -118,7 +118,7 @@ class AnswerParams:
     update_bonus: float = 0.5
     # In a question of several sentences ("Judge hit his 62nd home run this week. Who holds the
     # record?"), words only in the scene-setting sentences weigh this much; the asking one, 1.
-    preamble_weight: float = 0.7
+    preamble_weight: float = 0.5
     # Context for the best sentence: "lean" (only when it opens with "It", "He", ...),
     # "previous" (always the sentence before), "around" (the sentences before and after).
     context: str = "lean"

@@ -60,6 +60,10 @@ _AGENCY = (
 _AGENCY_CREDIT = (
     rf"(?:{_NAME}\s+){{0,3}}{_NAME}(?:\s*/\s*{_NAME}(?:\s+{_NAME}){{0,2}}){{0,2}}\s*/\s*{_AGENCY}"
 )
+# A credit naming an upper-case desk before the caption it opens ("Kim Shiflett/NASA The fully
+# assembled rocket...", "Civil Air Patrol/USGS Lava flows..."); an upper-case desk keeps poll and
+# team names ("Fox News/Marquette poll", "UT/OU") out.
+_DESK_CREDIT = rf"{_NAME}(?:\s+{_NAME}){{1,3}}\s*/\s*[A-Z]{{2,}}(?:\s*/\s*{_NAME})*\s+(?=[A-Z])"
 _LABEL = r"\(?(?:Photo(?:graph)?s?|Image|Picture|Pictured|Illustration|Video)(?:\s+credit)?"
 # "Photo: ...", "(Photo: Getty Images)"; "Photo by Jane Doe" and "Photo courtesy of ..." whole.
 _PHOTO_LABEL = rf"{_LABEL}\s*:|{_LABEL}\s+(?:by|courtesy\s+of)\s+[^.]{{1,80}}{_END}"
@@ -99,7 +103,8 @@ _KINDS = {
         rf"(?i:hide\s+caption|show\s+caption|image\s+caption|media\s+caption|toggle\s+caption|"
         rf"enlarge\s+this\s+image|caption\s*:|image\s+source\b|(?:featured\s+)?photos?\s+of\s+"
         rf"the\s+(?:day|week){_END}|featured\s+photos{_END}|\d+\s+of\s+\d+{_END}|credit\s*:|"
-        rf"in\s+pictures\s*:|\(AP\s+Photo\b)|{_PHOTO_LABEL}|{_CREDIT}{_END}|{_AGENCY_CREDIT}\s"
+        rf"in\s+pictures\s*:|\(AP\s+Photo\b)|{_PHOTO_LABEL}|{_CREDIT}{_END}|{_AGENCY_CREDIT}\s|"
+        rf"{_DESK_CREDIT}"
     ),
     "links": (
         rf"(?i:read\s+more\b|related\s*(?::|(?:stories|articles|coverage)?{_END})|more\s*:|"

@@ -78,9 +78,27 @@ _NUMBER = re.compile(
     r"|thousands?|millions?|billions?|trillions?|dozens?|half|third|quarter|twice|double)\b",
     re.IGNORECASE,
 )
+# What kind of number a count question wants: a percentage, a sum of money, or any count.
+_PERCENT_ASKED = re.compile(r"\b(?:percent(?:age)?|per\s+cent|share|proportion)\b", re.I)
+_PERCENT = re.compile(r"\d[\d,.]*\s*(?:%|percent\b|per\s+cent\b)", re.I)
+_MONEY_ASKED = re.compile(
+    r"\bhow\s+much\b.*\b(?:cost|costs|pay|paid|worth|price[ds]?|spen[dt]|raised?|fined?"
+    r"|salary|wage|budget|bill|charged?|earn(?:ed)?|s[eo]ld?|bid|value[ds]?|fund(?:ing)?|loans?"
+    r"|damages?|losses)\b|\bwhich\s+(?:\w+\s+)?amount\b|\$",
+    re.I,
+)
+_MONEY = re.compile(
+    r"[$£€¥]\s?\d|\d[\d,.]*\s*(?:(?:million|billion|trillion|thousand)\s+)?(?:dollars|euros"
+    r"|pounds|yuan|yen|rupees)\b|\bUS\$|\b(?:USD|EUR|GBP)\b",
+    re.I,
+)
 _MONTHS = (
     r"Jan(?:uary|\.)?|Feb(?:ruary|\.)?|March|Mar\.|April|Apr\.|May|June|July|Aug(?:ust|\.)?"
     r"|Sept?(?:ember|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?"
+)
+_MONTHS_PLAIN = (
+    r"January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
 )
 _WHEN = re.compile(
     r"\b\d{1,2}(?::\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)(?!\w)|\b\d{1,2}:\d{2}\b|\b\d{4}\s*(?:UTC|GMT)\b"
@@ -91,8 +109,15 @@ _WHEN = re.compile(
 )
 _WHERE = re.compile(
     r"\b(?:in|at|near|outside|inside|from|across|into|to|off|on)\s+(?:the\s+)?"
+    # Days, months and clock zones follow the same prepositions ("on August 29", "at 9 ET").
+    r"(?!(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March"
+    r"|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul"
+    r"|Aug|Sept?|Oct|Nov|Dec|ET|EST|EDT|PT|PST|PDT|CT|CST|CDT|MT|UTC|GMT)\b)"
     r"(?:[A-Z][\w'’.-]+)(?:\s+[A-Z][\w'’.-]+)*"
 )
+# A person or organisation's name: two or more capitalised words ("Bob Behnken", "Yemen-based
+# Houthi"), not the first word of the sentence.
+_FULL_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+)+")
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+)*")
 _QUOTE_MARK = re.compile(r"[\"“”]")
 # A figure that was updated: the answer to "how many ... now?" is the latest count.
@@ -110,9 +135,11 @@ _FILLER = frozenset(
     know about
     """.split()  # noqa: SIM905 - a word list reads better as prose
 )
-_QUESTION_WORD = re.compile(
-    r"\b(?:who(?:m|se)?|what|which|when|where|how(?:\s+(?:many|much))?)\b", re.IGNORECASE
-)
+# Question words after which the next words say what is asked for: the counted thing of "how
+# many", the verb or role of "who" ("who claimed", "who were the astronauts"). After "which"
+# and "what" they are mostly description ("which wildly popular show").
+_FOCUS_WORD = re.compile(r"\b(?:who|how\s+(?:many|much))\b", re.IGNORECASE)
+_WHO = re.compile(r"\bwho\b", re.IGNORECASE)
 
 
 def offers(kind: str, sentence: str, question: str) -> bool:
@@ -137,12 +164,18 @@ def offers(kind: str, sentence: str, question: str) -> bool:
         "count": _NUMBER,
         "time": _WHEN,
         "place": _WHERE,
-        "entity": _NAME,
+        "entity": _FULL_NAME,
         "definition": _NAME,
         "statement": _QUOTE_MARK,
     }.get(kind)
     if pattern is None:
         return False
+    if kind == "entity" and not _WHO.search(_asking_part(question)):
+        # "Which show...?", "Which company...?": nearly every news sentence names something,
+        # so only "who" questions (a person or group) are helped by the name test.
+        return False
+    if kind == "count":
+        return _offers_count(sentence, question)
     asked = question.casefold()
     for match in pattern.finditer(sentence):
         found = match.group().casefold()
@@ -150,10 +183,48 @@ def offers(kind: str, sentence: str, question: str) -> bool:
             words = [w for w in re.findall(r"[\w'’-]+", found) if w not in _FILLER]
             if words and all(w in asked for w in words):
                 continue  # the question names it already
-        elif kind != "statement" and found in asked:
+        elif kind != "statement" and _in_question(found, asked):
             continue
         return True
     return False
+
+
+def _offers_count(sentence: str, question: str) -> bool:
+    """A number of the kind asked for that the question does not give: a percentage for "what
+    percentage", a sum of money for "how much ... cost", else a count that is not part of a date,
+    a clock time or a year ("May 9", "9:40", "2024" are not how many)."""
+    if _PERCENT_ASKED.search(question):
+        pattern = _PERCENT
+    elif _MONEY_ASKED.search(question):
+        pattern = _MONEY
+    else:
+        pattern = _NUMBER
+    asked = question.casefold()
+    for match in pattern.finditer(sentence):
+        found = match.group()
+        if _in_question(found, asked):
+            continue
+        before = sentence[max(0, match.start() - 12) : match.start()]
+        after = sentence[match.end() : match.end() + 12]
+        if pattern is _NUMBER and _is_date_part(found, before, after):
+            continue
+        return True
+    return False
+
+
+def _in_question(found: str, asked: str) -> bool:
+    """Whether the (case-folded) question already holds ``found`` as a whole word or number."""
+    return re.search(rf"(?<![\w.]){re.escape(found.casefold())}(?![\w])", asked) is not None
+
+
+def _is_date_part(number: str, before: str, after: str) -> bool:
+    if re.fullmatch(r"(?:1[89]|20)\d\d", number):
+        return True  # a year
+    if re.search(rf"(?:{_MONTHS_PLAIN})\.?\s*$", before) or re.match(
+        rf"\s*(?:{_MONTHS_PLAIN})\b", after
+    ):
+        return True  # "May 9", "9 May"
+    return bool(re.search(r":\s*$", before) or re.match(r":\d", after))  # 9:40
 
 
 def reports_update(sentence: str) -> bool:
@@ -162,15 +233,16 @@ def reports_update(sentence: str) -> bool:
 
 
 def focus_words(question: str) -> list[str]:
-    """The words a question asks about first: after its question word, auxiliaries skipped.
+    """The words a question asks about first: after "who" or "how many/much", auxiliaries
+    skipped.
 
     "who claimed the drone attack?" -> ["claimed"]; "how many delegates did Biden win?" ->
     ["delegates"]; "who were the astronauts on the launch?" -> ["astronauts"]. At most two
-    words (a counted noun may have a modifier: "how many covid cases"), lower case; empty when
-    the question has no question word.
+    words (a counted noun may have a modifier: "how many covid cases"), lower case; empty for
+    other questions.
     """
     asking = _asking_part(question)
-    found = _QUESTION_WORD.search(asking)
+    found = _FOCUS_WORD.search(asking)
     if found is None:
         return []
     words: list[str] = []
