@@ -307,12 +307,21 @@ _OF_BEFORE = re.compile(
 )
 _INITIAL = re.compile(r"[A-Z]\.")
 # A one-word place: "in Libya," "in Libya on Monday" (not "in Obama's", "in Trump country").
+# Both start with the literal "in" (the regex engine then jumps from one "in" to the next);
+# the word start before it is checked by _after_word_start.
 _IN_PLACE_WORD = re.compile(
-    rf"(?<![\w’'])in{_SP}(?P<word>{_WORD_TOKEN})(?=[^\S\n]*(?:[,.;:!?)\n]|$)"
+    rf"in{_SP}(?P<word>{_WORD_TOKEN})(?=[^\S\n]*(?:[,.;:!?)\n]|$)"
     rf"|{_SP}(?:and|or|on|in|at|since|from|to|for|with|after|before|during|last|this|that"
     rf"|which|where|when|while|but)\b)"
 )
-_IN_PLACE = re.compile(rf"(?<![\w’'])in{_SP}(?:the{_SP})?({_NAME})(?![’']s\b|{_SP}[{_UPPER}])")
+_IN_PLACE = re.compile(rf"in{_SP}(?:the{_SP})?({_NAME})(?![’']s\b|{_SP}[{_UPPER}])")
+
+
+def _after_word_start(masked: str, found: re.Match[str]) -> bool:
+    start = found.start()
+    return start == 0 or not (masked[start - 1].isalnum() or masked[start - 1] in "_’'")
+
+
 _TITLE_APPOSITION_AFTER = re.compile(
     rf",{_SP}(?:the{_SP}|[\w-]+[’']s{_SP})?(?P<words>(?:[\w-]+{_SP}){{0,3}}?)"
     rf"(?P<head>(?:{_HEADS}))(?![\w’'-])"
@@ -622,8 +631,11 @@ def _after_place(
 def _collect_people(masked: str) -> _People:
     people = _People()
     # Single words written after "in" are places, not people ("in Libya").
-    in_places = {tuple(found.group(1).split()) for found in _IN_PLACE.finditer(masked)}
-    people.places = {_fold(found.group("word")) for found in _IN_PLACE_WORD.finditer(masked)}
+    people.places = {
+        _fold(found.group("word"))
+        for found in _IN_PLACE_WORD.finditer(masked)
+        if _after_word_start(masked, found)
+    }
     places: set[tuple[str, ...]] | None = None  # and runs of their own, found when needed
     for match in _NAME_RUN.finditer(masked):
         run = match.group()
@@ -635,9 +647,11 @@ def _collect_people(masked: str) -> _People:
             after_of = _OF_BEFORE.search(masked, max(0, match.start() - 40), match.start())
         if after_of is not None:
             if places is None:
-                places = in_places | {
-                    tuple(found.group().split()) for found in _NAME_RUN.finditer(masked)
-                }
+                places = {
+                    tuple(found.group(1).split())
+                    for found in _IN_PLACE.finditer(masked)
+                    if _after_word_start(masked, found)
+                } | {tuple(found.group().split()) for found in _NAME_RUN.finditer(masked)}
             titled = _is_title_head(after_of.group("word") or "")
             tokens = _after_place(tokens, places, titled)
         key = _fold(tokens[-1])

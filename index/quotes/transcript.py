@@ -130,7 +130,9 @@ def _markers(text: str, paragraphs: Sequence[Span], people: _People) -> dict[int
             if match is not None:
                 found[index] = (match, True)
             continue
-        match = _COLON_LABEL.match(text, paragraph.start, paragraph.end)
+        match = None
+        if text.find(":", paragraph.start, min(paragraph.end, paragraph.start + 72)) >= 0:
+            match = _COLON_LABEL.match(text, paragraph.start, paragraph.end)
         if match is None and text[paragraph.start : paragraph.start + 2].isupper():
             match = _INITIALS_ALONE.match(text, paragraph.start, paragraph.end)
         if match is not None:
