@@ -180,7 +180,9 @@ def offers(kind: str, sentence: str, question: str) -> bool:
     for match in pattern.finditer(sentence):
         found = match.group().casefold()
         if kind in ("place", "entity", "definition"):
-            words = [w for w in re.findall(r"[\w'’-]+", found) if w not in _FILLER]
+            # The name itself: its capitalised words, without the preposition before a place.
+            words = [w.casefold() for w in re.findall(r"[A-Z][\w'’-]*", match.group())]
+            words = [w for w in words if w not in _FILLER]
             if words and all(w in asked for w in words):
                 continue  # the question names it already
         elif kind != "statement" and _in_question(found, asked):

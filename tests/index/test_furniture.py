@@ -55,6 +55,9 @@ FURNITURE = [
     ("caption", "The dam at dawn on Sunday. (AP Photo/Rick Moss)"),
     ("caption", "Gov. Ana Reyes Jo Kent/Pool/Getty Images"),
     ("caption", "Kevin Ng/Reuters Workers pump water from a flooded basement in Elmira."),
+    # A credit naming an upper-case desk, then the caption it opens.
+    ("caption", "Dana Ruiz/NASA The assembled rocket rolls to the pad on Tuesday."),
+    ("caption", "Civil Air Patrol/USGS Lava crosses the road near Hilo."),
     ("links", "Read more:"),
     ("links", "READ MORE: Flood insurance claims double"),
     ("links", "Related:"),
@@ -95,6 +98,8 @@ PROSE = [
     "Watch parties were held across the city.",
     "To continue reading programs for children, the library needs the levy, Soler said.",
     "The photo credit line named the agency, which declined to comment.",
+    "Texas A&M/UT Austin researchers found the dam was safe.",
+    "Ohio State/OSU researchers said the survey was small.",
 ]
 
 

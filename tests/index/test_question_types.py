@@ -1,0 +1,103 @@
+"""What a question asks for (index.question_types): its type, "latest", and which sentences
+hold an answer of that type. Questions are shaped like the shipped Wikinews questions and the
+news quizzes; sentences are made up."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.question_types import classify, focus_words, offers, reports_update, wants_latest
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("how many delegates did biden pick up in south carolina?", "count"),
+        ("How much did the bidder pay for the lunch?", "count"),
+        ("What was the magnitude of the quake?", "count"),
+        ("what percentage of California is at risk for wildfires?", "count"),
+        ("what time did the notre dame fire start?", "time"),
+        ("When are loan payments set to restart?", "time"),
+        ("where did doris day die", "place"),
+        ("Flooding hit which state this week?", "place"),
+        ("who claimed the drone attack on the saudi oil plants?", "entity"),
+        ("Which movie is riding at the top of the box office?", "entity"),
+        ("who is Keith Kellogg?", "definition"),
+        ("what's faithless hijabi?", "definition"),
+        ("Who is the prime minister of Japan?", "entity"),
+        ("What did Zelenskyy say about NATO?", "statement"),
+        ("Why did the talks stall?", "other"),
+    ],
+)
+def test_question_types(question, kind):
+    assert classify(question).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("question", "latest"),
+    [
+        ("What is the latest on the strike?", True),
+        ("how many covid cases are there in antarctica now?", True),
+        ("Is the bridge still closed?", True),
+        ("Who currently leads the party?", True),
+        ("What's the most recent update on the talks?", True),
+        ("When did the bridge close?", False),
+        ("What did the mayor know about the snow plan?", False),
+    ],
+)
+def test_latest_questions(question, latest):
+    assert wants_latest(question) is latest
+    assert classify(question).latest is latest
+
+
+def test_focus_words_follow_who_and_how_many_only():
+    assert focus_words("who claimed the drone attack?") == ["claimed"]
+    assert focus_words("How many delegates did Biden win?") == ["delegates"]
+    assert focus_words("who were the astronauts on the launch?") == ["astronauts"]
+    assert focus_words("how many covid cases are there now?") == ["covid", "cases"]
+    # After "which" the next words describe ("wildly popular"), they are not the point.
+    assert focus_words("Which wildly popular show was renewed?") == []
+
+
+def test_a_count_wants_a_number_not_a_date_time_or_year():
+    question = "How many reservists could be called up?"
+    assert offers("count", "The country will call up 300,000 reservists.", question)
+    assert offers("count", "Officials expect about two thousand volunteers.", question)
+    assert not offers("count", "Parliament could vote on May 9 to declare war.", question)
+    assert not offers("count", "The order was signed at 9:40 on Tuesday.", question)
+    assert not offers("count", "The call-up is the first since 2014.", question)
+    # A number the question gives is not its answer.
+    assert not offers("count", "Of the 54 delegates, most backed him.", "How many of the 54?")
+
+
+def test_a_percentage_or_a_sum_of_money_is_what_those_questions_want():
+    percent = "What percentage of the county is at risk of wildfire?"
+    assert offers("count", "More than 85% of its rural land is at high risk.", percent)
+    assert not offers("count", "More than 2.7 million people live in risky areas.", percent)
+    money = "How much is his pay package worth?"
+    assert offers("count", "The plan could be worth more than $55 billion.", money)
+    assert offers("count", "The fine came to 3 million euros.", money)
+    assert not offers("count", "He was awarded 12 tranches of options.", money)
+
+
+def test_a_place_is_not_a_day_or_a_month():
+    question = "Where did investigators inspect the ferry?"
+    assert offers("place", "Investigators inspected the ferry in Lowport.", question)
+    assert not offers("place", "Investigators inspected the ferry on Monday.", question)
+    assert not offers("place", "The launch is set for 8:33 a.m. ET on August 29.", question)
+    # A place the question already names does not answer it.
+    assert not offers("place", "The ferry sank off Lowport.", "Where near Lowport did it sink?")
+
+
+def test_a_who_question_wants_a_name_it_does_not_give():
+    question = "who claimed the drone attack on the saudi oil plants?"
+    assert offers("entity", "The Yemen-based Houthi movement claimed responsibility.", question)
+    assert not offers("entity", "Fires burned at the oil plants for hours.", question)
+    # "Which X" questions: nearly every news sentence names something; no name test there.
+    assert not offers("entity", "Crowds met Prince Harry in London.", "Which show was renewed?")
+
+
+def test_an_updated_figure():
+    assert reports_update("By Friday the number of cases rose to 58.")
+    assert reports_update("So far 12 people have been arrested.")
+    assert not reports_update("Officials reported 36 cases on Monday.")
