@@ -64,6 +64,17 @@ Whitfield called the city audit "a fishing trip" and said she would not hand ove
 """
 
 
+BUDGET = """\
+Mayor Rosa Linden unveiled the city's budget on Tuesday, a plan that keeps the library open on \
+Sundays and hires twelve firefighters.
+
+"We will not raise property taxes this year, and we will not cut a single bus route," the mayor \
+said at City Hall.
+
+Council member Tom Reyes said the plan left too little for road repairs.
+"""
+
+
 @pytest.fixture(scope="module")
 def collection(tmp_path_factory, write_jsonl, make_record):
     folder = tmp_path_factory.mktemp("quote-collection")
@@ -84,6 +95,13 @@ def collection(tmp_path_factory, write_jsonl, make_record):
                 FERRY,
                 source="Island Post",
                 published="2024-03-02",
+            ),
+            make_record(
+                "budget",
+                "Mayor's budget keeps Sunday library hours",
+                BUDGET,
+                source="Harbor City Ledger",
+                published="2024-09-18",
             ),
             make_record(
                 "audit",
@@ -108,7 +126,7 @@ def collection(tmp_path_factory, write_jsonl, make_record):
 def index_dir(collection, embedder, tmp_path_factory):
     path = tmp_path_factory.mktemp("quote-index")
     summary = Builder(path, embedder).build([collection])
-    assert summary.failed == 0 and summary.articles == 4
+    assert summary.failed == 0 and summary.articles == 5
     return path
 
 
@@ -238,3 +256,15 @@ def test_a_quoted_fragment_is_shown_in_the_reporters_sentence(engine):
     fragment = next(p for p in answer.parts if "a fishing trip" in p.text)
     assert not fragment.is_quote and fragment.label == "Dana Whitfield, as reported"
     assert fragment.text.startswith("Whitfield called the city audit")
+
+
+def test_a_title_finds_the_person_the_article_gives_it_to(engine):
+    # "the mayor said" is Rosa Linden's; asked by title, her words answer, by meaning ("taxes"
+    # matches "property taxes", and the bus routes are not about taxes).
+    answer = engine.ask("What did the mayor say about taxes?")
+
+    assert answer.covered
+    assert answer.parts[0].label == "Rosa Linden" and answer.parts[0].is_quote
+    assert answer.parts[0].text.startswith("We will not raise property taxes this year")
+    assert [q.speaker for q in engine.quotes("Rosa Linden")] == ["Rosa Linden"]
+    assert all(q.speaker != "Rosa Linden" for q in engine.quotes("Tom Reyes"))
