@@ -59,23 +59,26 @@ class Evidence:
     match : float
         The IDF-weighted share of the question's terms held by the best-matching sentence of
         the retrieved passages (0 to 1): rare names and terms found word for word.
-    offered : bool
-        Whether that sentence holds what the question asks for (a number, a date...).
+    typed_match : float
+        The same, over the sentences holding what the question asks for (a number for "how
+        many", a description for "who is X"; :func:`index.question_types.offers`); 0 if none.
     """
 
     kind: str
     similarity: float
     match: float
-    offered: bool
+    typed_match: float
 
 
 @dataclass(frozen=True)
 class CoverageRule:
-    """When the articles answer a question: per question type, a passage similarity or a
-    sentence match strong enough on its own (calibrated in
-    ``benchmarks/calibrate_coverage.py``; figures in README).
+    """When the articles answer a question: per question type, a passage similarity strong
+    enough on its own, or a sentence that matches the question's words that well *and* holds
+    what the question asks for (a number for "how many", a description for "who is X"...).
+    Calibrated in ``benchmarks/calibrate_coverage.py``; figures in README.
 
-    ``similarity[kind]`` and ``match[kind]`` fall back to the ``"default"`` entry.
+    ``similarity[kind]`` and ``match[kind]`` fall back to the ``"default"`` entry. A match
+    threshold above 1 switches the sentence path off for that type.
     """
 
     similarity: tuple[tuple[str, float], ...] = (("default", 0.45),)
@@ -84,9 +87,10 @@ class CoverageRule:
     def covers(self, evidence: Evidence) -> bool:
         """Whether ``evidence`` is enough to answer."""
         similarity, match = dict(self.similarity), dict(self.match)
-        return evidence.similarity >= similarity.get(
-            evidence.kind, similarity["default"]
-        ) or evidence.match >= match.get(evidence.kind, match["default"])
+        kind = evidence.kind
+        if evidence.similarity >= similarity.get(kind, similarity["default"]):
+            return True
+        return evidence.typed_match >= match.get(kind, match["default"])
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,9 @@ class AnswerParams:
     max_chars: int = 600
     coverage: CoverageRule = field(default_factory=CoverageRule)  # when to say "not covered"
     max_articles: int = 5
+    # The first sentences of each retrieved article, up to this many characters, are candidates
+    # too, beside its retrieved passages (0: passages only).
+    lede_chars: int = 300
     # The lead sentence is the one covering the question best in any retrieved article (the
     # articles are already ranked); the following ones are discounted by their article's rank,
     # dividing by 1 + rank_decay * rank, since the best article usually holds the rest.
@@ -328,12 +335,13 @@ class Composer:
         hits = list(hits)[: self.params.max_articles]
         if candidates is None:
             candidates = self._sentences(question, hits)
-        best = max(candidates, key=lambda c: c.match, default=None)
+        kind = classify(question).kind
+        typed = [c.match for c in candidates if offers(kind, c.text, question)]
         return Evidence(
-            kind=classify(question).kind,
+            kind=kind,
             similarity=max((h.dense_score or 0.0 for h in hits), default=0.0),
-            match=best.match if best else 0.0,
-            offered=bool(best) and offers(classify(question).kind, best.text, question),
+            match=max((c.match for c in candidates), default=0.0),
+            typed_match=max(typed, default=0.0),
         )
 
     def _sentences(self, question: str, hits: list[Hit]) -> list[_Candidate]:
@@ -344,10 +352,17 @@ class Composer:
         seen: set[tuple[int, int]] = set()
         seen_texts: set[str] = set()
         for rank, hit in enumerate(hits):
-            for passage in hit.passages:
-                for span in split_sentences(passage.text):
-                    start, end = passage.start + span.start, passage.start + span.end
-                    text = span.of(passage.text)
+            regions = [(passage.start, passage.text) for passage in hit.passages]
+            if self.params.lede_chars:
+                # The lede says who and what the story is about ("Finnish open-source game
+                # developer Perttu Ahola discussed..."), even when retrieval preferred passages
+                # that only repeat the name.
+                text = self.article_text(hit.article_row)
+                regions.append((0, text[: _sentence_end(text, self.params.lede_chars)]))
+            for offset, region in regions:
+                for span in split_sentences(region):
+                    start, end = offset + span.start, offset + span.end
+                    text = span.of(region)
                     if (hit.article_row, start) in seen or text in seen_texts:
                         continue  # chunks overlap by a sentence; wire copies repeat sentences
                     seen.add((hit.article_row, start))
@@ -377,10 +392,9 @@ class Composer:
         """IDF weight of each question term: scene-setting sentences' own terms discounted, the
         words right after a "how many" or "who" question word raised."""
         weights = self.keywords.idf(self.keywords.terms([question], more_stopwords=True)[0])
-        if classify(question).kind in ("count", "entity", "definition"):
-            for term in self.keywords.terms([" ".join(focus_words(question))])[0]:
-                if term in weights:
-                    weights[term] *= self.params.focus_weight
+        for term in self.keywords.terms([" ".join(focus_words(question))])[0]:
+            if term in weights:
+                weights[term] *= self.params.focus_weight
         sentences = [span.of(question) for span in split_sentences(question)]
         if len(sentences) < 2:
             return weights
@@ -542,6 +556,14 @@ def _quote_candidates(quoted: Sequence[QuoteHit]) -> list[_Candidate]:
             )
         )
     return candidates
+
+
+def _sentence_end(text: str, at_least: int) -> int:
+    """The end of the sentence running at character ``at_least`` (the whole text if shorter)."""
+    if len(text) <= at_least:
+        return len(text)
+    spans = split_sentences(text, 0, min(len(text), at_least + 600))
+    return next((span.end for span in spans if span.end >= at_least), len(text))
 
 
 def _is_question(sentence: str) -> bool:

@@ -140,6 +140,15 @@ _FILLER = frozenset(
 # and "what" they are mostly description ("which wildly popular show").
 _FOCUS_WORD = re.compile(r"\b(?:who|how\s+(?:many|much))\b", re.IGNORECASE)
 _WHO = re.compile(r"\bwho\b", re.IGNORECASE)
+# "Which [two major] supermarkets plan...", "which kind of animal": the noun phrase after "which",
+# up to the verb, an adverb or a preposition; its last word is the head.
+_WHICH_NOUN = re.compile(
+    r"\bwhich\s+(?:(?:kind|type|sort)\s+of\s+)?(?:[\w'’-]+\s+){0,3}?(?P<head>[\w'’-]+)"
+    r"(?=\s+(?:is|are|was|were|did|does|do|has|have|had|will|would|could|can|may|might|should"
+    r"|plans?|recently|just|now|still|[a-z]+ly|to|of|in|on|at|for|with|from|by|that|the|this"
+    r"|its|their|his|her)\b|\s*[?,.]|\s*$)",
+    re.IGNORECASE,
+)
 
 
 def offers(kind: str, sentence: str, question: str) -> bool:
@@ -176,6 +185,8 @@ def offers(kind: str, sentence: str, question: str) -> bool:
         return False
     if kind == "count":
         return _offers_count(sentence, question)
+    if kind == "definition":
+        return _describes(sentence, question)
     asked = question.casefold()
     for match in pattern.finditer(sentence):
         found = match.group().casefold()
@@ -214,6 +225,44 @@ def _offers_count(sentence: str, question: str) -> bool:
     return False
 
 
+# What follows a name in a sentence that says what it is: an apposition ("Keith Kellogg, a
+# retired lieutenant general"), a copula ("Faithless Hijabi is an organisation"), a bracket.
+_DESCRIPTION_AFTER = re.compile(
+    r"\s*(?:,\s*(?:a|an|the|who|which|whose|one\s+of|now|then|former|[\w-]+['’]s)\b"
+    r"|\s+(?:is|was|are|were|has\s+been|had\s+been|remains|became|serves\s+as)\s+"
+    r"(?:a|an|the|one|now|also|still|widely|best)\b|\s*\()",
+    re.IGNORECASE,
+)
+# ... or a role just before it ("retired general Keith Kellogg", "Finnish open-source video
+# game developer Perttu Ahola", "the envoy, Keith Kellogg"): a role noun, not any word ("seen
+# shortages on sourdough starter" does not say what a sourdough starter is).
+_DESCRIPTION_BEFORE = re.compile(
+    r"\b(?!(?:after|under|over|other|never|ever|whether|either|neither|rather|later|together"
+    r"|her|per|for|current|recent|different|present|event|moment|meant|want|went|sent|spent)\b)"
+    r"(?:[a-z-]+(?:er|or|ist|ian|ant|ent|man|woman|person|ate)|general|envoy|chief|leader"
+    r"|minister|official|head|judge|star|coach|mayor|governor|senator|king|queen|prince|pope"
+    r"|aide|adviser|advisor|host|icon|legend|veteran|hopeful|nominee|pick|ally|rival|critic"
+    r"|group|organi[sz]ation|company|firm|party|agency|charity|band|movement|militia)"
+    r"(?:,\s*|\s+)$"
+)
+
+
+def _describes(sentence: str, question: str) -> bool:
+    """Whether ``sentence`` says what the thing a "who is X" / "what is X" question names is."""
+    found = _DEFINITION.match(_asking_part(question))
+    if found is None:
+        return False
+    subject = found.group("subject").strip(" ?.!")
+    words = [re.escape(w) for w in subject.split()]
+    mention = re.search(r"\b" + r"\s+".join(words) + r"\b", sentence, re.IGNORECASE)
+    if mention is None:
+        return False
+    before = sentence[max(0, mention.start() - 60) : mention.start()]
+    return bool(
+        _DESCRIPTION_AFTER.match(sentence, mention.end()) or _DESCRIPTION_BEFORE.search(before)
+    )
+
+
 def _in_question(found: str, asked: str) -> bool:
     """Whether the (case-folded) question already holds ``found`` as a whole word or number."""
     return re.search(rf"(?<![\w.]){re.escape(found.casefold())}(?![\w])", asked) is not None
@@ -236,14 +285,18 @@ def reports_update(sentence: str) -> bool:
 
 def focus_words(question: str) -> list[str]:
     """The words a question asks about first: after "who" or "how many/much", auxiliaries
-    skipped.
+    skipped; after "which", the head noun of what follows.
 
     "who claimed the drone attack?" -> ["claimed"]; "how many delegates did Biden win?" ->
     ["delegates"]; "who were the astronauts on the launch?" -> ["astronauts"]. At most two
-    words (a counted noun may have a modifier: "how many covid cases"), lower case; empty for
-    other questions.
+    words (a counted noun may have a modifier: "how many covid cases"), lower case; "which
+    wildly popular show was renewed?" -> ["show"]; empty for other questions.
     """
     asking = _asking_part(question)
+    which = _WHICH_NOUN.search(asking)
+    if which is not None:
+        # "which wildly popular show was ...": the head noun says what is asked for.
+        return [which.group("head").casefold()]
     found = _FOCUS_WORD.search(asking)
     if found is None:
         return []

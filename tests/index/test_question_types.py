@@ -50,13 +50,16 @@ def test_latest_questions(question, latest):
     assert classify(question).latest is latest
 
 
-def test_focus_words_follow_who_and_how_many_only():
+def test_focus_words_follow_who_how_many_and_which():
     assert focus_words("who claimed the drone attack?") == ["claimed"]
     assert focus_words("How many delegates did Biden win?") == ["delegates"]
     assert focus_words("who were the astronauts on the launch?") == ["astronauts"]
     assert focus_words("how many covid cases are there now?") == ["covid", "cases"]
-    # After "which" the next words describe ("wildly popular"), they are not the point.
-    assert focus_words("Which wildly popular show was renewed?") == []
+    # After "which" the head noun, not the words describing it ("wildly popular").
+    assert focus_words("Which wildly popular show was renewed?") == ["show"]
+    assert focus_words("Which two major supermarkets plan to merge?") == ["supermarkets"]
+    assert focus_words("Which kind of animal was it?") == ["animal"]
+    assert focus_words("Why did the talks stall?") == []
 
 
 def test_a_count_wants_a_number_not_a_date_time_or_year():
