@@ -73,7 +73,9 @@ _SPEECH_QUESTIONS: list[tuple[re.Pattern[str], bool]] = [
             r"|spoken?\s+(?:about|on)|spoke\s+(?:about|on)|comment(?:ed)?(?:\s+on)?"
             r"|discuss(?:ed)?|address(?:ed)?|bring\s+up|brought\s+up|refer(?:red)?\s+to"
             r"|criticis(?:e|ed)|criticiz(?:e|ed)|respond(?:ed)?\s+to|react(?:ed)?\s+to"
-            r"|weigh(?:ed)?\s+in(?:\s+on)?|say\s+that|said\s+that)"
+            r"|weigh(?:ed)?\s+in(?:\s+on)?|say\s+that|said\s+that"
+            # "did Bernie say why he was quitting": the rest of the question is the topic.
+            r"|say(?=\s+(?:why|what|how|whether|if|when|where|who)\b))"
             rf"(?:\s+{_Q_TOPIC})?",
             re.IGNORECASE,
         ),

@@ -15,6 +15,11 @@ from index.quotes import SpeechQuestion, parse_speech_question
     ("question", "speaker", "topic"),
     [
         ("what did Zelenskyy say about NATO?", "Zelenskyy", "NATO"),
+        # The occasion, or what the question asks him to explain, is the topic.
+        ("what did Trump tweet when he tested positive", "Trump", "he tested positive"),
+        ("What did Biden say after the debate?", "Biden", "debate"),
+        ("did bernie say why he was quitting?", "bernie", "why he was quitting"),
+        ("Did Ruiz say whether the plant will close?", "Ruiz", "whether the plant will close"),
         ("What did Zelenskyy say?", "Zelenskyy", None),
         ("WHAT DID ZELENSKYY SAY ABOUT NATO", "ZELENSKYY", "NATO"),
         ("what did zelensky say about nato", "zelensky", "nato"),
