@@ -83,6 +83,9 @@ class CoverageRule:
 
     similarity: tuple[tuple[str, float], ...] = (("default", 0.45),)
     match: tuple[tuple[str, float], ...] = (("default", 1.01),)
+    # The sentence path still needs passages loosely about the question: a recipe's
+    # "2 tablespoons" matches "how many teaspoons are in a tablespoon" word for word.
+    match_floor: float = 0.0
 
     def covers(self, evidence: Evidence) -> bool:
         """Whether ``evidence`` is enough to answer."""
@@ -90,7 +93,9 @@ class CoverageRule:
         kind = evidence.kind
         if evidence.similarity >= similarity.get(kind, similarity["default"]):
             return True
-        return evidence.typed_match >= match.get(kind, match["default"])
+        return evidence.similarity >= self.match_floor and evidence.typed_match >= match.get(
+            kind, match["default"]
+        )
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .dates import parse_moment
 from .engine import Engine
+from .question_types import wants_latest
 
 KS = (1, 5, 10)
 
@@ -120,7 +121,13 @@ def evaluate(
     tally = Tally(with_answers)
     for done, question in enumerate(questions, start=1):
         candidates = searcher.retrieve(question.question, mode=mode)
-        hits = searcher.rank(candidates, k=max(KS), as_of=question.as_of if use_dates else None)
+        # As Engine.ask does: a question asking for the latest leads with the newest coverage.
+        hits = searcher.rank(
+            candidates,
+            k=max(KS),
+            as_of=question.as_of if use_dates else None,
+            latest=wants_latest(question.question),
+        )
         answer = (
             engine.answer_from_hits(question.question, hits, generation) if with_answers else None
         )

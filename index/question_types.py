@@ -63,9 +63,13 @@ _DEFINITION = re.compile(
     re.IGNORECASE,
 )
 _LATEST = re.compile(
-    r"\b(?:latest|most\s+recent(?:ly)?|newest|recent\s+(?:news|developments|updates?|coverage)"
-    r"|still|currently|right\s+now|at\s+the\s+moment|as\s+of\s+now|these\s+days|so\s+far|to\s+date"
-    r"|any\s+(?:news|updates?)|(?<!\w)now(?!\w)|update\s+on|what'?s\s+new)\b",
+    r"\b(?:latest(?=\s+(?:on|about|with|in|news|updates?|developments?|figures?|numbers?|count"
+    r"|tally|total|word|status)\b|\s*[?.!]?\s*$)|lately|most\s+recent(?:ly)?|newest"
+    r"|recent\s+(?:news|developments|updates?|coverage)|currently|right\s+now|at\s+the\s+moment"
+    r"|as\s+of\s+now|these\s+days|so\s+far|to\s+date|any\s+(?:news|updates?)|(?<!\w)now(?!\w)"
+    r"|update\s+on|what'?s\s+new)\b"
+    # "Is the bridge still closed?": "still" in a yes/no question.
+    r"|^\s*(?:is|are|was|were|does|do|did|has|have|can|will)\b[^?]*\bstill\b",
     re.IGNORECASE,
 )
 
@@ -333,8 +337,9 @@ class QuestionType:
 
 def wants_latest(question: str) -> bool:
     """Whether ``question`` asks for the newest coverage ("what is the latest on X", "still",
-    "now", "currently", "most recent")."""
-    return bool(_LATEST.search(question))
+    "now", "currently", "most recent"). Only the asking sentence counts: in "Though still high,
+    prices have been falling now for weeks. What was the record?" the scene is set in the past."""
+    return bool(_LATEST.search(_asking_part(question)))
 
 
 def classify(question: str) -> QuestionType:
