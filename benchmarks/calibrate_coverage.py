@@ -42,7 +42,7 @@ from index.quotes import parse_speech_question
 
 HERE = Path(__file__).resolve().parent
 ALWAYS = CoverageRule(similarity=(("default", 0.0),))
-PREVIOUS = CoverageRule()  # one cosine threshold, 0.45, for every question
+PREVIOUS = CoverageRule((("default", 0.45),), (("default", 1.01),))  # one cosine threshold
 SIMILARITIES = [round(0.30 + 0.025 * i, 3) for i in range(15)] + [1.01]
 MATCHES = [round(0.5 + 0.05 * i, 3) for i in range(11)] + [1.01]
 FLOORS = [0.0, 0.3, 0.35, 0.4]

@@ -159,9 +159,10 @@ def offers(kind: str, sentence: str, question: str) -> bool:
     """Whether ``sentence`` holds what a question of type ``kind`` asks for.
 
     A number for ``count``, a date or time for ``time``, a capitalised place after a locative
-    preposition for ``place``, a name the question does not already give for ``entity`` and
-    ``definition``, a quotation for ``statement``. Expressions the question itself contains
-    do not count ("how many of the 54 delegates" is not answered by "54").
+    preposition for ``place``, a name the question does not already give for ``entity``, a
+    description of the thing asked about for ``definition``, a quotation or the speaker named
+    for ``statement``. Expressions the question itself contains do not count ("how many of the
+    54 delegates" is not answered by "54").
 
     Parameters
     ----------
@@ -191,6 +192,8 @@ def offers(kind: str, sentence: str, question: str) -> bool:
         return _offers_count(sentence, question)
     if kind == "definition":
         return _describes(sentence, question)
+    if kind == "statement":
+        return _QUOTE_MARK.search(sentence) is not None or _names_speaker(sentence, question)
     asked = question.casefold()
     for match in pattern.finditer(sentence):
         found = match.group().casefold()
@@ -265,6 +268,16 @@ def _describes(sentence: str, question: str) -> bool:
     return bool(
         _DESCRIPTION_AFTER.match(sentence, mention.end()) or _DESCRIPTION_BEFORE.search(before)
     )
+
+
+def _names_speaker(sentence: str, question: str) -> bool:
+    """Whether ``sentence`` names the person a "what did X say" question asks about (by the
+    last word of the name or title: "Putin", "service")."""
+    speech = parse_speech_question(question)
+    if speech is None:
+        return False
+    last = speech.speaker.split()[-1]
+    return re.search(rf"\b{re.escape(last)}\b", sentence, re.IGNORECASE) is not None
 
 
 def _in_question(found: str, asked: str) -> bool:

@@ -206,7 +206,7 @@ class QuoteHit:
 
     @property
     def label(self) -> str:
-        """"Dana Whitfield", or "Dana Whitfield, as reported" for the reporter's sentence."""
+        """ "Dana Whitfield", or "Dana Whitfield, as reported" for the reporter's sentence."""
         speaker = self.speaker[:1].upper() + self.speaker[1:]
         return speaker if self.own_words else f"{speaker}, as reported"
 

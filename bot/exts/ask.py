@@ -24,6 +24,13 @@ everywhere = app_commands.allowed_contexts(guilds=True, dms=True, private_channe
 installed_in_servers = app_commands.allowed_installs(guilds=True, users=False)
 
 
+async def outlet_choices(service: Newsdesk, current: str) -> list[app_commands.Choice[str]]:
+    """The outlets whose name contains what the user typed so far (Discord shows 25 at most)."""
+    names = await service.outlet_names()
+    wanted = current.casefold()
+    return [app_commands.Choice(name=n, value=n) for n in names if wanted in n.casefold()][:25]
+
+
 class Ask(commands.Cog):
     """Questions and information about the collection."""
 
@@ -60,9 +67,7 @@ class Ask(commands.Cog):
     async def _complete_source(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        names = await self.service.outlet_names()
-        wanted = current.casefold()
-        return [app_commands.Choice(name=n, value=n) for n in names if wanted in n.casefold()][:25]
+        return await outlet_choices(self.service, current)
 
     @app_commands.command(name="sources", description="The outlets I know and how fresh they are.")
     @everywhere

@@ -14,7 +14,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import render
-from bot.exts.ask import everywhere, installed_in_servers
+from bot.exts.ask import everywhere, installed_in_servers, outlet_choices
 from bot.service import MAX_QUESTION_LENGTH, MAX_SPEAKER_LENGTH
 
 if TYPE_CHECKING:
@@ -61,9 +61,7 @@ class Quotes(commands.Cog):
     async def _complete_source(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        names = await self.service.outlet_names()
-        wanted = current.casefold()
-        return [app_commands.Choice(name=n, value=n) for n in names if wanted in n.casefold()][:25]
+        return await outlet_choices(self.service, current)
 
 
 async def setup(bot: NewsdeskBot) -> None:

@@ -131,12 +131,24 @@ def test_paraphrase_is_shown_as_the_reporters_sentence_not_as_a_quote(engine):
     assert budget[0].text.startswith("According to Berg")
 
 
-def test_speaker_without_quotes_falls_back_to_sentences_and_says_so(engine):
+def test_a_speaker_never_quoted_on_the_topic_is_said_so_with_the_closest_articles(engine):
+    # Putin is mentioned in the Zelenskyy article, never quoted: no words are put in his mouth.
     answer = engine.ask("What did Putin say about NATO?")
 
+    assert not answer.covered and answer.parts == []
+    assert answer.text == "I found no quotes from Putin about NATO in the coverage."
+    assert answer.closest[0].article_id == "zelenskyy-nato-sky-news"
+
+
+def test_without_quotes_the_closest_coverage_is_shown_labelled_not_theirs(engine):
+    # The weather service is an organisation, not a quoted person; the passage answers anyway.
+    answer = engine.ask("What did the weather service say about the record rain in September?")
+
     assert answer.covered
-    assert answer.note and "no quotes from Putin" in answer.note
-    assert not any(p.is_quote and "Putin" in (p.label or "") for p in answer.parts)
+    assert answer.note and "no quotes from the weather service" in answer.note
+    assert "(not their words)" in answer.note
+    assert any("80 millimetres" in p.text for p in answer.parts)
+    assert not any(p.is_quote for p in answer.parts)
 
 
 def test_plain_question_answers_with_cited_sentences(engine, assert_extractive):
