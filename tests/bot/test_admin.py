@@ -105,8 +105,11 @@ async def test_second_reindex_while_one_runs_is_refused(
 
 
 async def test_heartbeats_are_acknowledged_during_a_reindex(
-    fake_discord: FakeDiscord, newsdesk, bigger_corpus
+    fake_discord: FakeDiscord, newsdesk, corpus
 ):
+    # Enough articles that embedding them takes well over a second even in bf16 on a fast CPU
+    # (65 short ones took 0.3 s here): a test of the event loop needs a long blocking call.
+    write_corpus(corpus, {"mars.md": MARS, **town_articles(600)})
     ix = await fake_discord.send_interaction("reindex", user=fake_discord.admin, dm=False)
     await wait_until_building(ix)
     building_since = fake_discord.requests[-1].at
@@ -114,6 +117,7 @@ async def test_heartbeats_are_acknowledged_during_a_reindex(
     done_at = fake_discord.requests[-1].at
     during = [t for t in fake_discord.heartbeat_acks if building_since < t < done_at]
     # The fake asks for a heartbeat every 0.2 s; a blocked event loop would send none.
+    assert done_at - building_since > 1.0, "the reindex was too short to show anything"
     assert len(during) >= 3, (len(during), done_at - building_since)
 
 
