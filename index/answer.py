@@ -140,6 +140,9 @@ class AnswerParams:
     focus_weight: float = 2.0
     # "How many ... now?": a sentence reporting an updated figure ("rose to 58") counts more.
     update_bonus: float = 0.5
+    # A sentence of the best article that holds what the question asks for scores at least this
+    # much (before the type bonus), even when it shares no word with the question.
+    typed_floor: float = 0.3
     # In a question of several sentences ("Judge hit his 62nd home run this week. Who holds the
     # record?"), words only in the scene-setting sentences weigh this much; the asking one, 1.
     preamble_weight: float = 0.5
@@ -394,12 +397,17 @@ class Composer:
         candidates = []
         for (rank, hit, start, end, text), terms in zip(spans, sentence_terms, strict=True):
             coverage = sum(weights[t] for t in set(terms) if t in weights) / total
+            typed = offers(asked.kind, text, question)
+            if typed and rank == 0:
+                # "How much did the storm cost farmers?": "crop losses could top $20 million"
+                # shares no word with it, but in the best article it is the one that answers.
+                coverage = max(coverage, params.typed_floor)
             if coverage <= 0 or is_furniture(text):
                 continue  # page furniture is never quoted as an answer
             match = coverage
             if _is_question(text):
                 coverage *= params.question_penalty
-            if offers(asked.kind, text, question):
+            if typed:
                 coverage *= 1 + params.type_bonus
             if asked.latest and asked.kind == "count" and reports_update(text):
                 coverage *= 1 + params.update_bonus

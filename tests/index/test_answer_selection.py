@@ -95,6 +95,15 @@ Investigators inspected the Aurora ferry's engine room for faulty wiring.
 Investigators inspected the Aurora ferry in Lowport, its home port.
 """
 
+FROST = """\
+A late frost on Tuesday night blackened apricot and cherry blossoms across the Dalmore valley \
+orchards, the worst frost in the valley in a decade.
+
+Growers lit smudge pots and ran wind machines through the night in the Dalmore orchards.
+
+State farm officials said orchard losses could reach $14 million.
+"""
+
 OUTBREAK = """\
 Health officials reported 36 measles cases at Pine Valley on Monday, the first measles \
 outbreak in the valley this decade.
@@ -123,11 +132,12 @@ def index_dir(embedder, tmp_path_factory, write_jsonl, make_record):
             record("swim", "Harbour swim season opens", SWIM, source="Island Times"),
             record("ferry-fire", "Fire on the Aurora ferry", FERRY_FIRE, source="Coast Radio"),
             record("outbreak", "Measles outbreak at valley school", OUTBREAK, source="Valley"),
+            record("frost", "Frost hits valley orchards", FROST, source="Valley"),
         ],
     )
     index_dir = tmp_path_factory.mktemp("selection-index")
     summary = Builder(index_dir, embedder).build([folder])
-    assert summary.failed == 0 and summary.articles == 10
+    assert summary.failed == 0 and summary.articles == 11
     return index_dir
 
 
@@ -273,3 +283,15 @@ def test_a_latest_count_question_leads_with_the_updated_figure(index_dir, embedd
 
     assert answer.parts[0].text.startswith("By Friday the number of measles cases")
     assert not_updated.parts[0].text.startswith("Health officials reported 36 measles cases")
+
+
+def test_a_sum_of_money_answers_how_much_even_without_the_questions_words(index_dir, embedder):
+    # "losses could reach $14 million" shares no word with the question, but in the best
+    # article it is the only sentence holding a sum of money.
+    question = "How much did the late frost cost Dalmore valley growers?"
+
+    answer = _engine(index_dir, embedder).ask(question)
+    lexical_only = _engine(index_dir, embedder, typed_floor=0.0).ask(question)
+
+    assert any(p.text.endswith("could reach $14 million.") for p in answer.parts), answer.text
+    assert "$14 million" not in lexical_only.text
