@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import threading
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -55,6 +56,17 @@ TOPIC_MIN_SIMILARITY = 0.15
 # A direct quotation shorter than this ("a fantasy", "fake news") reads as the speaker's words only
 # inside the reporter's sentence around it.
 FRAGMENT_WORDS = 4
+# Quoted words this long stand on their own wherever they sit in the sentence.
+OWN_WORDS = 15
+# What may stand before quoted words that are the speaker's own: nothing or the end of the
+# sentence before (they open a sentence), a colon or comma, or a speech verb; anything else is
+# the reporter's narrative ("accused Trump of ignoring", "hailed the agreements as the").
+_INTRODUCES_SPEECH = re.compile(
+    r"(?:^|[:,;—–.!?]|\b(?:said|says|say|saying|told\s+[\w’'-]+(?:\s+[\w’'-]+)?|asked|asks"
+    r"|wrote|writes|writing|added|adds|adding|tweeted|posted|stated|stating|replied|answered"
+    r"|declared|insisted|warned|explained|continued))[\s(]*[\"“‘'«]?\s*$",
+    re.IGNORECASE,
+)
 # A quotation's sentence is embedded up to this many characters (~100 tokens): the quotation
 # and its attribution, not the paragraph around it.
 CONTEXT_CHARS = 500
@@ -191,10 +203,19 @@ class QuoteHit:
     @property
     def own_words(self) -> bool:
         """Whether to show ``text`` as the speaker's words in quotation marks: a direct
-        quotation of at least :data:`FRAGMENT_WORDS` words. A paraphrase, or a fragment quoted
-        inside the reporter's sentence (called the plan "a fantasy"), is shown as that
-        sentence instead."""
-        return self.kind == "direct" and len(self.text.split()) >= FRAGMENT_WORDS
+        quotation of at least :data:`FRAGMENT_WORDS` words that is most of its sentence, or a
+        long one. A paraphrase, or words quoted inside the reporter's sentence ("accused Trump
+        of ignoring "truth, evidence, data and facts""), are shown as that sentence instead:
+        alone they can read as the opposite of what was said."""
+        if self.kind != "direct":
+            return False
+        words = len(self.text.split())
+        if words < FRAGMENT_WORDS:
+            return False
+        before = self.sentence[: max(0, self.start - self.sentence_start)]
+        # Speech opens its sentence ("“We will win,” she said"), follows a colon or comma, or
+        # a speech verb ("Biden said “Will you shut up, man?”"); narrative runs up to a fragment.
+        return words >= OWN_WORDS or _INTRODUCES_SPEECH.search(before) is not None
 
     @property
     def shown(self) -> tuple[str, int, int]:

@@ -72,6 +72,8 @@ Sundays and hires twelve firefighters.
 said at City Hall.
 
 Council member Tom Reyes said the plan left too little for road repairs.
+
+Reyes accused the mayor of ignoring "every warning the engineers gave us" about the bridges.
 """
 
 
@@ -268,3 +270,14 @@ def test_a_title_finds_the_person_the_article_gives_it_to(engine):
     assert answer.parts[0].text.startswith("We will not raise property taxes this year")
     assert [q.speaker for q in engine.quotes("Rosa Linden")] == ["Rosa Linden"]
     assert all(q.speaker != "Rosa Linden" for q in engine.quotes("Tom Reyes"))
+
+
+def test_words_quoted_inside_the_reporters_narrative_are_shown_in_it(engine):
+    # Alone, "every warning the engineers gave us" would read as Reyes's claim to have given
+    # warnings; it is what he accused the mayor of ignoring.
+    (quote,) = [q for q in engine.quotes("Tom Reyes", limit=None) if q.kind == "direct"]
+
+    assert quote.text == "every warning the engineers gave us"
+    assert not quote.own_words
+    assert quote.shown[0].startswith("Reyes accused the mayor of ignoring")
+    assert quote.label == "Tom Reyes, as reported"
