@@ -31,7 +31,7 @@ from datetime import datetime
 
 from .furniture import is_furniture
 from .keyword import KeywordIndex
-from .question_types import classify, focus_words, offers, reports_update
+from .question_types import classify, focus_words, offers, reports_update, without_latest
 from .quote_index import QuoteHit
 from .quotes import parse_speech_question
 from .search import Hit
@@ -419,7 +419,8 @@ class Composer:
     def _question_weights(self, question: str) -> dict[str, float]:
         """IDF weight of each question term: scene-setting sentences' own terms discounted, the
         words right after a "how many" or "who" question word raised."""
-        weights = self.keywords.idf(self.keywords.terms([question], more_stopwords=True)[0])
+        story = without_latest(question)
+        weights = self.keywords.idf(self.keywords.terms([story], more_stopwords=True)[0])
         for term in self.keywords.terms([" ".join(focus_words(question))])[0]:
             if term in weights:
                 weights[term] *= self.params.focus_weight

@@ -109,7 +109,9 @@ _WHEN = re.compile(
     r"|\blocal\s+time\b|\b(?:UTC|GMT|midnight|noon|dawn|overnight|yesterday|today|tonight)\b"
     r"|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
     rf"|\b(?:{_MONTHS})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{_MONTHS})\b|\b(?:in|since|by|until)\s+(?:1[89]|20)\d\d\b"
-    r"|\b(?:morning|afternoon|evening|night|week|month|year)s?\s+(?:ago|earlier|later)\b",
+    r"|\b(?:morning|afternoon|evening|night|week|month|year)s?\s+(?:ago|earlier|later)\b"
+    # A month on its own: "in September", "mid-September", "early March 2020".
+    rf"|\b(?:in|since|by|until|during|early|mid|late)[\s-]+(?:{_MONTHS_PLAIN})\b",
 )
 _WHERE = re.compile(
     r"\b(?:in|at|near|outside|inside|from|across|into|to|off|on)\s+(?:the\s+)?"
@@ -249,8 +251,13 @@ _DESCRIPTION_BEFORE = re.compile(
     r"(?:[a-z-]+(?:er|or|ist|ian|ant|ent|man|woman|person|ate)|general|envoy|chief|leader"
     r"|minister|official|head|judge|star|coach|mayor|governor|senator|king|queen|prince|pope"
     r"|aide|adviser|advisor|host|icon|legend|veteran|hopeful|nominee|pick|ally|rival|critic"
-    r"|group|organi[sz]ation|company|firm|party|agency|charity|band|movement|militia)"
-    r"(?:,\s*|\s+)$"
+    r"|group|organi[sz]ation|company|firm|party|agency|charity|band|movement|militia"
+    # Titles written before a name, capitalised or not ("Foreign Secretary Dominic Raab",
+    # "Secretary of Justice Wanda Vázquez").
+    r"|secretary|president|chancellor|premier|ambassador|justice|commissioner|representative"
+    r"|congress(?:wo)?man|sheriff|attorney\s+general|speaker|emir|sultan|archbishop|bishop)"
+    r"(?:,\s*|\s+)$",
+    re.IGNORECASE,
 )
 
 
@@ -346,6 +353,41 @@ class QuestionType:
     kind: str
     latest: bool
     speech: SpeechQuestion | None = None
+
+
+# Quiz and question phrasing that says nothing about the story ("which of the following",
+# "this week", "according to"): in a keyword query it matches every article that uses it.
+_QUIZ_PHRASES = re.compile(
+    r"\b(?:which\s+of\s+the\s+following|(?:this|last|past|this\s+past)\s+"
+    r"(?:week(?:end)?|month|year)|in\s+recent\s+(?:days|weeks|months)|recently|according\s+to"
+    r"|a\s+new\s+(?:report|study|survey|analysis|poll))\b",
+    re.IGNORECASE,
+)
+
+
+def keyword_query(question: str) -> str:
+    """``question`` without quiz and question phrasing, for the keyword (BM25) retriever.
+
+    >>> " ".join(keyword_query("Which team won the cup this week, according to them?").split())
+    'Which team won the cup , them?'
+    """
+    return _QUIZ_PHRASES.sub(" ", question)
+
+
+# Verbs that only carry a where/when question ("where did the launch take place?", "when did
+# it happen?"): the answer says "launched from Kennedy Space Center", not "took place".
+_CARRIER_VERBS = re.compile(
+    r"\b(?:take|took|taken|takes|taking)\s+place\b|\b(?:happen|happened|happens|occur"
+    r"|occurred|occurs)\b|\bexactly\b",
+    re.IGNORECASE,
+)
+
+
+def without_latest(question: str) -> str:
+    """``question`` without the words that say when rather than what: the ones asking for the
+    newest coverage ("what is the latest on Brexit"; as search words they find anything else
+    that is "latest"), and verbs that only carry a where/when question ("take place")."""
+    return _CARRIER_VERBS.sub(" ", _LATEST.sub(" ", question))
 
 
 def wants_latest(question: str) -> bool:

@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 import numpy as np
 
 from .embedding import Embedder
+from .question_types import keyword_query, without_latest
 from .store import Generation
 
 MODES = ("hybrid", "dense", "keyword")
@@ -43,6 +44,17 @@ class SearchParams:
     recency_half_life_days: float = 14.0
     duplicate_jaccard: float = 0.8
     passages_per_hit: int = 3
+    # The title signal: each candidate article gains title_weight x the best article's score x
+    # the cosine between the query and its title (titles embedded at build time).
+    title_weight: float = 0.0
+    # A question asked with no date (as_of None) takes its as-of moment from the collection: the
+    # newest of the asof_articles most relevant articles, with the gentler recency below. 0: now.
+    asof_articles: int = 0
+    collection_recency_weight: float = 1.0
+    collection_recency_half_life_days: float = 30.0
+    # Drop quiz and question phrasing ("which of the following", "this week", "according to")
+    # from the keyword query: they match every article that uses them.
+    clean_keyword_query: bool = False
     # "What is the latest on X": among the articles whose relevance (recency aside) is at least
     # this share of the best one's, the newest leads, whatever the as-of moment.
     latest_min_relevance: float = 0.75
@@ -56,11 +68,13 @@ class Candidates:
     dense_scores: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
     keyword_ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     keyword_scores: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    # The query's embedding, shape (dimension,), when the dense retriever ran.
+    query_vector: np.ndarray | None = None
 
     def only(self, mode: str) -> Candidates:
         """The same candidates restricted to one retriever (``dense`` or ``keyword``)."""
         if mode == "dense":
-            return Candidates(self.dense_ids, self.dense_scores)
+            return Candidates(self.dense_ids, self.dense_scores, query_vector=self.query_vector)
         if mode == "keyword":
             return Candidates(keyword_ids=self.keyword_ids, keyword_scores=self.keyword_scores)
         return self
@@ -186,12 +200,17 @@ class Searcher:
         if allowed is not None and not allowed.any():
             return candidates
         if mode in ("hybrid", "dense"):
+            vector = self.embedder.encode_query(query)
+            candidates.query_vector = vector[0]
             candidates.dense_ids, candidates.dense_scores = self.generation.vectors.search(
-                self.embedder.encode_query(query), self.params.candidates, allowed
+                vector, self.params.candidates, allowed
             )
         if mode in ("hybrid", "keyword"):
+            words = without_latest(query)
+            if self.params.clean_keyword_query:
+                words = keyword_query(words)
             candidates.keyword_ids, candidates.keyword_scores = self.generation.keywords.search(
-                query, self.params.candidates, allowed
+                words, self.params.candidates, allowed
             )
         return candidates
 
@@ -249,7 +268,20 @@ class Searcher:
         keyword = dict(
             zip(candidates.keyword_ids.tolist(), candidates.keyword_scores.tolist(), strict=True)
         )
+        self._add_title_signal(article_scores, candidates.query_vector)
         return self._articles(chunk_scores, article_scores, dense, keyword, k, as_of, latest)
+
+    def _add_title_signal(self, article_scores: dict[int, float], query: np.ndarray | None) -> None:
+        """Raise each article by ``title_weight`` x the best score x cos(query, its title)."""
+        titles = self.generation.titles
+        weight = self.params.title_weight
+        if weight <= 0 or titles is None or query is None or not article_scores:
+            return
+        rows = list(article_scores)
+        cosines = np.asarray(titles[rows]) @ query
+        unit = weight * max(article_scores.values())
+        for row, cosine in zip(rows, cosines.tolist(), strict=True):
+            article_scores[row] += unit * max(cosine, 0.0)
 
     def filters_match(
         self,
@@ -298,7 +330,7 @@ class Searcher:
         by_article: dict[int, list[tuple[float, int]]] = {}
         for position, article in zip(positions.tolist(), articles.tolist(), strict=True):
             by_article.setdefault(article, []).append((fused[position], position))
-        bonus = self._recency_bonus(positions, articles, as_of, max(article_scores.values()))
+        bonus = self._recency_bonus(positions, articles, as_of, article_scores)
         ranked = sorted(
             (
                 (score + bonus.get(article, 0.0), article)
@@ -381,23 +413,47 @@ class Searcher:
         positions: np.ndarray,
         articles: np.ndarray,
         as_of: datetime | None,
-        top_score: float,
+        relevance: dict[int, float],
     ) -> dict[int, float]:
+        """Bonus per article for coverage published shortly before the as-of moment.
+
+        With no ``as_of`` and ``asof_articles`` set, the moment is the newest publication time
+        of the ``asof_articles`` most relevant articles (an archive asked today is measured
+        against its own newest coverage of the story, not against today), with the gentler
+        ``collection_recency_*`` settings; otherwise ``as_of`` or now, with ``recency_*``.
+        """
         params = self.params
-        if params.recency_weight <= 0:
-            return {}
-        moment = _utc(as_of or datetime.now(UTC)).timestamp()
+        weight, half_life = params.recency_weight, params.recency_half_life_days
         published = self.generation.chunk_published[positions]
+        if as_of is None and params.asof_articles > 0:
+            weight = params.collection_recency_weight
+            half_life = params.collection_recency_half_life_days
+            moment = self._collection_as_of(articles, published, relevance)
+            if moment is None:
+                return {}
+        else:
+            moment = _utc(as_of or datetime.now(UTC)).timestamp()
+        if weight <= 0:
+            return {}
         age_days = (moment - published) / 86400.0
         # In units of half the best article's score, so a weight means the same under every
         # fusion method: a fresh article can overtake one up to that far ahead of it.
-        unit = params.recency_weight * 0.5 * top_score
+        unit = weight * 0.5 * max(relevance.values())
         bonus: dict[int, float] = {}
         for article, age in zip(articles.tolist(), age_days.tolist(), strict=True):
             # Undated and later-than-as-of articles get no bonus (they are not excluded either).
             if age >= 0 and not math.isnan(age):
-                bonus[article] = unit * 0.5 ** (age / params.recency_half_life_days)
+                bonus[article] = unit * 0.5 ** (age / half_life)
         return bonus
+
+    def _collection_as_of(
+        self, articles: np.ndarray, published: np.ndarray, relevance: dict[int, float]
+    ) -> float | None:
+        """The newest publication time (UTC seconds) among the most relevant articles."""
+        when = dict(zip(articles.tolist(), published.tolist(), strict=True))
+        top = sorted(relevance, key=relevance.__getitem__, reverse=True)
+        dates = [when[a] for a in top[: self.params.asof_articles] if not math.isnan(when[a])]
+        return max(dates) if dates else None
 
 
 def _add_ranks(fused: dict[int, float], ids, weight: float, rrf_k: int) -> None:

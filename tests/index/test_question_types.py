@@ -6,7 +6,14 @@ from __future__ import annotations
 
 import pytest
 
-from index.question_types import classify, focus_words, offers, reports_update, wants_latest
+from index.question_types import (
+    classify,
+    focus_words,
+    offers,
+    reports_update,
+    wants_latest,
+    without_latest,
+)
 
 
 @pytest.mark.parametrize(
@@ -104,3 +111,18 @@ def test_an_updated_figure():
     assert reports_update("By Friday the number of cases rose to 58.")
     assert reports_update("So far 12 people have been arrested.")
     assert not reports_update("Officials reported 36 cases on Monday.")
+
+
+def test_a_month_alone_is_a_time_and_a_title_before_a_name_describes_it():
+    assert offers("time", "In mid-September, the judge died after a long illness.", "When?")
+    assert offers("time", "The talks resumed in March.", "When did the talks resume?")
+    assert offers("definition", "Foreign Secretary Dana Ruiz urged calm.", "who is Dana Ruiz?")
+    assert offers(
+        "definition", "Secretary of Justice Ana Reyes Soto was sworn in.", "who is Ana Reyes?"
+    )
+
+
+def test_words_asking_when_or_for_the_latest_are_not_story_words():
+    assert "latest" not in without_latest("What is the latest on Brexit?")
+    assert "place" not in without_latest("Where did the launch take place?")
+    assert "Brexit" in without_latest("What is the latest on Brexit?")

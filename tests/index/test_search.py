@@ -233,7 +233,8 @@ def test_a_latest_question_leads_with_the_newest_relevant_article_whatever_the_d
     latest = engine.search(query, k=3, as_of=years_later, latest=True)
 
     assert ids(plain)[0] == "bridge-2023"
-    assert ids(latest) == ["bridge-january", "bridge-november", "bridge-2023"]
+    assert ids(latest)[0] == "bridge-january"
+    assert set(ids(latest)) == {"bridge-january", "bridge-november", "bridge-2023"}
     # Newer coverage of something else never jumps ahead: the Fed story (2024-12-18) is newer
     # than two of the bridge articles but not relevant.
     assert "fed-cuts-rates" not in ids(latest)
