@@ -28,7 +28,15 @@ from .chunking import Chunker, ChunkingParams, embedding_text
 from .embedding import DEFAULT_MODEL, Embedder
 from .errors import BuildError
 from .keyword import KeywordIndex
-from .store import SCHEMA, IndexDirectory, Manifest, connect, parse_timestamp, utc_now
+from .store import (
+    SCHEMA,
+    TITLES_FILE,
+    IndexDirectory,
+    Manifest,
+    connect,
+    parse_timestamp,
+    utc_now,
+)
 from .vectors import VectorIndex
 
 log = logging.getLogger(__name__)
@@ -221,8 +229,9 @@ class Builder:
                 summary.added += 1
             entries[article_id] = _Entry(article, indexed_at=now)
         changed = summary.added or summary.updated or summary.removed or relocated
-        quotes_current = old is not None and old.quotes_compatible()
-        if old is not None and not changed and reusable and quotes_current:
+        # An index from before the quote index or the title vectors gains them now.
+        current = old is not None and old.quotes_compatible() and old.manifest.titles
+        if old is not None and not changed and reusable and current:
             summary.articles, summary.chunks = old.manifest.articles, old.manifest.chunks
             summary.duplicates = old.manifest.duplicates
             log.info("nothing changed; generation %s stays live", live.name)
@@ -281,6 +290,7 @@ class Builder:
         canonical = [e for e in ordered if e.duplicate_of is None]
         reused = [e for e in canonical if e.old_row is not None]
         to_embed = [e for e in canonical if e.old_row is None]
+        titles = self._title_vectors(canonical, article_rows, len(ordered) + 1, old)
         vector_parts: list[np.ndarray] = []
         keyword_texts: list[str] = []
         quotes = _QuoteWriter(db)
@@ -342,6 +352,7 @@ class Builder:
         db.close()
         np.save(scratch / "vectors.npy", vectors)
         np.save(scratch / quote_index.VECTORS_FILE, quotes.vectors(dimension))
+        np.save(scratch / TITLES_FILE, titles)
         VectorIndex.build(vectors, self.index_type).save(scratch / "vectors.faiss")
         keyword_dir = scratch / "keyword"
         keyword_dir.mkdir()
@@ -364,7 +375,44 @@ class Builder:
             build_seconds=round(time.perf_counter() - started, 3),
             quotes=quotes.count,
             quotes_version=quote_index.QUOTES_VERSION,
+            titles=True,
         ).write(scratch / "manifest.json")
+
+    def _title_vectors(
+        self,
+        canonical: list[_Entry],
+        article_rows: dict[str, int],
+        rows: int,
+        old: _LiveCatalog | None,
+    ) -> np.ndarray:
+        """One normalised title vector per catalog row (row 0 and stored duplicates: zeros).
+
+        Unchanged articles keep their vector from the live generation; the others' titles are
+        embedded here, in one batch (titles are short: 5,000 take seconds).
+        """
+        old_titles = old.title_vectors() if old is not None else None
+        pending: list[tuple[int, str]] = []
+        copied: list[tuple[int, int]] = []
+        for entry in canonical:
+            row = article_rows[entry.article.id]
+            if entry.old_row is not None and old_titles is not None:
+                copied.append((row, entry.old_row))
+            else:
+                pending.append((row, entry.article.title))
+        if pending:
+            dimension = self.embedder.dimension
+        elif old is not None:
+            dimension = old.manifest.dimension
+        else:
+            dimension = self.embedder.dimension
+        titles = np.zeros((rows, dimension), dtype=np.float32)
+        if copied:
+            new_rows, old_rows = zip(*copied, strict=True)
+            titles[list(new_rows)] = old_titles[list(old_rows)]
+        if pending:
+            new_rows, texts = zip(*pending, strict=True)
+            titles[list(new_rows)] = self.embedder.encode(list(texts))
+        return titles
 
     def _effective_params(self) -> ChunkingParams:
         """The chunking parameters with ``max_tokens`` fitted to the model and title budget."""
@@ -407,6 +455,12 @@ class _LiveCatalog:
             log.info("model or chunking changed since the live generation: re-embedding all")
             return False
         return True
+
+    def title_vectors(self) -> np.ndarray | None:
+        """Title vectors by catalog row, memory-mapped; None for a generation without them."""
+        if not self.manifest.titles:
+            return None
+        return np.load(self.path / TITLES_FILE, mmap_mode="r")
 
     def quotes_compatible(self) -> bool:
         """Whether this generation's quote index was built by the current extractor."""

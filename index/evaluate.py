@@ -2,8 +2,10 @@
 
 A question file is JSONL with ``question``, ``article_ids`` (or ``article_id``), optionally
 ``answer`` and ``question_date``. A question counts as found at k when any of its articles is
-among the first k distinct articles returned; answer-shown@3 asks whether the normalised
-``answer`` string appears in the best passages of the top 3 articles. Each question is searched
+among the first k distinct articles returned; answer_in_article@k counts it found when one of
+the first k articles holds the normalised ``answer`` string anywhere in its text (other coverage
+of the same story answers too, and single-article labels undercount it); answer-shown@3 asks
+whether the answer appears in the best passages of the top 3 articles. Each question is searched
 as of its ``question_date`` when it has one, so preferring recent coverage is measured as if the
 question had been asked that day.
 """
@@ -113,12 +115,13 @@ def evaluate(
     Returns
     -------
     dict
-        ``n``, ``recall@1``, ``recall@5``, ``recall@10``, ``mrr@10``, ``answer_shown@3`` (None if
-        no question has an answer) and, with answers, ``answer_shown_in_answer``.
+        ``n``, ``recall@1``, ``recall@5``, ``recall@10``, ``mrr@10``, ``answer_shown@3`` and
+        ``answer_in_article@1/5/10`` (None if no question has an answer) and, with answers,
+        ``answer_shown_in_answer``.
     """
     generation = engine.generation
     searcher = engine.searcher()
-    tally = Tally(with_answers)
+    tally = Tally(with_answers, generation.article_text)
     for done, question in enumerate(questions, start=1):
         candidates = searcher.retrieve(question.question, mode=mode)
         # As Engine.ask does: a question asking for the latest leads with the newest coverage.
@@ -140,12 +143,16 @@ def evaluate(
 class Tally:
     """Accumulates per-question outcomes into the metrics :func:`evaluate` reports."""
 
-    def __init__(self, with_answers: bool = False):
+    def __init__(
+        self, with_answers: bool = False, article_text: Callable[[int], str] | None = None
+    ):
         self.with_answers = with_answers
+        self.article_text = article_text
         self.n = 0
         self.found = dict.fromkeys(KS, 0)
         self.reciprocal_rank = 0.0
         self.with_answer = self.shown = self.shown_in_answer = 0
+        self.answered_in = dict.fromkeys(KS, 0)
 
     def add(self, question: EvalQuestion, hits, target_rows: dict[str, int], answer=None) -> None:
         """Score one question's hits (best first) against its labelled articles."""
@@ -160,9 +167,23 @@ class Tally:
             self.shown += answer_shown(question.answer, (hit.passage.text for hit in hits[:3]))
             if answer is not None:
                 self.shown_in_answer += answer_shown(question.answer, [answer.text])
+            if self.article_text is not None:
+                # Other coverage of the same story answers too: the first of the top articles
+                # whose text holds the answer string, whatever the label says.
+                first = next(
+                    (
+                        i
+                        for i, hit in enumerate(hits[: max(KS)], 1)
+                        if answer_shown(question.answer, [self.article_text(hit.article_row)])
+                    ),
+                    None,
+                )
+                for k in KS:
+                    self.answered_in[k] += first is not None and first <= k
 
     def metrics(self) -> dict:
-        """``n``, ``recall@k``, ``mrr@10``, ``answer_shown@3`` [, ``answer_shown_in_answer``]."""
+        """``n``, ``recall@k``, ``mrr@10``, ``answer_shown@3``, ``answer_in_article@k`` (with an
+        ``article_text``) and ``answer_shown_in_answer`` (with answers)."""
         n = self.n
         result = {
             "n": n,
@@ -170,6 +191,11 @@ class Tally:
             "mrr@10": self.reciprocal_rank / n if n else 0.0,
             "answer_shown@3": self.shown / self.with_answer if self.with_answer else None,
         }
+        if self.article_text is not None:
+            for k in KS:
+                result[f"answer_in_article@{k}"] = (
+                    self.answered_in[k] / self.with_answer if self.with_answer else None
+                )
         if self.with_answers:
             result["answer_shown_in_answer"] = (
                 self.shown_in_answer / self.with_answer if self.with_answer else None

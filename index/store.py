@@ -10,6 +10,7 @@ Layout of an index directory::
                        attributed quotations with their speakers' names (see index.quote_index)
         vectors.npy    normalised float32 embeddings, one row per chunk
         quotes.npy     normalised float32 embeddings, one row per quotation (its sentence)
+        titles.npy     normalised float32 embeddings of each article's title, by catalog row
         vectors.faiss  FAISS index over those rows
         keyword/       bm25s index over the same rows
     gen-000008.tmp-*/  a build in progress (or killed: removed by the next build)
@@ -47,6 +48,7 @@ from .vectors import VectorIndex
 log = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
+TITLES_FILE = "titles.npy"
 _GENERATION = re.compile(r"^gen-(\d{6})$")
 
 SCHEMA = """
@@ -117,6 +119,8 @@ class Manifest:
     quotes: int = 0
     # The quote extractor's version the quotes table was built with; 0: no quote index.
     quotes_version: int = 0
+    # Whether titles.npy holds a vector per article title (for the title signal in search).
+    titles: bool = False
 
     @classmethod
     def read(cls, path: Path) -> Manifest:
@@ -296,6 +300,8 @@ class Generation:
         self._db = connect(path / "catalog.sqlite", readonly=True)
         self._lock = threading.Lock()
         self.quotes = QuoteIndex(self)
+        # One vector per article title, by catalog row (memory-mapped: read a few rows a query).
+        self.titles = np.load(path / TITLES_FILE, mmap_mode="r") if self.manifest.titles else None
         rows = self._db.execute(
             "SELECT c.position, c.article_row, a.published_ts, a.source FROM chunks c "
             "JOIN articles a ON a.row = c.article_row ORDER BY c.position"

@@ -158,6 +158,48 @@ def test_a_changed_article_is_re_embedded_and_the_others_reused(
     assert len(texts) == 4 and not any("Dockworkers" in text for text in texts)
 
 
+def test_titles_are_embedded_once_and_carried_to_the_next_generation(
+    built, embedder, collection, write_jsonl, make_record
+):
+    first = Generation(built / "gen-000001")
+    assert first.manifest.titles and first.titles.shape == (5, embedder.dimension)
+    row = first.article_rows_by_id(["park"])["park"]
+    expected = embedder.encode(["Council approves park"])[0]
+    assert np.allclose(first.titles[row], expected, atol=1e-5)
+    assert not first.titles[0].any(), "row 0 is no article"
+    write_jsonl(
+        collection["wire"],
+        [
+            make_record("rates", "Fed cuts rates", RATES, source="Reuters"),
+            make_record("strike", "Volcano erupts", VOLCANO, source="AP"),  # new title and text
+            make_record("park", "Council approves park", PARK, source="Gazette"),
+        ],
+    )
+    summary = build(built, embedder, collection["wire"], collection["dir"])
+    assert summary.updated == 1 and summary.embedded_chunks == 1
+    second = Generation(built / "gen-000002")
+    # The unchanged article's title vector is the very same row, not re-embedded.
+    assert np.array_equal(
+        second.titles[second.article_rows_by_id(["park"])["park"]], first.titles[row]
+    )
+    strike = second.article_rows_by_id(["strike"])["strike"]
+    assert np.allclose(second.titles[strike], embedder.encode(["Volcano erupts"])[0], atol=1e-5)
+    first.close()
+    second.close()
+
+
+def test_an_index_without_title_vectors_gains_them_on_its_next_build(built, embedder, collection):
+    manifest_path = built / "gen-000001" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["titles"] = False  # as an index from before the title signal reads
+    manifest_path.write_text(json.dumps(manifest))
+    assert Generation(built / "gen-000001").titles is None
+
+    summary = build(built, embedder, collection["wire"], collection["dir"])
+    assert summary.generation == 2 and summary.embedded_chunks == 0
+    assert Generation(built / "gen-000002").titles is not None
+
+
 def test_prune_removes_articles_whose_source_disappeared(built, embedder, collection):
     collection["outage"].unlink()
     kept = build(built, embedder, collection["wire"], collection["dir"])  # no prune: kept

@@ -20,7 +20,17 @@ import pytest
 from index.store import Generation, IndexDirectory
 
 REPO = Path(__file__).resolve().parents[2]
-METRICS = {"n", "recall@1", "recall@5", "recall@10", "mrr@10", "answer_shown@3"}
+METRICS = {
+    "n",
+    "recall@1",
+    "recall@5",
+    "recall@10",
+    "mrr@10",
+    "answer_shown@3",
+    "answer_in_article@1",
+    "answer_in_article@5",
+    "answer_in_article@10",
+}
 
 pytestmark = pytest.mark.slow
 
@@ -184,6 +194,9 @@ def test_eval_json(cli_index, tmp_path):
     assert metrics["recall@5"] == metrics["recall@10"] == 1.0
     assert metrics["recall@1"] <= metrics["recall@5"] and metrics["mrr@10"] >= 0.5
     assert metrics["answer_shown@3"] == 1.0
+    # Each answer is in the text of an article among the first five (the Fed copy's is too).
+    assert metrics["answer_in_article@5"] == 1.0
+    assert metrics["answer_in_article@1"] <= metrics["answer_in_article@5"]
 
 
 def test_add_indexes_new_files_without_pruning(index_copy, tmp_path, write_markdown):
