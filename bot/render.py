@@ -45,7 +45,7 @@ from urllib.parse import quote
 
 import discord
 
-from index.answer import AnswerPart, Citation
+from index.answer import NOT_COVERED, AnswerPart, Citation
 
 if TYPE_CHECKING:
     from bot.service import ReindexJob
@@ -65,7 +65,6 @@ CONTENT_LIMIT = 2000
 ELLIPSIS = "…"
 ANSWER_COLOUR = discord.Colour.blurple()
 NOT_COVERED_COLOUR = discord.Colour.light_grey()
-NOT_COVERED = "The articles I have don't answer that, so I won't guess."
 FOOTER = "Quoted word for word from the articles; [n] marks the source of each part."
 QUOTES_FOOTER = (
     "Words in quotation marks are the speaker's, as the article prints them; "

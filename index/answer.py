@@ -37,7 +37,7 @@ from .quotes import parse_speech_question
 from .search import Hit
 from .sentences import split_sentences
 
-NOT_COVERED = "The coverage I have does not answer this."
+NOT_COVERED = "The articles I have don't answer that, so I won't guess."
 # A sentence opening like this usually needs the previous sentence to make sense.
 _LEANS_BACK = re.compile(
     r"^[\"“‘']?(It|He|She|They|This|That|These|Those|The (show|company|move|deal|group|film|"

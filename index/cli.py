@@ -59,6 +59,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         Console(stderr=True).print("interrupted; the index is unchanged unless a build finished")
         return 130
+    except BrokenPipeError:
+        # The reader went away (`... | head`): stop quietly, as Unix tools do. Point stdout at
+        # /dev/null so the interpreter's final flush does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -389,15 +394,20 @@ def _stats(args) -> int:
             source["newest"] = source["newest"].isoformat() if source["newest"] else None
         print(json.dumps(data))
         return EXIT_OK
+    built = stats.built_at.strftime("%Y-%m-%d %H:%M UTC") if stats.built_at else "never"
     print(
-        f"{stats.articles} articles ({stats.duplicates} duplicates stored once), "
-        f"{stats.chunks} chunks; model {stats.model} (dim {stats.dimension}), "
-        f"{stats.index_type} index, generation {stats.generation}, built {stats.built_at}"
+        f"{_count(stats.articles, 'article')} ({_count(stats.duplicates, 'duplicate')} stored "
+        f"once), {_count(stats.chunks, 'chunk')}; model {stats.model} (dim {stats.dimension}), "
+        f"{stats.index_type} index, generation {stats.generation}, built {built}"
     )
     for source in stats.sources:
         newest = source.newest.date().isoformat() if source.newest else "undated"
-        print(f"  {source.name}: {source.articles} articles, newest {newest}")
+        print(f"  {source.name}: {_count(source.articles, 'article')}, newest {newest}")
     return EXIT_OK
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _eval(args) -> int:

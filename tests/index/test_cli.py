@@ -93,6 +93,34 @@ def test_build_a_file_and_a_directory(cli_build, news_corpus):
     assert IndexDirectory(index_dir).current() == index_dir / "gen-000001"
 
 
+def test_stats_in_words(cli_index):
+    result = run("stats", "--index", cli_index)
+
+    assert result.returncode == 0, result.stderr
+    first = result.stdout.splitlines()[0]
+    assert first.startswith("14 articles (1 duplicate stored once)")
+    assert " UTC" in first and "+00:00" not in first
+    assert "  Reuters: 6 articles, newest 2024-12-18" in result.stdout
+
+
+def test_output_into_a_closed_pipe_ends_quietly(cli_index):
+    # `python -m index ask ... | head -1`: the reader leaves before the answer is written.
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("NEWSDESK_")}
+    environment.update(HF_HUB_OFFLINE="1", TOKENIZERS_PARALLELISM="false")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "index", "ask", "Why did the Fed cut rates?", "--index", cli_index],
+        cwd=REPO,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    process.stdout.close()  # long before the model has loaded and anything is printed
+    _, stderr = process.communicate(timeout=900)
+
+    assert process.returncode == 0
+    assert b"Traceback" not in stderr and b"BrokenPipeError" not in stderr
+
+
 def test_stats_json(cli_index):
     data = stats(cli_index)
     assert (data["articles"], data["duplicates"], data["generation"]) == (14, 1, 1)
