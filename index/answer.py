@@ -414,7 +414,7 @@ class Composer:
             candidates.append(
                 _Candidate(rank, hit, start, end, text, coverage, set(terms), match=match)
             )
-        return self._with_context(self._by_marginal_relevance(candidates))
+        return self._with_context(self._by_marginal_relevance(candidates, latest=asked.latest))
 
     def _question_weights(self, question: str) -> dict[str, float]:
         """IDF weight of each question term: scene-setting sentences' own terms discounted, the
@@ -432,17 +432,21 @@ class Composer:
         preamble = self.params.preamble_weight
         return {t: w if t in focus else w * preamble for t, w in weights.items()}
 
-    def _by_marginal_relevance(self, candidates: list[_Candidate]) -> list[_Candidate]:
+    def _by_marginal_relevance(
+        self, candidates: list[_Candidate], latest: bool = False
+    ) -> list[_Candidate]:
         """Order sentences greedily: relevance discounted by article rank, minus redundancy.
 
-        Each candidate's ``score`` is replaced by its value when it was picked.
+        The lead is discounted by article rank too when the question asks for the latest: the
+        articles come newest first then, and the answer leads with the newest coverage. Each
+        candidate's ``score`` is replaced by its value when it was picked.
         """
         params = self.params
         remaining = list(candidates)
         ordered: list[_Candidate] = []
         lead_value = 0.0
         while remaining and len(ordered) < params.max_sentences * 3:
-            decay = params.rank_decay if ordered else params.lead_rank_decay
+            decay = params.rank_decay if ordered or latest else params.lead_rank_decay
             values = []
             for candidate in remaining:
                 value = candidate.score / (1 + decay * candidate.hit_rank)
