@@ -1,8 +1,19 @@
 """Whether a quotation's speaker is the person a question names: :func:`speaker_matches`.
 
 Names are compared by folded tokens (case, accents, punctuation, y/i and doubled letters ignored),
-tolerating transliteration variants (Zelensky / Zelenskyy / Zelenskiy) and one-letter spelling
-differences in long names.
+tolerating transliteration variants (Zelensky / Zelenskyy / Zelenskiy), one-letter spelling
+differences in long names and common short forms of given names (Joe / Joseph, Bill / William).
+
+Wrong is worse than unknown, so a name never matches a speaker shown to be someone else:
+
+* a different given name of the same surname ("Tak-Sing Wong" for "Joshua Wong", "Barack Obama"
+  for "Michelle Obama"), whatever the quotation's aliases say (its alias "Wong" does not make
+  Tak-Sing Wong Joshua Wong);
+* a surname the article gives a stranger ("a university student named Wong", among the
+  aliases) for a question that gives a given name; a surname alone asked ("Obama") matches
+  every bearer of it, each shown under their own name;
+* a body or group named after the person ("the Trump campaign", "Biden's team", "Trump White
+  House", "the Trump family"): a description, which answers only a question naming it.
 """
 
 from __future__ import annotations
@@ -10,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .people import _LEADING_STOP, _PARTICLE_RE, _fold, _split_title
+from .people import _LEADING_STOP, _PARTICLE_RE, _fold, _group_word, _split_title
 
 
 def _name_keys(name: str) -> list[str]:
@@ -60,6 +71,86 @@ def _surnames_match(a: str, b: str) -> bool:
     return shorter >= 10 and _edit_distance_at_most(a, b, 2)
 
 
+# Common short forms of given names: "Joe Biden" is "Joseph Biden", "Bill Clinton" is "William
+# Clinton". Any other two different given names are two people.
+_NICKNAMES = {
+    _fold(short): frozenset(_fold(full) for full in fulls.split())
+    for short, fulls in (
+        ("joe", "joseph"),
+        ("joey", "joseph"),
+        ("bill", "william"),
+        ("billy", "william"),
+        ("will", "william"),
+        ("bob", "robert"),
+        ("bobby", "robert"),
+        ("rob", "robert"),
+        ("mike", "michael"),
+        ("tom", "thomas"),
+        ("jim", "james"),
+        ("jimmy", "james"),
+        ("dick", "richard"),
+        ("rick", "richard"),
+        ("ted", "edward theodore"),
+        ("ed", "edward"),
+        ("chuck", "charles"),
+        ("charlie", "charles"),
+        ("chris", "christopher christine christina"),
+        ("dan", "daniel"),
+        ("dave", "david"),
+        ("steve", "steven stephen"),
+        ("tony", "anthony"),
+        ("ben", "benjamin"),
+        ("sam", "samuel samantha"),
+        ("pete", "peter"),
+        ("jeff", "jeffrey"),
+        ("ron", "ronald"),
+        ("don", "donald"),
+        ("larry", "lawrence"),
+        ("jack", "john"),
+        ("jon", "jonathan"),
+        ("hank", "henry"),
+        ("harry", "henry"),
+        ("nick", "nicholas"),
+        ("matt", "matthew"),
+        ("andy", "andrew"),
+        ("greg", "gregory"),
+        ("tim", "timothy"),
+        ("ken", "kenneth"),
+        ("alex", "alexander alexandra alexandria"),
+        ("kate", "katherine catherine kathryn"),
+        ("kathy", "kathleen katherine"),
+        ("liz", "elizabeth"),
+        ("beth", "elizabeth"),
+        ("betsy", "elizabeth"),
+        ("peggy", "margaret"),
+        ("maggie", "margaret"),
+        ("sue", "susan"),
+        ("jen", "jennifer"),
+        ("pat", "patrick patricia"),
+        ("josh", "joshua"),
+        ("bernie", "bernard"),
+        ("mitch", "mitchell"),
+        ("newt", "newton"),
+        ("rudy", "rudolph"),
+    )
+}
+
+
+def _given_names_fit(a: str, b: str) -> bool:
+    """Folded given names of one person: the same, an initial ("J." for "John"), spelling
+    variants (Andrii / Andriy) or a common short form (Joe / Joseph)."""
+    if a == b:
+        return True
+    if a[:1] == b[:1] and (len(a) == 1 or len(b) == 1 or _surnames_match(a, b)):
+        return True
+    return b in _NICKNAMES.get(a, ()) or a in _NICKNAMES.get(b, ())
+
+
+# "a university student named Wong": someone the article introduces by a surname only.
+_UNNAMED_INTRODUCTION = re.compile(
+    r"(?:a|an|one)\s.*\b(?:named|surnamed|called|identified|known)\s", re.IGNORECASE
+)
+
 # Modifiers that make a title another office: the vice president is not the president.
 _OTHER_OFFICE = frozenset(_fold(word) for word in ("vice", "deputy", "assistant", "former", "ex"))
 
@@ -86,11 +177,16 @@ def speaker_matches(speaker: str | None, name: str, aliases: Sequence[str] = ())
         variants such as Zelensky / Zelenskyy / Zelenskiy), and any first name given in
         ``name`` fits the speaker's; a single word also matches the speaker's first name. A
         title asked for matches a speaker that is that title ("the prime minister"), or one
-        whose aliases carry it, but never a different office ("the vice president").
+        whose aliases carry it, but never a different office ("the vice president"). False
+        for a speaker shown to be another bearer of the surname (another given name, or a
+        stranger "named Wong" when a given name is asked), whatever the aliases, and for a
+        body named after the person ("the Trump campaign" is not "Trump").
     """
     if not speaker or not name:
         return False
     asked_title = _title_only(name)
+    if not asked_title and _another_person(speaker, name, aliases):
+        return False
     # A description answers only a question naming a title: "What did Trump say?" is not about
     # "Trump's spokeswoman" or "a Trump adviser".
     return any(
@@ -101,9 +197,26 @@ def speaker_matches(speaker: str | None, name: str, aliases: Sequence[str] = ())
 
 def _title_only(text: str) -> bool:
     """Whether ``text`` names a title or description and no person ("the prime minister",
-    "a Rubio spokesman"), as opposed to a name ("Jo Bell", "President Zelenskyy")."""
+    "a Rubio spokesman", "the Trump campaign", "Biden's team", "Trump White House"), as
+    opposed to a name ("Jo Bell", "President Zelenskyy")."""
     names, _title = _split_title(text.replace("’", "'").replace("'s ", " "))
-    return not names
+    return not names or _group_word(names[-1])
+
+
+def _another_person(speaker: str, name: str, aliases: Sequence[str]) -> bool:
+    """Whether the speaker is shown to be someone else of the asked surname, so that no alias
+    may stand in for them: another given name ("Tak-Sing Wong" for "Joshua Wong", even with
+    the alias "Wong"), or a surname alone that the article gives a stranger ("a university
+    student named Wong") where the question gives a given name."""
+    speaker_keys = _name_keys(speaker)
+    name_keys = _name_keys(name)
+    if len(name_keys) < 2 or not speaker_keys:
+        return False  # a surname alone is asked: any bearer of it may be meant
+    if not _surnames_match(name_keys[-1], speaker_keys[-1]):
+        return False
+    if len(speaker_keys) >= 2:
+        return not _given_names_fit(name_keys[0], speaker_keys[0])
+    return any(_UNNAMED_INTRODUCTION.match(alias) for alias in aliases)
 
 
 def _matches(speaker: str, name: str) -> bool:
@@ -117,10 +230,6 @@ def _matches(speaker: str, name: str) -> bool:
         return False
     if len(name_keys) == 1 or len(speaker_keys) == 1:
         return True
-    first, other = name_keys[0], speaker_keys[0]
-    if first == other:
-        return True
-    # An initial fits its name ("J. Smith"); otherwise first names may differ only in spelling.
-    return first[:1] == other[:1] and (
-        len(first) == 1 or len(other) == 1 or _surnames_match(first, other)
-    )
+    # An initial fits its name ("J. Smith"); otherwise first names may differ only in spelling
+    # or be a common short form (Joe / Joseph).
+    return _given_names_fit(name_keys[0], speaker_keys[0])

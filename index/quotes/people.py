@@ -29,6 +29,14 @@
   "Senators condemned", "Media said"): plurals of people, title and body words, and nouns for
   reports, polls, documents, records and media, unless the article gives the word as someone's
   surname ("Rep. Jim Banks").
+* A name before a body or group word is no person: "the Trump campaign", "Biden's team", "the
+  Obama White House", "Trump allies", "the Trump family" (:func:`_group_word`). A title phrase
+  kept as a speaker is shown in lower case but for the names in it ("the prime minister", "the
+  Trump campaign", "the Ukrainian leader").
+* Someone the article introduces by a surname alone ("a university student named Wong",
+  "a man identified only as Kim") is a stranger of that name: their attribution is not given the
+  article's full name of another bearer of it ("Joshua Wong"), and the description is kept
+  among their aliases, so that no question for another bearer of the surname takes their words.
 * Every way the article writes a person's name, and the descriptions it ties to the person
   ("county spokeswoman", "Ukrainian president"), are kept for :attr:`Quote.aliases`.
 """
@@ -75,6 +83,14 @@ _BODY_HEADS = _words(
     party government administration organization organisation foundation council commission
     embassy court board bank hospital university team league association office
     """
+)
+# Nouns that, after a person's name, make the phrase a group of people or a body named after
+# the person, not the person: "the Trump campaign", "Biden's team", "the Trump family", "Trump
+# allies", "Trump's lawyers" (with every body, organisation, title and people noun in the plural).
+_GROUP_NOUNS = _words(
+    "family families camp circle estate loyalists backers donors allies supporters lawyers "
+    "attorneys aides officials advisers advisors staff staffers associates surrogates "
+    "spokespeople operatives insiders veterans alumni voters children"
 )
 # Titles that don't identify an office, so they never contradict a more specific one
 # ("the Ukrainian leader" can be the president).
@@ -317,6 +333,32 @@ _IN_PLACE_WORD = re.compile(
 _IN_PLACE = re.compile(rf"in{_SP}(?:the{_SP})?({_NAME})(?![’']s\b|{_SP}[{_UPPER}])")
 
 
+# "a university student named Wong", "a man identified only as Kim".
+_NAMED_STRANGER = re.compile(
+    rf"(?<![\w’'])(?:named|surnamed|called|identified{_SP}(?:only{_SP})?as"
+    rf"|known{_SP}only{_SP}as){_SP}(?=[{_UPPER}])"
+)
+_STRANGER_WORDS = ("named", "called", "identified", "known")
+
+
+def _named_strangers(masked: str) -> list[re.Match[str]]:
+    """The matches of :data:`_NAMED_STRANGER`, found from its words with ``str.find`` (a regex
+    scan of the whole text would try its alternatives at every position)."""
+    found = []
+    for word in _STRANGER_WORDS:
+        position = masked.find(word)
+        while position >= 0:
+            start = position - 3 if masked.startswith("sur", position - 3) else position
+            match = _NAMED_STRANGER.match(masked, start)
+            if match is not None:
+                found.append(match)
+            position = masked.find(word, position + len(word))
+    return found
+
+
+_INDEFINITE_BEFORE = re.compile(rf"(?<![\w’'])(?:[Aa]n?|[Oo]ne){_SP}(?:[\w’'-]+{_SP}){{1,4}}$")
+
+
 def _after_word_start(masked: str, found: re.Match[str]) -> bool:
     start = found.start()
     return start == 0 or not (masked[start - 1].isalnum() or masked[start - 1] in "_’'")
@@ -417,6 +459,21 @@ def _title_from_words(words: str, head: str | None = None) -> str | None:
     return " ".join(token.lower() for token in tokens[first:])
 
 
+def _written_title(phrase: str) -> str:
+    """A title phrase as a speaker is shown: in lower case ("The Prime Minister" -> "the prime
+    minister"), but for the names in it ("the Trump campaign", "Trump's team")."""
+    return " ".join(
+        word
+        if word[:1].isupper()
+        and word.lower() not in _LEADING_STOP
+        and word.lower() not in _TITLE_MODIFIERS
+        and word.lower() not in _BODY_HEADS
+        and not _is_title_head(word)
+        else word.lower()
+        for word in phrase.split()
+    )
+
+
 @dataclass(slots=True)
 class _People:
     """What the article says about its people, keyed by folded surname: full names, titles,
@@ -432,6 +489,10 @@ class _People:
     descriptions: dict[str, dict[str, None]] = field(default_factory=dict)
     _firsts: dict[str, set[tuple[str, ...]]] | None = None  # full names by given name
     places: set[str] = field(default_factory=set)  # folded one-word places ("in Libya")
+    # People introduced by a surname alone ("a university student named Wong"): where that
+    # name is written, and their descriptions by folded surname.
+    strangers: dict[int, str] = field(default_factory=dict)
+    stranger_descriptions: dict[str, dict[str, None]] = field(default_factory=dict)
 
     def add_title(self, key: str, title: str | None) -> None:
         if title:
@@ -542,14 +603,18 @@ class _People:
 
     def aliases(self, speaker: str, extra: Sequence[str] = ()) -> tuple[str, ...]:
         """Other ways the article refers to ``speaker``: its spellings of the name (surname
-        alone, full name, variants) and the descriptions it ties to the person."""
+        alone, full name, variants) and the descriptions it ties to the person; for a surname
+        the article gives a stranger ("a university student named Wong"), that description
+        and no full name."""
         tokens = speaker.split()
         key = _fold(tokens[-1])
         found: dict[str, None] = {}
+        strangers = self.stranger_descriptions.get(key, {}) if len(tokens) == 1 else {}
         for variant in self.variants.get(key, {}):
-            if _compatible_first(variant, tuple(tokens)):
+            # A stranger named by a surname alone is not the article's full name of it.
+            if _compatible_first(variant, tuple(tokens)) and not (strangers and len(variant) > 1):
                 found[" ".join(variant)] = None
-        for description in (*self.descriptions.get(key, {}), *extra):
+        for description in (*self.descriptions.get(key, {}), *strangers, *extra):
             found[description] = None
         found.pop(speaker, None)
         return tuple(found)
@@ -583,6 +648,15 @@ def _common_noun(token: str) -> bool:
         or singular in _TITLE_HEADS
         or singular in _BODY_HEADS
     )
+
+
+@lru_cache(maxsize=4096)
+def _group_word(token: str) -> bool:
+    """Whether a word after a person's name makes the phrase a group or a body named after the
+    person ("campaign", "administration", "team", "House", "family", "allies", "lawyers"),
+    or a text ("statement"): "the Trump campaign" is not Trump."""
+    word = token.lower()
+    return word in _BODY_HEADS or word in _ORG_WORDS or word in _GROUP_NOUNS or _common_noun(word)
 
 
 def _given_name_gender(token: str) -> str | None:
@@ -678,6 +752,18 @@ def _collect_people(masked: str) -> _People:
                 title = _title_from_words(found.group("words"), found.group("head"))
                 people.add_title(key, title)
                 people.add_description(key, found.group().lstrip(", "))
+    # Someone introduced by a surname alone ("a university student named Wong") is a stranger
+    # of that name: the description is kept, so that no question for another bearer of the
+    # surname ("Joshua Wong") takes their words.
+    for found in _named_strangers(masked):
+        before = _INDEFINITE_BEFORE.search(masked, max(0, found.start() - 60), found.start())
+        named = _NAME_RUN.match(masked, found.end()) if before is not None else None
+        if named is not None:
+            tokens, _title = _split_title(named.group())
+            if len(tokens) == 1:
+                description = " ".join(masked[before.start() : named.end()].split())
+                people.strangers[named.start()] = description
+                people.stranger_descriptions.setdefault(_fold(tokens[0]), {})[description] = None
     # A lower-case title in front of a name ("Ukrainian president Volodymyr Zelenskyy") or set
     # off by a comma ("Ukraine’s foreign minister, Andrii Sybiha"). Titles are rare words, so
     # they are found directly rather than looked for in front of every name.
