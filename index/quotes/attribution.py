@@ -34,6 +34,7 @@ from .people import (
     _DEMONYM_ENDINGS,
     _DEMONYMS,
     _DESCRIPTOR,
+    _LEADING_STOP,
     _NAME,
     _NAME_RUN,
     _TITLE_NP,
@@ -42,6 +43,7 @@ from .people import (
     _Ref,
     _split_title,
     _title_from_words,
+    _written_title,
 )
 
 # Reporting verbs: they introduce reported speech with or without quotation marks.
@@ -239,6 +241,14 @@ _COORDINATED = re.compile(
 )
 
 
+# Capitalised words that open a sentence before its subject's name ("When Trump tweeted"); an
+# article stays with a name ("The Guardian").
+_OPENER = re.compile(
+    rf"(?:(?:{'|'.join(sorted(word.capitalize() for word in _LEADING_STOP - {'the', 'a', 'an'}))})"
+    rf"{_SP})+(?=\S)"
+)
+
+
 def _ref_from_match(match: re.Match[str], people: _People) -> _Ref | None:
     groups = match.groupdict()
     apposition = groups.get("appos") or groups.get("named")
@@ -255,7 +265,7 @@ def _ref_from_match(match: re.Match[str], people: _People) -> _Ref | None:
         phrase = " ".join(groups["title"].split())
         words = phrase.split()[1:]  # drop the determiner
         key = _title_from_words(" ".join(words)) or words[-1].lower()
-        return _Ref("title", key, phrase.lower())
+        return _Ref("title", key, _written_title(phrase))
     if groups.get("anon"):
         return _Ref("anon", groups["anon"])
     tokens, _title = _split_title(groups["name"])
@@ -271,6 +281,9 @@ def _ref_from_match(match: re.Match[str], people: _People) -> _Ref | None:
         # "said a New Hampshire Republican", "Democrats said", "Reports said": nobody we can
         # name.
         return _Ref("anon", " ".join(tokens))
+    if match.start("name") in people.strangers:
+        # "a university student named Wong said": not the article's Joshua Wong.
+        return _Ref("name", " ".join(tokens))
     return _Ref("name", people.display(tokens))
 
 
@@ -320,6 +333,11 @@ def _anchor(match: re.Match[str], people: _People) -> _Anchor | None:
         group for group in ("pron", "title", "anon", "name") if groups.get(group) is not None
     )
     subject_start, subject_end = match.span(subject)
+    if subject == "name":
+        # "When Trump tweeted", "After President Trump suggested": the opener is no part of it.
+        opener = _OPENER.match(match.string, subject_start, subject_end)
+        if opener is not None:
+            subject_start = opener.end()
     if groups.get("desc"):
         subject_start = match.start("desc")
     if groups.get("appos") and subject == "name":

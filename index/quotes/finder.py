@@ -4,7 +4,14 @@
   (``"...," Zelenskyy said``, ``"...," said county treasurer Ana Ruiz``; only descriptors may
   stand between the mark and the speaker), or right before the opening mark (``X said: "..."``,
   ``X said that "..."``, ``X said in a statement, "..."``). A name that is merely mentioned in
-  the sentence never makes its bearer the speaker.
+  the sentence never makes its bearer the speaker. After a quotation ending its sentence
+  (``"... idea."`` or ``"... idea".``) a capitalised attribution opens a new sentence, and
+  attributes the quotation only when it says nothing more than who spoke, to whom, where or
+  when (``"We will win." Zelenskyy said.``, ``... told reporters on Friday.``, ``... said,
+  adding ...``): ``Biden called Antifa an "idea." Trump continued his claims that ...`` is
+  Biden's fragment and Trump's own statement. (After ``?"`` and ``!"`` the next words are
+  still the quotation's attribution, as news style has it: ``"Why now?" Trump asked
+  reporters during a news conference.``)
 * Without such an attribution, a quotation is its sentence subject's in four shapes: after a
   participle cue (``Clinton claimed victory, saying: "..."``), after a colon closing a sentence
   that a person opens (``Rubio fired back forcefully: "..."``), after a name alone and a colon
@@ -17,6 +24,15 @@
   of Louisiana calling it "..."``, ``only for Trump to tweet Monday that "..."``), a bare name
   set off after a title is the speaker (``The mayor of London, Sadiq Khan, thanked "..."``),
   and a naming participle is nobody's speech (``a process called "exfiltration"``).
+* A body or a group named after a person is not that person: a sentence subject such as ``The
+  Trump campaign described Taylor as "..."`` or ``The Biden administration said: "..."`` is
+  kept as written, as a title is ("the Trump campaign", like "the campaign said" gives "the
+  campaign"; :func:`.speaker_matches` never answers a question about Trump with it); a group of
+  people (``Trump allies``, ``the Trump family``, ``Trump's lawyers``) is nobody we can name.
+* The wording of a question, clause or label put into (or taken out of) a document is that
+  text's, nobody's speech: ``trying to add the question, "Is this person a citizen ...?", to
+  the census``, ``wanted to add a question to the census: "..."``, ``the ballot question:
+  "..."``. A question someone asks (``Rubio posed the question: "..."``) stays theirs.
 * An attribution that introduces a quotation of its own (``Leinen said "..."``) does not also
   attribute the sentence-final quotation before it.
 * A quotation without its own attribution inherits a speaker in two cases only: it shares a
@@ -27,6 +43,12 @@
   paragraph only).
 * An interview transcript's turns (:mod:`.transcript`) are direct quotations of the person
   its speaker marker names; the interviewer's questions are not quotations.
+* Reported speech in a subordinate clause opening the sentence ends at its comma: in ``When
+  Trump tweeted that mail-in ballots would result in fraud, Twitter placed a disclaimer`` the
+  disclaimer is not Trump's.
+* A quotation's context (``sentence_start``, ``sentence_end``) is the whole sentences, as
+  :func:`index.sentences.split_sentences` splits them, that hold the quotation and its
+  attribution, and no others.
 * Quotation fragments inside reported speech (``Zelenskyy said he would end the “hot phase of
   the war”``) are part of that paraphrase's text and are not reported separately; short
   unattributed quotations inside a sentence (scare quotes, titles of works, slogans, markup
@@ -57,6 +79,7 @@ from .attribution import (
     _OF_PLACE,
     _PAREN,
     _PARTICIPLE_BEFORE,
+    _PARTICIPLES,
     _PRE_VERB,
     _SUBJECT_MISSES,
     _SUBJECT_REACH,
@@ -73,9 +96,10 @@ from .attribution import (
     _with_descriptors,
 )
 from .marks import _MASK, _Marks, _mask, _pair_marks, _trim
-from .patterns import _OSP, _SP, _words
+from .patterns import _OSP, _SP, _UPPER, _words
 from .people import (
     _BODY_HEADS,
+    _GROUP_NOUNS,
     _NAME,
     _NAME_RUN,
     _ORG_WORDS,
@@ -87,6 +111,7 @@ from .people import (
     _Ref,
     _Resolver,
     _split_title,
+    _written_title,
 )
 from .transcript import _Turn, _turns
 
@@ -194,6 +219,36 @@ _NOT_OWN_WORDS = re.compile(
     r"(?:asked|told|quoted))"
 )
 _COLON_REACH = 240  # characters before a colon where its sentence's subject may be
+# A quotation that is the wording of a question, clause or label being put into (or taken out
+# of) a document, or of a census or ballot question, is that text, nobody's speech: 'trying to
+# add the question, "Is this person a citizen ...?", to the census', 'wanted to add a question
+# to the census: "..."', 'the ballot question: "..."'. A quotation the subject asks ('Rubio
+# posed the question: "..."') or adds to a speech ('added a line: "..."') stays theirs.
+_DOCUMENT_NOUNS = (
+    r"census|ballot|survey|poll|form|questionnaire|referendum|exam|test|application|bill|law"
+    r"|constitution|treaty|policy|regulation|rule|document|contract|agreement|label|package"
+)
+_CONTENT_NOUNS = (
+    r"questions?|clauses?|provisions?|wording|checkbox|box|item|entry|option|labels?"
+    r"|inscription|caption"
+)
+_CONTENT_OF_TEXT = re.compile(
+    rf"(?:(?<![\w’'])(?:add|adds|added|adding|include|includes|included|including|insert"
+    rf"|inserts|inserted|inserting|put|puts|putting|print|prints|printed|printing|restore"
+    rf"|restores|restored|restoring|remove|removes|removed|removing|drop|drops|dropped"
+    rf"|dropping|strike|strikes|struck|striking|delete|deletes|deleted|deleting|reinstate"
+    rf"|reinstates|reinstated|reinstating|contain|contains|contained|containing)"
+    rf"{_SP}(?:[\w’'-]+{_SP}){{0,3}}?(?:{_CONTENT_NOUNS})"
+    rf"|(?<![\w’'])(?:{_DOCUMENT_NOUNS}){_SP}(?:questions?|clauses?|provisions?|wording)"
+    rf"|(?<![\w’'])(?:questions?|clauses?|provisions?|wording))"
+    rf"(?P<place>{_SP}(?:on|in|to|into|from|of|for)(?:{_SP}[\w’'-]+){{1,4}}?)?{_OSP}[,:]?{_OSP}$"
+)
+# One of them is in every match of _CONTENT_OF_TEXT: a cheap test before the regex.
+_CONTENT_WORDS = (
+    "question", "clause", "provision", "wording", "box", "item", "entry", "option", "label",
+    "inscription", "caption",
+)  # fmt: skip
+_DOCUMENT_AFTER = re.compile(rf"(?<![\w’'])(?:{_DOCUMENT_NOUNS})(?![\w’'-])")
 # A name alone before a colon, at a paragraph's start or after a dash: 'Carl Bialik: "'.
 _NAME_COLON = re.compile(rf"(?:^|.*{_SP}[-–—]{_SP})(?P<name>{_NAME}):{_OSP}$", re.DOTALL)
 # An inverted attribution opening its sentence: 'Said Ellis: "'.
@@ -203,6 +258,12 @@ _SAID_FIRST = re.compile(
 )
 # A body word right after a capitalised word makes it a modifier: "The Montreal team".
 _BODY_AFTER = re.compile(rf"{_SP}(?:{'|'.join(sorted(_BODY_HEADS | _ORG_WORDS))})\b")
+# A body or a group after a name makes it one named after the person: "The Trump campaign
+# described ...", "Trump allies said: ...". The name is not the speaker.
+_GROUP_AFTER = re.compile(
+    rf"{_SP}(?P<word>{'|'.join(sorted(_BODY_HEADS | _GROUP_NOUNS))})(?![\w-])"
+)
+_THE_BEFORE = re.compile(rf"(?<![\w’'])[Tt]he{_SP}$")
 _LEADING_PRONOUN = re.compile(r"\s*(?P<pron>[Hh]e|[Ss]he)(?=[^\S\n]+[a-z])")
 _INDEFINITE = _words("a an one another each every some any")
 _PREPOSITIONS = _words("of for at with by from to in on about against between among under over")
@@ -212,6 +273,22 @@ _APPOSED_NAME = re.compile(rf",{_SP}(?P<name>{_NAME}),{_SP}{_PRE_VERB}$")
 # A preposition's object before "and": "in Britain and (the United States said)".
 _OBJECT_BEFORE = re.compile(
     rf"(?<![\w’'])(?:{'|'.join(sorted(_PREPOSITIONS))}){_SP}(?:the{_SP})?{_NAME}{_OSP}$"
+)
+# A sentence opening with a subordinate clause: an attribution in it reports up to the comma.
+_SUBORDINATE_OPENING = re.compile(
+    r"\s*(?:When|After|Before|If|Although|Though|Because|Since|Once|Until|Unless|While|Whereas"
+    r"|Even\s+though|Even\s+if|Just\s+as)\b"
+)
+# What may follow the cue of an attribution that opens the sentence after its quotation (past
+# its addressee and adverbials): the sentence's end, after a place, an occasion or an audience
+# ('Trump said in response to a question.', '... said to reporters.', '... to cheers.'; not
+# 'went on to cite ...'), or a participle going on ('Trump said, adding ...').
+_BARE_ATTRIBUTION = re.compile(
+    rf"(?:{_SP}(?:(?:of|about|from|via|through|with|for|in|on|at|during|after|before|while|when)"
+    rf"\b|to{_SP}(?:(?:the|a|an|his|her|their|its|our|my|this|that|these|those|applause"
+    rf"|laughter)\b|[{_UPPER}]|[a-z]+(?<!s)s\b))[^.!?\n\"“”{_MASK}]{{0,80}}?)?"
+    rf"{_OSP}(?:[.!?]|\n|$)"
+    rf"|,?{_SP}(?:{_PARTICIPLES})\b",
 )
 # Attribution clauses that continue into a second quotation: '"...," said X, an economist, "..."'.
 _ATTRIBUTION_GOES_ON = re.compile(rf"(?:,{_SP}[^;:!?\"“”\n{_MASK}]{{1,160}}?)?[,:]\s*$")
@@ -486,7 +563,7 @@ class _Finder:
         self._sentence_subjects: dict[int, str] = {}
         for index, sentence in enumerate(self.sentences):
             found = _SENTENCE_SUBJECT.match(self.masked, sentence.start, sentence.end)
-            if not found or _BODY_AFTER.match(self.masked, found.end("name")):
+            if not found or self._modifier(found.end("name")):
                 continue  # "The Montreal team found ...": a modifier, not a person
             tokens, start, _end = self._subject_name(found)
             if tokens and (len(tokens) >= 2 or self._lone_name(tokens[0])):
@@ -494,6 +571,31 @@ class _Finder:
                 mentions.append(mention)
                 self._sentence_subjects[index] = mention.name
         return mentions
+
+    def _modifier(self, name_end: int) -> bool:
+        """Whether the name ending at ``name_end`` modifies a body or group after it ("The
+        Montreal team", "the Trump campaign", "Trump allies") instead of naming a person."""
+        return bool(
+            _BODY_AFTER.match(self.masked, name_end) or _GROUP_AFTER.match(self.masked, name_end)
+        )
+
+    def _group_subject(self, found: re.Match[str]) -> tuple[_Ref, int, int] | None:
+        """A sentence subject that is a body or a group named after a person: "The Trump
+        campaign described ...", "Trump allies said: ...". "The" and a body word keep the
+        description as the speaker, as written ("the Trump campaign", like "the campaign"); a
+        group of people ("Trump allies", "the Trump family") is nobody we can name."""
+        group = _GROUP_AFTER.match(self.masked, found.end("name"))
+        if group is None or not _split_title(found.group("name"))[0]:
+            return None  # "The campaign, pushing ...": no name in it
+        start = found.start("name")
+        the = _THE_BEFORE.search(self.masked, max(0, start - 4), start)
+        if the is not None:
+            start = the.start()
+        phrase = self.text[start : group.end()]
+        word = group.group("word")
+        if phrase[:4] in ("The ", "the ") and word in _BODY_HEADS:
+            return _Ref("title", word, _written_title(phrase)), start, group.end()
+        return _Ref("anon", phrase), start, group.end()
 
     @staticmethod
     def _subject_name(found: re.Match[str]) -> tuple[tuple[str, ...], int, int]:
@@ -536,20 +638,23 @@ class _Finder:
         start = gap.end()
         anchor = self._subject_after(start)
         if anchor is not None:
-            # After '"We will win."' a capitalised attribution may start a new sentence of
-            # reported speech ('Zelenskyy said the army ...'), which does not attribute the
-            # quote; '"We will win." Zelenskyy said.' still does.
-            after = _skip_adverbials(masked, anchor.end, anchor.verb)
+            # After '"We will win."' (or '"We will win".') a capitalised attribution starts a
+            # new sentence. It attributes the quote only when it says nothing more: '"We will
+            # win." Zelenskyy said.', '... Zelenskyy told reporters on Friday.', '... Zelenskyy
+            # said, adding ...'. One going on with reported speech ('Zelenskyy said the army
+            # ...', 'Trump continued his claims that ...', 'Biden claimed the plan would ...'),
+            # or introducing a quotation of its own ('"...time." Leinen said "Munk has been
+            # ..."'), is a statement of its own.
+            first = start
+            if masked.startswith(".", start):
+                first = _BLANK.match(masked, start + 1).end()
             if (
-                masked[start].isupper()
-                and inner_text.endswith(".")
-                and (
-                    _clause_start(masked, anchor.end, after, anchor.verb) is not None
-                    or self._introduces_quote(after)
+                masked[first : first + 1].isupper()
+                and (inner_text.endswith(".") or first > start)
+                and not _BARE_ATTRIBUTION.match(
+                    masked, _skip_adverbials(masked, anchor.end, anchor.verb)
                 )
             ):
-                # ... nor does one introducing a quotation of its own ('"...time." Leinen said
-                # "Munk has been ..."').
                 return None
             return anchor
         for found in (_INVERTED.match(masked, position), _ACCORDING.match(masked, start)):
@@ -559,10 +664,6 @@ class _Finder:
                     self._inverted.append(anchor)
                     return anchor
         return None
-
-    def _introduces_quote(self, position: int) -> bool:
-        tail = _LEAD_TAIL.match(self.masked, position)
-        return tail is not None and any(quote.open == tail.end() for quote in self.marks)
 
     def _subject_after(self, start: int) -> _Anchor | None:
         """An attribution whose subject follows ``start`` after descriptors only, with its cue
@@ -680,6 +781,10 @@ class _Finder:
         if marks.open > floor and masked[marks.open - 1] in _MARKUP_BEFORE:
             return
         window = max(floor, marks.open - 160)
+        if self._content_of_text(window, marks.open):
+            # 'add the question, "Is this person a citizen ...?"': a text, nobody's words.
+            self._attribute(statement, _Ref("anon", "text"), marks.open, None)
+            return
         found = _PARTICIPLE_BEFORE.search(masked, window, marks.open)
         if found is not None and not self._title_after_long_gap(statement, found):
             cue = found.group("cue")
@@ -722,6 +827,21 @@ class _Finder:
             and not self._reports_before(anchors, self.sentences[index].start, found.start())
         ):
             self._subject_of(statement, anchors, index, found.start(), None)
+
+    def _content_of_text(self, window: int, open_mark: int) -> bool:
+        """Whether the quotation opening at ``open_mark`` is the wording of a question, clause
+        or label of a document (see :data:`_CONTENT_OF_TEXT`)."""
+        before = self.masked[window:open_mark]
+        if not any(noun in before for noun in _CONTENT_WORDS):
+            return False
+        found = _CONTENT_OF_TEXT.search(self.masked, window, open_mark)
+        if found is None:
+            return False
+        if not found.group().lower().startswith(("question", "clause", "provision", "wording")):
+            return True  # a verb of putting into a document, or a document's question
+        place = found.group("place")
+        # A bare question is a document's only when one is named: 'a question to the census:'.
+        return place is not None and _DOCUMENT_AFTER.search(place) is not None
 
     def _after_preposition(self, position: int) -> bool:
         """Whether a name at ``position`` is a preposition's object ("the ministry of Iraq"),
@@ -805,6 +925,12 @@ class _Finder:
             return
         found = _SENTENCE_SUBJECT.match(self.masked, sentence.start, sentence.end)
         if found is not None and found.end("name") < before:
+            group = self._group_subject(found)
+            if group is not None:
+                ref, start, end = group
+                self._attribute(statement, ref, start, cue)
+                statement.speaker_text = self.text[start:end]
+                return
             tokens, start, end = self._subject_name(found)
             if tokens and (len(tokens) >= 2 or self._lone_name(tokens[0])):
                 name = self.people.display(tokens)
@@ -851,6 +977,16 @@ class _Finder:
         clause = _clause_start(masked, anchor.end, position, anchor.verb)
         if clause is not None and clause < sentence.end:
             end = sentence.end
+            if (
+                _SUBORDINATE_OPENING.match(masked, sentence.start)
+                and "," not in masked[sentence.start : anchor.start]
+            ):
+                # "When Trump tweeted that mail-in ballots would result in fraud, Twitter placed
+                # a disclaimer": the reported clause ends where the main clause starts.
+                comma = masked.find(",", clause, sentence.end)
+                if comma < 0:
+                    return None
+                end = comma
             for other in anchors[later:]:
                 if other.start >= sentence.end:
                     break

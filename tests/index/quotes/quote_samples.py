@@ -7,6 +7,7 @@ the way wire copy is written.
 from __future__ import annotations
 
 from index.quotes import Quote, find_quotes
+from index.sentences import split_sentences
 
 # The customer's article, verbatim (including its mismatched quotation marks and the typo
 # "Sybiha’s renewed").
@@ -54,7 +55,13 @@ def speakers(text: str) -> list[tuple[str, str | None]]:
 
 def assert_invariants(text: str, quotes: list[Quote]) -> None:
     previous = -1
+    sentences = split_sentences(text)
+    starts = {sentence.start for sentence in sentences}
+    ends = {sentence.end for sentence in sentences}
     for quote in quotes:
+        # The context is whole sentences as split_sentences splits them.
+        assert quote.sentence_start in starts or quote.sentence_start == quote.start
+        assert quote.sentence_end in ends or quote.sentence_end == quote.end
         assert text[quote.start : quote.end] == quote.text
         assert quote.text == quote.text.strip() and quote.text
         assert quote.sentence_start <= quote.start < quote.end <= quote.sentence_end

@@ -106,6 +106,82 @@ def test_full_stop_inside_the_quote_then_a_new_sentence_of_reported_speech():
     ]
 
 
+@pytest.mark.parametrize(
+    "attribution",
+    [
+        "Ruiz said.",
+        "Ruiz told reporters on Friday.",
+        "Ruiz said in response to a question about the harbour.",
+        "Ruiz said to cheers.",
+        "Ruiz said, adding that the vote would come later.",
+    ],
+)
+def test_a_new_sentence_that_only_attributes_attributes_the_quote(attribution):
+    text = f'The mayor spoke first. "We will rebuild the harbour." {attribution}'
+
+    assert speakers(text)[0] == ("We will rebuild the harbour.", "Ruiz")
+
+
+@pytest.mark.parametrize(
+    "attribution",
+    [
+        "Ruiz continued his claims that the harbour was badly run.",
+        "Ruiz claimed the plan would create five thousand jobs.",
+        "Ruiz maintained the campaign theme of law and order.",
+        "Ruiz went on to cite the ruling of the state court.",
+        'Ruiz added, "The money is there."',
+    ],
+)
+def test_a_new_sentence_going_on_with_its_own_statement_does_not_attribute_the_quote(
+    attribution,
+):
+    # 'Biden called Antifa an "idea." Trump continued his claims that ...' (Wikinews): "idea."
+    # is Biden's, not Trump's.
+    text = f'Bell called the harbour an "eyesore." {attribution}'
+
+    assert speakers(text)[0] == ("eyesore.", "Bell")
+    text = f'"We will rebuild the harbour." {attribution}'
+    assert speakers(text)[0] == ("We will rebuild the harbour.", None)
+
+
+def test_full_stop_after_the_closing_mark_also_ends_the_sentence():
+    text = 'Bell said in a statement, "I am honoured by the trust". She added, "It is time."'
+
+    quotes = find_quotes(text)
+    assert [(quote.text, quote.speaker, quote.speaker_text) for quote in quotes] == [
+        ("I am honoured by the trust", "Bell", "Bell"),
+        ("It is time.", "Bell", "She"),
+    ]
+    assert text[quotes[0].sentence_start : quotes[0].sentence_end] == (
+        'Bell said in a statement, "I am honoured by the trust".'
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The Wikinews census article's shape: the question is the census's, not a person's.
+        "For weeks, the Ruiz administration has been trying to add the question, "
+        '"Is this person a resident of the county?", to the upcoming census.',
+        "The administration wanted to add a question to the census: "
+        '"Is this person a resident of the county?"',
+        'Mayor Ana Ruiz defended the ballot question: "Should the harbour be sold to the state?"',
+        "Ruiz said the county would include the clause "
+        '"no harbour land shall be sold without a public vote" in the charter.',
+    ],
+)
+def test_the_wording_of_a_document_is_nobodys_speech(text):
+    quotes = find_quotes("Mayor Ana Ruiz spoke on Monday. " + text)
+
+    assert all(quote.speaker is None for quote in quotes if quote.kind == "direct")
+
+
+def test_a_question_a_person_asks_stays_theirs():
+    text = 'Mayor Ana Ruiz spoke on Monday. Ruiz posed the question: "Why sell it now?"'
+
+    assert speakers(text) == [("Why sell it now?", "Ana Ruiz")]
+
+
 # --------------------------------------------------------------------------------------------
 # Reported speech without quotation marks
 # --------------------------------------------------------------------------------------------
@@ -153,6 +229,35 @@ def test_paraphrase_without_quotation_marks(text, reported, speaker):
 )
 def test_speech_verbs_without_reported_clause_make_no_quote(text):
     assert find_quotes(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "reported", "written"),
+    [
+        (
+            "When Ruiz tweeted that the harbour plan would fail, the council placed a notice on "
+            "its site.",
+            "the harbour plan would fail",
+            "Ruiz",
+        ),
+        (
+            "After Mayor Ruiz suggested in a late July post that the vote was rigged, the debate "
+            "centred on the count.",
+            "the vote was rigged",
+            "Mayor Ruiz",
+        ),
+    ],
+)
+def test_reported_speech_in_an_opening_subordinate_clause_ends_at_its_comma(
+    text, reported, written
+):
+    # "When Trump tweeted that ... voter fraud, Twitter placed a disclaimer" (Wikinews): the
+    # disclaimer is not Trump's.
+    quotes = find_quotes(text)
+
+    assert [(quote.text, quote.speaker, quote.speaker_text) for quote in quotes] == [
+        (reported, "Ruiz", written)
+    ]
 
 
 # --------------------------------------------------------------------------------------------

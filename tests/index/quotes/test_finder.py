@@ -10,6 +10,7 @@ import pytest
 from quote_samples import BRUSSELS, ZELENSKYY, assert_invariants, by_text, speakers
 
 from index.quotes import Quote, SpeechQuestion, find_quotes, parse_speech_question, speaker_matches
+from index.sentences import split_sentences
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -304,6 +305,20 @@ def test_fragment_someone_calls_something_is_theirs_not_the_later_speakers():
     text = 'Trump called it "a disaster," while Zelenskyy said "we will see."'
 
     assert speakers(text) == [("a disaster", "Trump"), ("we will see.", "Zelenskyy")]
+
+
+def test_fragment_before_a_new_sentence_keeps_its_own_sentence_as_context():
+    # 'Biden called Antifa an "idea." Trump continued ...' (Wikinews): the fragment is Biden's,
+    # and its context is its own sentence as split_sentences splits it, not the next one too.
+    text = (
+        'Bell called the harbour an "eyesore." Ruiz continued his claims that the harbour was '
+        "badly run and again would not commit to a date."
+    )
+    quote = find_quotes(text)[0]
+
+    assert (quote.text, quote.speaker) == ("eyesore.", "Bell")
+    first = split_sentences(text)[0]
+    assert (quote.sentence_start, quote.sentence_end) == (first.start, first.end)
 
 
 # --------------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ def test_nested_curly_quotes_and_no_inner_speaker():
 
     assert speakers(text) == [
         ("Germany will not waver", "Olaf Scholz"),
-        ("He told me ‘we are with you,’", "the ukrainian leader"),
+        ("He told me ‘we are with you,’", "the Ukrainian leader"),
     ]
 
 
