@@ -315,11 +315,14 @@ class _Anchor:
     capitalised: bool  # starts with a capital: may begin a new sentence
     subject_start: int = 0
     subject_end: int = 0
+    relative: bool = False  # "Mark Hay, a marine ecologist, who said": quotations only
 
     @property
     def reporting(self) -> bool:
-        """Whether the cue may introduce reported speech without quotation marks."""
-        return self.verb in _REPORTING_VERBS or self.verb == "according to"
+        """Whether the cue may introduce reported speech without quotation marks (a relative
+        clause's does not: in "Hay, who said taxes would rise, voted no" the words after its
+        comma are not Hay's)."""
+        return not self.relative and (self.verb in _REPORTING_VERBS or self.verb == "according to")
 
 
 def _anchor(match: re.Match[str], people: _People) -> _Anchor | None:

@@ -3,7 +3,9 @@
 * A direct quotation is attributed by an attribution touching it: right after the closing mark
   (``"...," Zelenskyy said``, ``"...," said county treasurer Ana Ruiz``; only descriptors may
   stand between the mark and the speaker), or right before the opening mark (``X said: "..."``,
-  ``X said that "..."``, ``X said in a statement, "..."``). A name that is merely mentioned in
+  ``X said that "..."``, ``X said in a statement, "..."``, ``led by Mark Hay, a marine
+  ecologist, who said "..."``: a relative clause attributes quotations only, never a
+  paraphrase, whose clause may run past its comma). A name that is merely mentioned in
   the sentence never makes its bearer the speaker. After a quotation ending its sentence
   (``"... idea."`` or ``"... idea".``) a capitalised attribution opens a new sentence, and
   attributes the quotation only when it says nothing more than who spoke, to whom, where or
@@ -274,6 +276,13 @@ _APPOSED_NAME = re.compile(rf",{_SP}(?P<name>{_NAME}),{_SP}{_PRE_VERB}$")
 _OBJECT_BEFORE = re.compile(
     rf"(?<![\w’'])(?:{'|'.join(sorted(_PREPOSITIONS))}){_SP}(?:the{_SP})?{_NAME}{_OSP}$"
 )
+# A relative clause between a name and its cue: 'Mark Hay, a marine ecologist, who said "'. The
+# apposition starts in lower case ("In Paris, Jones, who said" is Jones).
+_WHO_BEFORE = re.compile(rf",{_SP}who{_SP}{_PRE_VERB}$")
+_RELATIVE_NAME = re.compile(
+    rf"(?<![\w’'.-])(?P<name>{_NAME}){_PAREN}?{_OF_PLACE}?"
+    rf"(?:,{_SP}(?![{_UPPER}])[^,;:!?\"“”\n{_MASK}]{{2,120}}?)?$"
+)
 # A sentence opening with a subordinate clause: an attribution in it reports up to the comma.
 _SUBORDINATE_OPENING = re.compile(
     r"\s*(?:When|After|Before|If|Although|Though|Because|Since|Once|Until|Unless|While|Whereas"
@@ -433,6 +442,8 @@ class _Finder:
             if anchor is None:
                 anchor = self._apposed(verb, max(reach, sentence.start))
             if anchor is None:
+                anchor = self._relative(verb, max(reach, sentence.start))
+            if anchor is None:
                 anchor = self._coordinated(anchors, sentence, verb)
             if anchor is not None:
                 _with_descriptors(masked, anchor, max(reach, sentence.start))
@@ -509,6 +520,12 @@ class _Finder:
         tokens, _title = _split_title(found.group("name"))
         if len(tokens) < 2 or not self.people.is_person(tokens):
             return None
+        return self._named_anchor(found, verb, tokens)
+
+    def _named_anchor(
+        self, found: re.Match[str], verb: re.Match[str], tokens: tuple[str, ...], **flags: bool
+    ) -> _Anchor:
+        """The attribution of the person named ``tokens`` in ``found``'s "name" group."""
         return _Anchor(
             found.start("name"),
             verb.end(),
@@ -517,7 +534,25 @@ class _Finder:
             False,
             found.start("name"),
             found.end("name"),
+            **flags,
         )
+
+    def _relative(self, verb: re.Match[str], floor: int) -> _Anchor | None:
+        """A person's name, set off by an apposition or not, before "who" and the cue: "The
+        research was led by Mark Hay, a marine ecologist, who said "..."". It attributes the
+        quotation it introduces, never a paraphrase (:attr:`_Anchor.reporting`)."""
+        who = _WHO_BEFORE.search(self.masked, max(floor, verb.start() - 40), verb.start())
+        if who is None:
+            return None
+        found = _RELATIVE_NAME.search(self.masked, max(floor, who.start() - 200), who.start())
+        if found is None:
+            return None
+        tokens, _title = _split_title(found.group("name"))
+        if not tokens or not self.people.is_person(tokens) or _is_group(tokens):
+            return None
+        if len(tokens) == 1 and not self._lone_name(tokens[0]):
+            return None
+        return self._named_anchor(found, verb, tokens, relative=True)
 
     def _full_name(self, anchor: _Anchor) -> bool:
         """Whether a named subject is written as the article's full name of a person."""
@@ -983,10 +1018,9 @@ class _Finder:
             ):
                 # "When Trump tweeted that mail-in ballots would result in fraud, Twitter placed
                 # a disclaimer": the reported clause ends where the main clause starts.
-                comma = masked.find(",", clause, sentence.end)
-                if comma < 0:
+                end = self._clause_comma(clause, sentence.end)
+                if end < 0:
                     return None
-                end = comma
             for other in anchors[later:]:
                 if other.start >= sentence.end:
                     break
@@ -1001,6 +1035,21 @@ class _Finder:
         if anchor.start in self._trailing_used:
             return None
         return self._around(anchor, position, sentence, "paraphrase")
+
+    def _clause_comma(self, start: int, end: int) -> int:
+        """Where the first comma after ``start`` ends a clause: a comma outside quotation
+        marks, or right after the closing mark of a quotation whose own comma closes it
+        ('emphasized that Sloan was "ready to lead the company," the critics ...'); -1 when
+        there is none before ``end``."""
+        comma = self.masked.find(",", start, end)
+        for marks in self.marks:
+            if marks.close is None or marks.open < start:
+                continue
+            if marks.close >= (comma if comma >= 0 else end):
+                break
+            if self.text[marks.close - 1] == ",":
+                return marks.close + 1
+        return comma
 
     def _around(self, anchor: _Anchor, after: int, sentence: Span, kind: str) -> _Statement | None:
         """Attribution inside or at the end of a sentence, set off by commas:

@@ -260,6 +260,36 @@ def test_reported_speech_in_an_opening_subordinate_clause_ends_at_its_comma(
     ]
 
 
+def test_subordinate_clause_ending_with_a_quotations_comma():
+    text = (
+        'While the board emphasized that Sloan was "ready to lead the company," the critics '
+        "focused on his past."
+    )
+
+    assert speakers(text) == [('Sloan was "ready to lead the company,"', "the board")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'The study was led by Mark Hale, a marine ecologist at the institute, who said "Local '
+        'management can help the reefs."',
+        "The study was supported by Senator Diane Fenwick of California, the ranking Democrat, "
+        'who said "Local management can help the reefs."',
+    ],
+)
+def test_a_relative_clause_attributes_the_quotation_it_introduces(text):
+    assert speakers(text)[0][0] == "Local management can help the reefs."
+    assert speakers(text)[0][1] in ("Mark Hale", "Diane Fenwick")
+
+
+def test_a_relative_clause_reports_no_paraphrase():
+    # "..., who said taxes would rise, voted no": the words after the comma are not Hale's.
+    text = "Mark Hale, who said taxes would rise, voted against the budget on Monday."
+
+    assert speakers(text) == []
+
+
 # --------------------------------------------------------------------------------------------
 # According to
 # --------------------------------------------------------------------------------------------
