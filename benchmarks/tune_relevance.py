@@ -29,7 +29,9 @@ from index.evaluate import Tally, load_questions
 from index.question_types import wants_latest
 from index.search import SearchParams
 
-BASE = SearchParams()
+DEFAULT = SearchParams()
+# The search before this comparison: no title signal, every question asked as of now.
+BASE = replace(DEFAULT, title_weight=0.0, title_floor=0.0, asof_articles=0)
 TITLE = {"title_weight": 0.3}
 CLEAN = {"clean_keyword_query": True}
 ASOF = {
@@ -39,9 +41,21 @@ ASOF = {
 }
 CONFIGS: list[tuple[str, dict]] = [
     ("previous default (no title, as of now)", {}),
-    ("+ title signal 0.2", {"title_weight": 0.2}),
-    ("+ title signal 0.3", TITLE),
-    ("+ title signal 0.4", {"title_weight": 0.4}),
+    (
+        "** default: title 0.5 above 0.4, as-of top5 w1.5 hl60",
+        {
+            "title_weight": DEFAULT.title_weight,
+            "title_floor": DEFAULT.title_floor,
+            "asof_articles": DEFAULT.asof_articles,
+            "collection_recency_weight": DEFAULT.collection_recency_weight,
+            "collection_recency_half_life_days": DEFAULT.collection_recency_half_life_days,
+        },
+    ),
+    *[
+        (f"  title 0.5 above {floor}", {"title_weight": 0.5, "title_floor": floor})
+        for floor in (0.2, 0.3, 0.4, 0.5)
+    ],
+    *[(f"+ title signal {w}", {"title_weight": w}) for w in (0.2, 0.3, 0.4, 0.5, 0.6, 0.8)],
     ("+ quiz words out of BM25", CLEAN),
     ("+ as-of from the collection", ASOF),
     ("+ title 0.3 + quiz words out", {**TITLE, **CLEAN}),
@@ -49,15 +63,15 @@ CONFIGS: list[tuple[str, dict]] = [
     ("+ title 0.3 + quiz words out + as-of", {**TITLE, **CLEAN, **ASOF}),
     *[
         (
-            f"  title+clean, as-of top{n} w{w} hl{h}",
+            f"  title {t}, as-of top{n} w{w} hl{h}",
             {
-                **TITLE,
-                **CLEAN,
+                "title_weight": t,
                 "asof_articles": n,
                 "collection_recency_weight": w,
                 "collection_recency_half_life_days": h,
             },
         )
+        for t in (0.3, 0.5)
         for n in (1, 3, 5)
         for w in (0.5, 1.0, 2.0)
         for h in (14, 30, 90)
@@ -78,7 +92,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write every row as JSONL here")
     args = parser.parse_args()
     embedder = Embedder()
-    configs = CONFIGS[:9] if args.quick else CONFIGS
+    configs = CONFIGS[:17] if args.quick else CONFIGS
     rows = []
     for spec in args.set:
         name, _, paths = spec.partition("=")

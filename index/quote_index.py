@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 
 # Bump when find_quotes changes what it finds: a build then re-extracts every article's
 # quotations (cheap: rules and short embeddings) instead of copying them from the old generation.
-QUOTES_VERSION = 4
+QUOTES_VERSION = 5
 VECTORS_FILE = "quotes.npy"
 # Below this cosine between topic and quotation (and with no topic word in its sentence) a
 # quotation is not about the topic. MiniLM puts a short topic and a sentence about it at ~0.2 and

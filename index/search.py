@@ -46,12 +46,14 @@ class SearchParams:
     passages_per_hit: int = 3
     # The title signal: each candidate article gains title_weight x the best article's score x
     # the cosine between the query and its title (titles embedded at build time).
-    title_weight: float = 0.0
+    title_weight: float = 0.5
+    # Title cosines up to this count nothing; above it they rise to the full weight at 1.
+    title_floor: float = 0.4
     # A question asked with no date (as_of None) takes its as-of moment from the collection: the
     # newest of the asof_articles most relevant articles, with the gentler recency below. 0: now.
-    asof_articles: int = 0
-    collection_recency_weight: float = 1.0
-    collection_recency_half_life_days: float = 30.0
+    asof_articles: int = 5
+    collection_recency_weight: float = 1.5
+    collection_recency_half_life_days: float = 60.0
     # Drop quiz and question phrasing ("which of the following", "this week", "according to")
     # from the keyword query: they match every article that uses them.
     clean_keyword_query: bool = False
@@ -280,8 +282,9 @@ class Searcher:
         rows = list(article_scores)
         cosines = np.asarray(titles[rows]) @ query
         unit = weight * max(article_scores.values())
+        floor = self.params.title_floor
         for row, cosine in zip(rows, cosines.tolist(), strict=True):
-            article_scores[row] += unit * max(cosine, 0.0)
+            article_scores[row] += unit * max(cosine - floor, 0.0) / (1.0 - floor)
 
     def filters_match(
         self,

@@ -147,6 +147,10 @@ def test_search_json_with_source_and_date_filters(cli_index, news_corpus):
         "2024-03-01",
         "--until",
         "2024-06-30",
+        # Asked the day after the strike began: without a date the newest coverage of the
+        # story (the June backlog report) is preferred.
+        "--as-of",
+        "2024-03-11",
         "-k",
         "5",
         "--json",

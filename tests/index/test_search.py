@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import numpy as np
@@ -201,6 +202,8 @@ def test_a_lone_keyword_candidate_keeps_its_full_weight(engine, news_corpus):
     # Only one passage in the collection mentions bananas: BM25 returns that single candidate,
     # and min-max normalisation over a list of one must not turn it into a zero.
     searcher = engine.searcher()
+    # Fusion alone: no title signal, no recency (they add to the fused score).
+    searcher.params = replace(searcher.params, title_weight=0.0, asof_articles=0)
     candidates = searcher.retrieve("bananas", mode="hybrid")
     assert len(candidates.keyword_ids) == 1
     keyword_only = searcher.rank(candidates.only("keyword"), k=1)
@@ -215,6 +218,7 @@ def test_tied_candidates_all_keep_their_full_weight(engine):
     # Equal scores (two copies of a passage, or a filter leaving a few equals) are all the
     # retriever's best: each gets the full weight, none is zeroed by an empty min-max range.
     searcher = engine.searcher()
+    searcher.params = replace(searcher.params, title_weight=0.0, asof_articles=0)
     found = searcher.retrieve("dockworkers port strike", mode="dense")
     positions = found.dense_ids[:3]
     tied = Candidates(positions, np.full(len(positions), 0.42, dtype=np.float32))
@@ -249,3 +253,58 @@ def test_ask_reads_latest_from_the_question(engine):
     # the cracks more like the question.
     assert answer.parts[0].article_id == "bridge-january"
     assert answer.parts[0].text.startswith("The Millbrook bridge will stay closed until spring")
+
+
+def test_with_no_date_the_as_of_moment_is_the_collections_newest_relevant_coverage(
+    news_index, embedder
+):
+    # An archive asked years later: "now" gives the recency preference nothing, so the best
+    # worded 2023 report leads. Taking the as-of moment from the newest of the most relevant
+    # articles (January 2025 here) prefers the story's recent coverage, as a reader would.
+    query = "Millbrook bridge closed after inspectors found cracks in its steel supports"
+    now = Engine(news_index, embedder=embedder, search_params=SearchParams(asof_articles=0))
+    collection = Engine(news_index, embedder=embedder)
+
+    assert ids(now.search(query, k=3))[0] == "bridge-2023"
+    assert ids(collection.search(query, k=3))[0] in ("bridge-january", "bridge-november")
+    # A question's own date still wins over the collection's.
+    assert ids(collection.search(query, k=3, as_of=datetime(2023, 6, 2, tzinfo=UTC)))[0] == (
+        "bridge-2023"
+    )
+
+
+def test_the_title_signal_lifts_the_article_whose_headline_answers(
+    tmp_path, embedder, write_jsonl, make_record
+):
+    # Two reports mention the dredging in passing; only one headline is about it.
+    write_jsonl(
+        tmp_path / "articles" / "news.jsonl",
+        [
+            make_record(
+                "minutes",
+                "Council meeting: what was decided",
+                "The regional council met on Monday and heard reports on harbour dredging, "
+                "library opening hours and a new bus depot.",
+            ),
+            make_record(
+                "dredging",
+                "Harbour dredging to start in spring",
+                "Councillors also discussed the budget for road repairs and harbour dredging at "
+                "their Monday session, along with parking fees.",
+            ),
+        ],
+    )
+    from index.build import Builder
+
+    Builder(tmp_path / "index", embedder).build([tmp_path / "articles"])
+    question = "When does the harbour dredging start?"
+    plain = Engine(
+        tmp_path / "index", embedder=embedder, search_params=SearchParams(title_weight=0)
+    )
+    titled = Engine(tmp_path / "index", embedder=embedder)
+
+    with_title = titled.search(question, k=2)
+    assert ids(with_title)[0] == "dredging"
+    assert with_title[0].score - with_title[1].score > (
+        plain.search(question, k=2)[0].score - plain.search(question, k=2)[1].score
+    )
