@@ -1,12 +1,12 @@
 """Relevance without a date: compare search configurations on several indexes, with and without
-question dates, all from one retrieval pass per index and keyword-query variant.
+question dates, all from one retrieval pass per index.
 
-For each index and question file, each question is retrieved once per keyword-query variant
-(as asked, or with quiz phrasing dropped); every configuration then fuses and ranks those same
-candidates, with each question asked as of its ``question_date`` ("dates") and as of nothing
-("no dates": the bot's case on an archive). Prints R@1, R@5, MRR@10 against the labelled
-articles, and answer_in_article@5 (one of the first five articles holds the answer string: other
-coverage of the same story counts), for every configuration, index and date mode.
+For each index and question file, each question is retrieved once; every configuration then
+fuses and ranks those same candidates, with each question asked as of its ``question_date``
+("dates") and as of nothing ("no dates": the bot's case on an archive). Prints R@1, R@5 and
+MRR@10 against the labelled articles, and answer_in_article@5 (one of the first five articles
+holds the answer string: other coverage of the same story counts), for every configuration,
+index and date mode.
 
 Run (after ``benchmarks/eval_sets.py`` and the builds the README describes)::
 
@@ -33,7 +33,6 @@ DEFAULT = SearchParams()
 # The search before this comparison: no title signal, every question asked as of now.
 BASE = replace(DEFAULT, title_weight=0.0, title_floor=0.0, asof_articles=0)
 TITLE = {"title_weight": 0.3}
-CLEAN = {"clean_keyword_query": True}
 ASOF = {
     "asof_articles": 3,
     "collection_recency_weight": 1.0,
@@ -56,11 +55,8 @@ CONFIGS: list[tuple[str, dict]] = [
         for floor in (0.2, 0.3, 0.4, 0.5)
     ],
     *[(f"+ title signal {w}", {"title_weight": w}) for w in (0.2, 0.3, 0.4, 0.5, 0.6, 0.8)],
-    ("+ quiz words out of BM25", CLEAN),
     ("+ as-of from the collection", ASOF),
-    ("+ title 0.3 + quiz words out", {**TITLE, **CLEAN}),
     ("+ title 0.3 + as-of", {**TITLE, **ASOF}),
-    ("+ title 0.3 + quiz words out + as-of", {**TITLE, **CLEAN, **ASOF}),
     *[
         (
             f"  title {t}, as-of top{n} w{w} hl{h}",
@@ -92,7 +88,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path, help="also write every row as JSONL here")
     args = parser.parse_args()
     embedder = Embedder()
-    configs = CONFIGS[:17] if args.quick else CONFIGS
+    configs = CONFIGS[:14] if args.quick else CONFIGS
     rows = []
     for spec in args.set:
         name, _, paths = spec.partition("=")
@@ -102,10 +98,8 @@ def main() -> None:
         generation = engine.generation
         searcher = engine.searcher()
         targets = [generation.article_rows_by_id(q.article_ids) for q in questions]
-        retrieved = {}
-        for clean in (False, True):
-            searcher.params = replace(BASE, clean_keyword_query=clean)
-            retrieved[clean] = [searcher.retrieve(q.question) for q in questions]
+        searcher.params = BASE
+        retrieved = [searcher.retrieve(q.question) for q in questions]
         print(f"\n{name}: {index} ({generation.manifest.articles} articles), {len(questions)} q")
         print(
             f"{'configuration':<42} {'dates: R@1':>10} {'R@5':>6} {'MRR':>6} {'ans@5':>6}"
@@ -117,7 +111,7 @@ def main() -> None:
             for dates in (True, False):
                 tally = Tally(article_text=generation.article_text)
                 for question, candidates, rows_by_id in zip(
-                    questions, retrieved[searcher.params.clean_keyword_query], targets, strict=True
+                    questions, retrieved, targets, strict=True
                 ):
                     hits = searcher.rank(
                         candidates,

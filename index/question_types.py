@@ -355,25 +355,6 @@ class QuestionType:
     speech: SpeechQuestion | None = None
 
 
-# Quiz and question phrasing that says nothing about the story ("which of the following",
-# "this week", "according to"): in a keyword query it matches every article that uses it.
-_QUIZ_PHRASES = re.compile(
-    r"\b(?:which\s+of\s+the\s+following|(?:this|last|past|this\s+past)\s+"
-    r"(?:week(?:end)?|month|year)|in\s+recent\s+(?:days|weeks|months)|recently|according\s+to"
-    r"|a\s+new\s+(?:report|study|survey|analysis|poll))\b",
-    re.IGNORECASE,
-)
-
-
-def keyword_query(question: str) -> str:
-    """``question`` without quiz and question phrasing, for the keyword (BM25) retriever.
-
-    >>> " ".join(keyword_query("Which team won the cup this week, according to them?").split())
-    'Which team won the cup , them?'
-    """
-    return _QUIZ_PHRASES.sub(" ", question)
-
-
 # Verbs that only carry a where/when question ("where did the launch take place?", "when did
 # it happen?"): the answer says "launched from Kennedy Space Center", not "took place".
 _CARRIER_VERBS = re.compile(

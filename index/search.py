@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 import numpy as np
 
 from .embedding import Embedder
-from .question_types import keyword_query, without_latest
+from .question_types import without_latest
 from .store import Generation
 
 MODES = ("hybrid", "dense", "keyword")
@@ -54,9 +54,6 @@ class SearchParams:
     asof_articles: int = 5
     collection_recency_weight: float = 1.5
     collection_recency_half_life_days: float = 60.0
-    # Drop quiz and question phrasing ("which of the following", "this week", "according to")
-    # from the keyword query: they match every article that uses them.
-    clean_keyword_query: bool = False
     # "What is the latest on X": among the articles whose relevance (recency aside) is at least
     # this share of the best one's, the newest leads, whatever the as-of moment.
     latest_min_relevance: float = 0.75
@@ -209,8 +206,6 @@ class Searcher:
             )
         if mode in ("hybrid", "keyword"):
             words = without_latest(query)
-            if self.params.clean_keyword_query:
-                words = keyword_query(words)
             candidates.keyword_ids, candidates.keyword_scores = self.generation.keywords.search(
                 words, self.params.candidates, allowed
             )
