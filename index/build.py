@@ -171,6 +171,43 @@ class Builder:
         summary.seconds = time.perf_counter() - started
         return summary
 
+    def add_articles(
+        self, articles: Iterable[Article], *, progress: Progress | None = None
+    ) -> BuildSummary:
+        """Add or update articles already loaded (from feeds, pages, any source); never prunes.
+
+        An article whose id is indexed with the same content hash is left alone; with another
+        hash it is re-embedded (an updated story); a new id is added.
+
+        Parameters
+        ----------
+        articles : iterable of Article
+            Each with a stable ``id`` (see :class:`index.articles.Article`).
+        progress : callable, optional
+            ``progress(done, total)`` over the articles that need embedding.
+
+        Returns
+        -------
+        BuildSummary
+            With a problem for every repeated id after its first occurrence.
+        """
+        started = time.perf_counter()
+        incoming: dict[str, Article] = {}
+        problems: list[LoadProblem] = []
+        for article in articles:
+            if article.id in incoming:
+                problems.append(
+                    LoadProblem(article.origin_path, None, f"duplicate id {article.id!r}")
+                )
+                continue
+            incoming[article.id] = article
+        with self.directory.build_lock():
+            summary = self._update(incoming, set(), False, False, None, progress)
+        summary.problems = problems
+        summary.failed = len(problems)
+        summary.seconds = time.perf_counter() - started
+        return summary
+
     def remove(self, article_ids: Iterable[str]) -> BuildSummary:
         """Remove articles by id; unknown ids are reported as problems, not errors."""
         started = time.perf_counter()

@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .answer import Answer, AnswerParams, Composer, no_articles_note
+from .articles import Article
 from .build import Builder, BuildSummary, Progress
 from .chunking import ChunkingParams
 from .embedding import Embedder
@@ -276,6 +277,14 @@ class Engine:
         On any exception the previous generation keeps serving.
         """
         summary = self.builder().build(paths, full=full, prune=prune, progress=progress)
+        self.refresh()
+        return summary
+
+    def add_articles(
+        self, articles: Iterable[Article], *, progress: Progress | None = None
+    ) -> BuildSummary:
+        """Add or update loaded articles (feeds, pages) and serve the result; blocking."""
+        summary = self.builder().add_articles(articles, progress=progress)
         self.refresh()
         return summary
 

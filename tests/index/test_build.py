@@ -495,3 +495,18 @@ def test_a_killed_build_leaves_the_live_generation_and_the_next_build_recovers(
     assert engine.refresh() is True
     assert engine.stats().articles == 154
     assert top_id(engine, "road repairs in town 42") == "town-42"
+
+
+def test_loaded_articles_are_added_updated_or_left_alone(built, embedder):
+    from index.articles import Article
+
+    engine = Engine(built, embedder=embedder)
+    fresh = Article(id="volcano", title="Volcano erupts", text=VOLCANO, source="RÚV")
+    same = Article(id="rates", title="Fed cuts rates", text=RATES, source="Reuters")
+    summary = engine.add_articles([fresh, same])
+    # The same content under the same id is left alone; nothing absent is pruned.
+    assert (summary.added, summary.updated, summary.unchanged, summary.removed) == (1, 0, 1, 0)
+    assert summary.articles == 5
+    assert top_id(engine, "volcano eruption lava Iceland") == "volcano"
+    again = engine.add_articles([fresh])
+    assert again.generation is None and again.unchanged == 1
