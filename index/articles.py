@@ -80,6 +80,12 @@ class Article:
     origin_path : str
         Absolute path of the file it came from, matching :attr:`LoadResult.files` and
         :attr:`LoadProblem.path`.
+    partial : bool
+        The text is not the whole article: its page could not be fetched or read, was short or
+        behind a paywall, and the feed's summary or teaser stands in (``index.feeds``).
+    updated : datetime or None
+        When the outlet last changed the story (its own modified date, or when a changed feed
+        entry was noticed); never the publication time.
     """
 
     id: str
@@ -91,13 +97,16 @@ class Article:
     authors: tuple[str, ...] = ()
     origin: str = ""
     origin_path: str = ""
+    partial: bool = False
+    updated: datetime | None = None
 
     @property
     def content_hash(self) -> str:
         """SHA-256 (hex) over every indexed field; changes when any of them changes.
 
         Covers title, text, url, source, published and authors, but not id or origin: moving a
-        file does not make its articles look edited.
+        file does not make its articles look edited. ``partial`` and ``updated`` count only when
+        set, so the hash of an article without them is what it always was.
         """
         payload = [
             self.title,
@@ -107,6 +116,8 @@ class Article:
             self.published.isoformat() if self.published else None,
             list(self.authors),
         ]
+        if self.partial or self.updated is not None:
+            payload += [self.partial, self.updated.isoformat() if self.updated else None]
         encoded = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
         return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 
@@ -579,6 +590,34 @@ def _without_furniture(text: str) -> str:
     return "\n".join(line for line in text.split("\n") if not is_furniture(line)).strip()
 
 
+def decode_html(data: bytes, charset: str | None = None) -> str:
+    """A web page's text, decoded as a browser would.
+
+    Parameters
+    ----------
+    data : bytes
+        The page as served.
+    charset : str, optional
+        The charset the server declared (HTTP ``Content-Type``); else UTF-8, else the charset
+        the page declares in a ``<meta>``. Labels are read the WHATWG way (``iso-8859-1`` is
+        windows-1252).
+
+    Returns
+    -------
+    str
+        With Windows line endings normalised; undecodable bytes, if any remain, replaced.
+    """
+    if charset and charset.strip().lower() not in ("utf-8", "utf8"):
+        try:
+            return _decode_legacy(data, charset).replace("\r\n", "\n")
+        except (LookupError, UnicodeDecodeError):
+            pass
+    try:
+        return _decode_html(data)
+    except _Invalid:
+        return data.decode("utf-8", errors="replace").replace("\r\n", "\n")
+
+
 def _decode_html(data: bytes) -> str:
     try:
         return _decode(data)
@@ -669,8 +708,25 @@ def _stable_id(given: str | None, url: str | None, fallback: str) -> str:
     if given:
         return given
     if url:
-        return "url:" + hashlib.sha1(_normalise_url(url).encode("utf-8")).hexdigest()[:16]
+        return url_article_id(url)
     return fallback
+
+
+def url_article_id(url: str) -> str:
+    """The id of an article known only by its URL: the same for a saved page, a page fetched by
+    URL and a feed entry linking to it (scheme and host case, fragment and a trailing slash
+    do not matter).
+
+    Parameters
+    ----------
+    url : str
+
+    Returns
+    -------
+    str
+        ``"url:"`` and 16 hex digits.
+    """
+    return "url:" + hashlib.sha1(_normalise_url(url).encode("utf-8")).hexdigest()[:16]
 
 
 def _normalise_url(url: str) -> str:
