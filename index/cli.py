@@ -1,4 +1,4 @@
-"""The command line: ``python -m index build|add|remove|search|ask|quotes|stats|eval``.
+"""The command line: ``python -m index build|add|remove|search|ask|quotes|stats|eval|feeds|watch``.
 
 Exit codes scripts can rely on: 0 success; 1 an error the message explains (no index, model
 mismatch, a build already running, unreadable question file...); 2 bad usage; 3 a ``--strict``
@@ -87,10 +87,10 @@ def _parser() -> argparse.ArgumentParser:
 
     for name, help_text in (
         ("build", "ingest files/directories (incremental; --full re-embeds everything)"),
-        ("add", "ingest files/directories without pruning anything"),
+        ("add", "ingest files/directories or article page URLs without pruning anything"),
     ):
-        sub = command(name, _build, help_text)
-        sub.add_argument("paths", nargs="+", metavar="PATH")
+        sub = command(name, _build if name == "build" else _add, help_text)
+        sub.add_argument("paths", nargs="+", metavar="PATH" if name == "build" else "PATH|URL")
         sub.add_argument("--full", action="store_true", help="re-chunk and re-embed everything")
         if name == "build":
             sub.add_argument(
@@ -113,6 +113,39 @@ def _parser() -> argparse.ArgumentParser:
             action="store_true",
             help="do not prepend the title to passages when embedding",
         )
+
+    feeds = commands.add_parser(
+        "feeds", help="follow news feeds (add, list, remove, check)", description=_FEEDS_HELP
+    )
+    feed_commands = feeds.add_subparsers(dest="feeds_command", required=True, metavar="ACTION")
+
+    def feed_command(name: str, run: Callable, help_text: str) -> argparse.ArgumentParser:
+        sub = feed_commands.add_parser(
+            name, parents=[common], help=help_text, description=help_text
+        )
+        sub.set_defaults(run=run)
+        return sub
+
+    sub = feed_command("add", _feeds_add, "follow a feed (or the feed a homepage advertises)")
+    sub.add_argument("url", metavar="URL")
+    sub.add_argument("--source", help="the outlet's name (default: the feed's title)")
+    sub.add_argument(
+        "--every", type=_interval, default=None, help="poll interval: 90s, 15m, 2h (default 15m)"
+    )
+    sub.add_argument(
+        "--force", action="store_true", help="follow it even if it cannot be fetched now"
+    )
+    sub = feed_command("list", _feeds_list, "each followed feed and its health")
+    sub = feed_command("remove", _feeds_remove, "stop following a feed (its articles stay)")
+    sub.add_argument("url", metavar="URL")
+    sub = feed_command("check", _feeds_check, "fetch a feed once: what would be added (no change)")
+    sub.add_argument("url", metavar="URL")
+    sub.add_argument("--no-pages", action="store_true", help="do not fetch the entries' pages")
+    sub.add_argument("--limit", type=int, default=10, help="pages to read at most (default 10)")
+
+    sub = command("watch", _watch, "poll due feeds into the index until stopped (Ctrl-C)")
+    sub.add_argument("--once", action="store_true", help="poll the due feeds once and exit")
+    sub.add_argument("--workers", type=int, default=4, help="feeds fetched at once (default 4)")
 
     sub = command("remove", _remove, "remove articles by id")
     sub.add_argument("ids", nargs="+", metavar="ID")
@@ -470,3 +503,318 @@ def _status(message: str):
         return
     with console.status(message):
         yield
+
+
+# --------------------------------------------------------------------------------------------
+# Article pages and feeds
+
+_FEEDS_HELP = (
+    "Follow news feeds (RSS, Atom, JSON Feed; a homepage finds its feed). State lives in "
+    "INDEX/feeds.sqlite; `python -m index watch` polls the due feeds."
+)
+
+
+def _is_url(value: str) -> bool:
+    return value.lower().startswith(("http://", "https://"))
+
+
+def _interval(value: str) -> float:
+    """``90s``, ``15m``, ``2h``, ``1h30m`` or a bare number of minutes, in seconds (>= 1 min)."""
+    import re
+
+    text = value.strip().lower()
+    if re.fullmatch(r"\d+(?:\.\d+)?", text):
+        seconds = float(text) * 60
+    else:
+        parts = re.findall(r"(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|hr|d)\w*", text)
+        if not parts or re.sub(r"[\d.\s]|s|sec|m|min|h|hr|d|ours?|inutes?|econds?|ays?", "", text):
+            raise argparse.ArgumentTypeError(f"not an interval: {value!r} (try 15m, 2h, 90s)")
+        unit = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hr": 3600, "d": 86400}
+        seconds = sum(float(number) * unit[name] for number, name in parts)
+    if seconds < 60:
+        raise argparse.ArgumentTypeError(f"an interval of at least 1 minute, not {value!r}")
+    return seconds
+
+
+def _every(seconds: float) -> str:
+    if seconds % 3600 == 0:
+        return f"{seconds / 3600:g}h"
+    if seconds % 60 == 0:
+        return f"{seconds / 60:g}m"
+    return f"{seconds:g}s"
+
+
+def _fetcher():
+    from .feeds.fetch import FetchConfig, Fetcher
+
+    contact = IndexSettings().contact_url
+    if not contact:
+        log.info("NEWSDESK_CONTACT_URL is not set: requests name the bot but give no contact")
+    return Fetcher(FetchConfig(contact_url=contact))
+
+
+def _builder(args):
+    """A builder for the index with its own chunking and model (loaded only to embed)."""
+    from .build import Builder
+    from .chunking import ChunkingParams
+    from .embedding import Embedder
+    from .store import IndexDirectory, Manifest
+
+    current = IndexDirectory(args.index).current()
+    manifest = Manifest.read(current / "manifest.json") if current else None
+    return Builder(
+        args.index,
+        lambda: Embedder(args.model, precision=args.precision),
+        ChunkingParams(**manifest.chunking) if manifest else ChunkingParams(),
+        manifest.index_type if manifest else "flat",
+        model_name=args.model,
+    )
+
+
+def _add(args) -> int:
+    """``add``: files and directories as ``build`` (without pruning), and article page URLs."""
+    from .feeds.fetch import FetchError
+    from .feeds.pages import ExtractionError, fetch_article
+
+    urls = [p for p in args.paths if _is_url(p)]
+    if not urls:
+        return _build(args)
+    paths = [p for p in args.paths if not _is_url(p)]
+    code = EXIT_OK
+    if paths:
+        args.paths = paths
+        code = _build(args)
+    pages, failed = [], []
+    with _fetcher() as fetcher, _status(f"reading {len(urls)} page(s)"):
+        for url in urls:
+            try:
+                pages.append(fetch_article(fetcher, url))
+            except (FetchError, ExtractionError) as error:
+                failed.append(f"{url}: {error}")
+    summary = _builder(args).add_articles([p.article for p in pages]) if pages else None
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    **(summary.as_dict() if summary else {}),
+                    "pages": [
+                        {
+                            "url": p.article.url,
+                            "id": p.article.id,
+                            "title": p.article.title,
+                            "text_chars": len(p.article.text),
+                            "text_from": p.text_from,
+                            "partial": p.article.partial,
+                            "published": p.article.published.isoformat()
+                            if p.article.published
+                            else None,
+                            "notes": p.notes,
+                        }
+                        for p in pages
+                    ],
+                    "failed_pages": failed,
+                }
+            )
+        )
+    else:
+        for problem in failed:
+            print(f"skipped {problem}", file=sys.stderr)
+        for page in pages:
+            article = page.article
+            date = article.published.isoformat() if article.published else "undated"
+            flag = " (partial)" if article.partial else ""
+            print(
+                f"read {article.url}: {article.title!r}, "
+                f"{len(article.text)} characters{flag}, {date}"
+            )
+            for note in page.notes:
+                print(f"  {note}", file=sys.stderr)
+        if summary is not None:
+            print(
+                f"{summary.added} added, {summary.updated} updated, {summary.unchanged} "
+                f"unchanged; {summary.articles} articles in the index"
+            )
+    if failed and not pages:
+        return EXIT_ERROR
+    if args.strict and failed:
+        return EXIT_SKIPPED
+    return code
+
+
+def _feeds_add(args) -> int:
+    from datetime import UTC
+
+    from .feeds.fetch import FetchError
+    from .feeds.parse import FeedParseError
+    from .feeds.poller import resolve_feed
+    from .feeds.state import DEFAULT_INTERVAL, FeedStore
+
+    interval = args.every or DEFAULT_INTERVAL
+    store = FeedStore(args.index)
+    feed_url, title, entries, discovered_on = args.url, None, None, None
+    with _fetcher() as fetcher:
+        try:
+            response, parsed, discovered_on = resolve_feed(fetcher, args.url)
+            feed_url, title, entries = response.url, parsed.title, len(parsed.entries)
+            if discovered_on is None and response.redirected_from:
+                feed_url = args.url  # keep following the address given; redirects are cheap
+        except (FetchError, FeedParseError) as error:
+            if not args.force:
+                raise NewsdeskError(
+                    f"cannot follow {args.url}: {error}; nothing added (--force adds it anyway)"
+                ) from None
+            print(f"warning: {error}; following it anyway", file=sys.stderr)
+    state = store.add(
+        feed_url, now=datetime.now(UTC), source=args.source, title=title, interval=interval
+    )
+    if args.json:
+        print(json.dumps({**state.as_dict(), "discovered_on": discovered_on, "entries": entries}))
+        return EXIT_OK
+    found = f" (found on {discovered_on})" if discovered_on else ""
+    count = f"; {entries} entries in it now" if entries is not None else ""
+    print(f"following {feed_url}{found} as {state.outlet!r} every {_every(interval)}{count}")
+    print(f"`python -m index watch --index {args.index}` polls it")
+    return EXIT_OK
+
+
+def _feeds_list(args) -> int:
+    from .feeds.state import FeedStore
+
+    feeds = FeedStore(args.index).feeds()
+    if args.json:
+        print(json.dumps({"feeds": [f.as_dict() for f in feeds]}))
+        return EXIT_OK
+    if not feeds:
+        print("no feeds followed; add one with: python -m index feeds add URL")
+    for feed in feeds:
+        health = "disabled" if not feed.enabled else "ok" if not feed.failures else "failing"
+        print(f"{feed.url}  [{health}]")
+        print(
+            f"  {feed.outlet}, every {_every(feed.interval)}; "
+            f"last success {_when(feed.last_success)}"
+            f"; {feed.failures} failure{'s' * (feed.failures != 1)}; next attempt "
+            f"{_when(feed.next_due) if feed.enabled else 'none (disabled)'}; "
+            f"{feed.entries_seen} entries seen"
+        )
+        if feed.last_error:
+            print(f"  last error: {feed.last_error}")
+    return EXIT_OK
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC") if moment else "never"
+
+
+def _feeds_remove(args) -> int:
+    from .feeds.state import FeedStore
+
+    FeedStore(args.index).remove(args.url)
+    if args.json:
+        print(json.dumps({"removed": args.url}))
+    else:
+        print(f"no longer following {args.url}; its articles stay in the index")
+    return EXIT_OK
+
+
+def _feeds_check(args) -> int:
+    from .feeds.fetch import FetchError
+    from .feeds.parse import FeedParseError
+    from .feeds.poller import Poller
+    from .feeds.state import STATE_FILE
+
+    class _NoIndex:
+        def add_articles(self, articles):  # check never indexes
+            raise AssertionError("feeds check must not index")
+
+    if not (args.index / STATE_FILE).exists():
+        # Nothing followed yet: read a throwaway state so that nothing is created here.
+        import tempfile
+
+        scratch = tempfile.TemporaryDirectory()
+        index_dir = Path(scratch.name)
+    else:
+        scratch, index_dir = None, args.index
+    try:
+        with _fetcher() as fetcher:
+            poller = Poller(index_dir, _NoIndex(), fetcher=fetcher)
+            try:
+                found = poller.check(args.url, pages=not args.no_pages, limit=args.limit)
+            except (FetchError, FeedParseError) as error:
+                raise NewsdeskError(f"cannot read {args.url}: {error}") from None
+    finally:
+        if scratch is not None:
+            scratch.cleanup()
+    if args.json:
+        print(json.dumps(found.as_dict()))
+        return EXIT_OK
+    where = f" (found on {found.discovered_on})" if found.discovered_on else ""
+    print(
+        f"{found.url}{where}: {found.kind}, {found.title or 'untitled'}, "
+        f"{len(found.entries)} entries"
+    )
+    for problem in found.problems:
+        print(f"  problem: {problem}")
+    new = sum(e.status != "seen" for e in found.entries)
+    print(f"{new} would be added or updated ({found.requests} requests; nothing was changed):")
+    for entry in found.entries:
+        line = f"  {entry.status:<7} {entry.title or '(untitled)'}"
+        if entry.extracted is not None:
+            article = entry.extracted.article
+            date = article.published.isoformat() if article.published else "undated"
+            partial = ", partial" if article.partial else ""
+            source = entry.extracted.text_from
+            line += f" — {len(article.text)} characters from the {source}{partial}, {date}"
+        elif entry.problem:
+            line += f" — {entry.problem}"
+        print(line)
+    return EXIT_OK
+
+
+def _watch(args) -> int:
+    import signal
+    import threading
+
+    from .feeds.poller import Poller
+    from .feeds.scheduler import poller_lock
+
+    stop = threading.Event()
+    console = Console(stderr=True)
+
+    def request_stop(signum, frame) -> None:
+        console.print("stopping after the current poll (Ctrl-C again to abort)")
+        stop.set()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    def show(report) -> None:
+        print(f"{datetime.now().strftime('%H:%M:%S')} {report.line()}", flush=True)
+        for result in report.failed:
+            print(f"  failed {result.feed.url}: {result.error}", flush=True)
+        if report.index_error:
+            print(f"  not indexed (retried next poll): {report.index_error}", flush=True)
+
+    with poller_lock(args.index), _fetcher() as fetcher:
+        poller = Poller(args.index, _builder(args), fetcher=fetcher, workers=args.workers)
+        feeds = poller.store.feeds()
+        if args.once:
+            report = poller.poll()
+            if args.json:
+                print(json.dumps(report.as_dict()))
+            else:
+                show(report)
+            return EXIT_OK
+        enabled = sum(f.enabled for f in feeds)
+        print(
+            f"watching {enabled} feed{'s' * (enabled != 1)} of {args.index} (Ctrl-C stops)"
+            + ("; add one with: python -m index feeds add URL" if not feeds else ""),
+            flush=True,
+        )
+        previous = {
+            sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)
+        }
+        try:
+            polls = poller.run(stop, on_report=show)
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+    print(f"stopped after {polls} poll{'s' * (polls != 1)}", flush=True)
+    return EXIT_OK

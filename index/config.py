@@ -1,8 +1,9 @@
 """Engine settings from the environment (and an optional ``.env``), via pydantic-settings.
 
 ``NEWSDESK_INDEX_DIR`` the index directory; ``NEWSDESK_MODEL`` a sentence-transformers model
-name or path (default: the bundled all-MiniLM-L6-v2); ``NEWSDESK_PRECISION`` auto, bf16 or fp32.
-Command-line options override these.
+name or path (default: the bundled all-MiniLM-L6-v2); ``NEWSDESK_PRECISION`` auto, bf16 or fp32;
+``NEWSDESK_CONTACT_URL`` where outlets can reach whoever runs the bot (sent in the User-Agent of
+feed and page requests). Command-line options override these.
 """
 
 from __future__ import annotations
@@ -22,3 +23,4 @@ class IndexSettings(BaseSettings):
     index_dir: Path | None = None
     model: str | None = None
     precision: str = "auto"
+    contact_url: str | None = None

@@ -1,4 +1,4 @@
-"""Following outlets: feeds and article pages fetched politely, read carefully, indexed on a schedule.
+"""Following outlets: feeds and article pages fetched politely, read with care, indexed on time.
 
 One module per idea:
 

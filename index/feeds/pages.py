@@ -241,7 +241,6 @@ def extract_page(
     entry: FeedEntry | None = None,
     source: str | None = None,
     article_id: str | None = None,
-    fetched_at: datetime | None = None,
 ) -> Extracted:
     """Read an article page into an :class:`Article`.
 
@@ -260,8 +259,6 @@ def extract_page(
         The outlet's name as configured (the feed's); else the page's own site name.
     article_id : str, optional
         The id to store it under (a feed entry's identity); default: from the canonical URL.
-    fetched_at : datetime, optional
-        Unused by the extraction; recorded by callers.
 
     Returns
     -------
@@ -272,7 +269,6 @@ def extract_page(
     ExtractionError
         When neither the page nor the entry holds any text.
     """
-    del fetched_at
     text = html if isinstance(html, str) else decode_html(html, charset)
     try:
         tree = lxml.html.document_fromstring(text)

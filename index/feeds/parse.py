@@ -50,6 +50,7 @@ _JSON_FEED_VERSION = re.compile(r"^https?://jsonfeed\.org/version/1(?:\.\d+)?/?$
 # Labels browsers read as windows-1252 (WHATWG): a feed served as iso-8859-1 with curly quotes
 # in 0x80-0x9F is really windows-1252.
 _LATIN1_LABELS = {"iso-8859-1", "iso8859-1", "latin-1", "latin1", "us-ascii", "ascii", "l1"}
+_BREAK = "\ue000"  # a private-use character: never in real text
 _BLOCK_TAGS = {
     "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
     "pre", "tr", "table", "section", "article", "figure", "figcaption", "hr", "dd", "dt",
@@ -232,13 +233,14 @@ def html_to_text(fragment: str) -> str:
         return _tidy_lines(re.sub(r"<[^>]+>", " ", fragment))
     for element in list(root.iter("script", "style", "noscript")):
         element.drop_tree()
+    # Whitespace in HTML source is one space; only block elements and <br> break lines.
     for element in root.iter():
         if isinstance(element.tag, str) and element.tag.lower() in _BLOCK_TAGS:
-            element.tail = "\n" + (element.tail or "")
+            element.tail = _BREAK + (element.tail or "")
             if element.tag.lower() in ("br", "hr"):
                 continue
-            element.text = "\n" + (element.text or "")
-    return _tidy_lines(root.text_content())
+            element.text = _BREAK + (element.text or "")
+    return _tidy_lines(" ".join(root.text_content().split()).replace(_BREAK, "\n"))
 
 
 # --------------------------------------------------------------------------------------------
