@@ -63,6 +63,7 @@ log = logging.getLogger(__name__)
 MIN_BODY_CHARS = 300
 """A page body shorter than this is implausible for a news article (a caption, a teaser)."""
 
+_MIN_WORDS = 8  # fewer words than this are navigation or a button, not an article
 _ARTICLE_TYPES = re.compile(r"(?:Article|Posting|Report)$")
 _ORGANISATION_TYPES = {"Organization", "NewsMediaOrganization", "Corporation", "WebSite"}
 # id/class words of containers that hold other stories or sign-up forms, not this one.
@@ -295,7 +296,9 @@ def extract_page(
     text_from = "page"
     partial = False
     json_body = "\n".join(_body_lines(meta.body or "", [title, *titles])[0])
-    if json_body and (len(body) < MIN_BODY_CHARS or len(json_body) >= 2 * len(body)):
+    if json_body and " ".join(json_body.split()) == " ".join(body.split()):
+        body, text_from = json_body, "json-ld"  # the same words; the JSON-LD keeps paragraphs
+    elif json_body and (len(body) < MIN_BODY_CHARS or len(json_body) >= 2 * len(body)):
         notes.append(
             f"page body {len(body)} characters; used the JSON-LD articleBody ({len(json_body)})"
         )
@@ -311,8 +314,8 @@ def extract_page(
             body, text_from = fallback, "feed"
         else:
             notes.append(f"page body {why}; kept it, marked partial")
-    if not body.strip():
-        raise ExtractionError("no article text on the page")
+    if len(body.split()) < _MIN_WORDS:
+        raise ExtractionError(f"no article text on the page ({len(body.split())} words)")
 
     published, updated, date_notes = _dates(meta, entry, getattr(document, "date", None))
     notes.extend(date_notes)
@@ -563,6 +566,12 @@ def _dates(
 ) -> tuple[datetime | None, datetime | None, list[str]]:
     """(published, updated, notes): the most precise publication time; a later modified one."""
     notes: list[str] = []
+    modified_raw = meta.modified or (entry.updated if entry else None)
+    modified_day = _parse(modified_raw, [], "")
+    if extracted and modified_day and extracted == modified_day.date().isoformat():
+        # trafilatura falls back on the modified date when the page states no publication
+        # date: Reuters' pages came out dated the day they were edited.
+        extracted = None
     candidates = [
         ("JSON-LD/meta", meta.published),
         ("feed", entry.published if entry else None),
