@@ -144,7 +144,8 @@ class Extracted:
     notes : list of str
         What was worked around ("page body 151 characters; used the JSON-LD articleBody").
     canonical : str or None
-        The page's canonical URL, cleaned.
+        The page's canonical URL (else where it was fetched from), cleaned; None when the text
+        came from the feed entry alone.
     """
 
     article: Article
@@ -319,8 +320,7 @@ def extract_page(
 
     published, updated, date_notes = _dates(meta, entry, getattr(document, "date", None))
     notes.extend(date_notes)
-    canonical = clean_url(meta.canonical) if meta.canonical else None
-    final_url = canonical or clean_url(url)
+    final_url = clean_url(meta.canonical or url)
     authors = _authors(
         [
             meta.authors,
@@ -343,7 +343,7 @@ def extract_page(
         partial=partial,
         updated=updated,
     )
-    return Extracted(article, text_from, notes, canonical)
+    return Extracted(article, text_from, notes, final_url)
 
 
 def article_from_entry(

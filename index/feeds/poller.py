@@ -303,17 +303,21 @@ class Poller:
         now = self.clock.now()
 
         articles: dict[str, Article] = {}
+        indexed: list[ArticleRecord] = []
         for result in report.feeds:
             for extracted in result.articles:
                 article = extracted.article
                 if article.id in articles:
                     continue  # the same story from another feed in this poll
+                # Compared as read, before an updated time of our own is put on it.
+                read_hash = article.content_hash
                 before = self.store.article(article.id)
-                if before is not None and before.content_hash == article.content_hash:
+                if before is not None and before.content_hash == read_hash:
                     continue
                 if before is not None and article.updated is None:
                     article = replace(article, updated=now)  # changed with no date of its own
                 articles[article.id] = article
+                indexed.append(ArticleRecord(article.id, read_hash, article.url, article.partial))
         report.articles = list(articles.values())
         if report.articles:
             try:
@@ -342,11 +346,7 @@ class Poller:
                     state.title = result.parsed.title
                 records.extend(result.records)
             states.append(state)
-        indexed = [
-            ArticleRecord(a.id, a.content_hash, a.url, a.partial)
-            for a in (report.articles if not report.index_error else [])
-        ]
-        self.store.record(states, records, indexed, now=now)
+        self.store.record(states, records, [] if report.index_error else indexed, now=now)
         report.requests = self.fetcher.requests - requests_before
         report.seconds = time.perf_counter() - started
         for result in report.feeds:
@@ -483,17 +483,24 @@ class Poller:
                 result.notes.append(f"{entry.title or key}: {error}")
                 result.records.append(EntryRecord(state.url, key, digest, identity))
                 continue
-            if not entry.guid and extracted.canonical:
-                # No GUID: the page's canonical URL names the article (a story reached through
-                # two links is one), unless the index has it under another id already.
+            if known is None and extracted.canonical:
+                # The page names the article: one already indexed from another entry, or read
+                # in this poll by another feed, is that article (feeds giving one story
+                # different GUIDs or links make one article); without a GUID, its canonical URL
+                # is the id.
                 by_url = self.store.article_for_url(extracted.canonical)
-                canonical_id = (
-                    by_url.article_id
-                    if by_url
-                    else article_id(entry, state.url, extracted.canonical)
-                )
-                if canonical_id != identity:
-                    identity = canonical_id
+                if by_url is not None:
+                    named = by_url.article_id
+                elif entry.guid:
+                    named = identity
+                else:
+                    named = article_id(entry, state.url, extracted.canonical)
+                first = claims.page(extracted.canonical, named)
+                if by_url is not None or first != named:
+                    result.records.append(EntryRecord(state.url, key, digest, first))
+                    continue
+                if named != identity:
+                    identity = named
                     extracted.article = replace(extracted.article, id=identity)
             result.notes.extend(f"{entry.title or key}: {note}" for note in extracted.notes)
             result.articles.append(extracted)
@@ -511,11 +518,18 @@ class Poller:
 
 
 class _Claims:
-    """Article ids being read in this poll, so two feeds carrying a story fetch it once."""
+    """Article ids and pages read in this poll, so two feeds carrying a story make one article
+    (and, when they name it alike, fetch it once)."""
 
     def __init__(self) -> None:
         self._ids: set[str] = set()
+        self._pages: dict[str, str] = {}
         self._lock = threading.Lock()
+
+    def page(self, url: str, identity: str) -> str:
+        """The id of the article at ``url`` in this poll: the first claimant's."""
+        with self._lock:
+            return self._pages.setdefault(url, identity)
 
     def claim(self, identity: str) -> bool:
         with self._lock:

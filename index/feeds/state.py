@@ -155,7 +155,8 @@ class EntryRecord:
 
 @dataclass(frozen=True)
 class ArticleRecord:
-    """What was last handed to the index under an article id."""
+    """What was last handed to the index under an article id (its content hash as read from
+    the page or entry, before the poller dated an update)."""
 
     article_id: str
     content_hash: str

@@ -62,7 +62,8 @@ class Site:
         return self.url(path)
 
     def requests(self, path: str | None = None) -> list[Request]:
-        return [r for r in self.log if path is None or r.path == path]
+        """Requests for ``path`` (its query string aside), or all of them."""
+        return [r for r in self.log if path is None or r.path.split("?")[0] == path]
 
     def handle(self, handler: BaseHTTPRequestHandler) -> None:
         path = handler.path.split("?")[0]
