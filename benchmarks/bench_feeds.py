@@ -219,7 +219,7 @@ def main() -> None:
     print("|---|---|---|---|---|---|---|---|")
     for label, requests, total, fetching, indexing, added, partial, statuses in rows:
         print(
-            f"| {label} | {requests} | {total:.1f} | {fetching:.1f} | {indexing:.1f} | "
+            f"| {label} | {requests} | {total:.2f} | {fetching:.2f} | {indexing:.2f} | "
             f"{added} | {partial} | {statuses} |"
         )
 
