@@ -49,7 +49,11 @@ async def serve(
         if settings.token is None:
             log.info("No DISCORD_TOKEN set: starting the console chat.")
             service = await Newsdesk.open(settings, embedder=embedder)
-            await Console(service, log_file=log_file).run()
+            service.start()
+            try:
+                await Console(service, log_file=log_file).run()
+            finally:
+                await service.close()
         else:
             async with NewsdeskBot(settings, embedder=embedder) as bot:
                 await bot.start(settings.token)

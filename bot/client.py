@@ -6,8 +6,9 @@ the privileged message-content intent) and ``dm_messages``. ``allowed_mentions``
 client-wide to ping nobody, because answers quote articles that can contain "@everyone".
 
 ``setup_hook`` runs after login and before the gateway connects: it loads the engine (model and
-index, in a thread), loads the extensions, then bulk-overwrites the slash commands, to the
-servers in ``NEWSDESK_GUILD_IDS`` (instant) or globally.
+index, in a thread), loads the extensions, bulk-overwrites the slash commands, to the servers in
+``NEWSDESK_GUILD_IDS`` (instant) or globally, then starts following the index's feeds in the
+background (:mod:`bot.feeds`). ``close`` stops that first (a poll in progress finishes).
 """
 
 from __future__ import annotations
@@ -19,13 +20,20 @@ import discord
 from discord.ext import commands
 
 from bot.errors import ErrorReportingTree
+from bot.feeds import PollOptions
 from bot.service import Newsdesk
 from bot.settings import Settings
 from index.embedding import Embedder
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("bot.exts.ask", "bot.exts.quotes", "bot.exts.admin", "bot.exts.messages")
+EXTENSIONS = (
+    "bot.exts.ask",
+    "bot.exts.quotes",
+    "bot.exts.admin",
+    "bot.exts.feeds",
+    "bot.exts.messages",
+)
 
 
 def intents() -> discord.Intents:
@@ -41,10 +49,18 @@ class NewsdeskBot(commands.Bot):
     """The Discord side of Newsdesk.
 
     ``embedder`` is an already loaded model to reuse (otherwise ``setup_hook`` loads one);
-    other keyword arguments go to :class:`discord.ext.commands.Bot`.
+    ``polling`` overrides how feeds are polled (:class:`bot.feeds.PollOptions`); other keyword
+    arguments go to :class:`discord.ext.commands.Bot`.
     """
 
-    def __init__(self, settings: Settings, *, embedder: Embedder | None = None, **options: Any):
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        embedder: Embedder | None = None,
+        polling: PollOptions | None = None,
+        **options: Any,
+    ):
         super().__init__(
             command_prefix=commands.when_mentioned,  # unused: only slash commands and listeners
             help_command=None,
@@ -55,6 +71,7 @@ class NewsdeskBot(commands.Bot):
         )
         self.settings = settings
         self._embedder = embedder
+        self._polling = polling
         self._service: Newsdesk | None = None
 
     @property
@@ -65,10 +82,19 @@ class NewsdeskBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         log.info("Loading the model and the index at %s…", self.settings.index_dir)
-        self._service = await Newsdesk.open(self.settings, embedder=self._embedder)
+        self._service = await Newsdesk.open(
+            self.settings, embedder=self._embedder, polling=self._polling
+        )
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         await self.sync_commands()
+        self._service.start()
+
+    async def close(self) -> None:
+        """Stop following the feeds (a poll in progress finishes), then disconnect."""
+        if self._service is not None:
+            await self._service.close()
+        await super().close()
 
     async def sync_commands(self) -> None:
         """Replace the registered slash commands with this code's (one bulk overwrite each)."""

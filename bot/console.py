@@ -2,8 +2,9 @@
 
 A typed line is a question; ``/ask QUESTION [source:NAME] [since:DATE]``,
 ``/quotes SPEAKER [about:TOPIC] [source:NAME] [since:DATE]``, ``/sources``, ``/reindex [full]``,
-``/help`` and ``/quit`` work as in Discord. The person at the console is
-the operator, so /reindex needs no permission here and there is no rate limit. Only the chat is
+``/feeds add URL [source:NAME] [every:15m]``, ``/feeds list``, ``/feeds remove URL``, ``/help``
+and ``/quit`` work as in Discord. The person at the console is the operator, so /reindex and
+/feeds need no permission here and there is no rate limit. Only the chat is
 written to the terminal: ``python -m bot`` sends the log to a file, which the banner names.
 """
 
@@ -24,6 +25,8 @@ from bot.service import Newsdesk, ReindexJob
 PROMPT = "newsdesk> "
 BANNER = "Newsdesk console: ask a question, or type /help. /quit (or Ctrl-D) leaves."
 _OPTION = re.compile(r"\b(source|since)[:=](?:\"([^\"]*)\"|(\S+))", re.IGNORECASE)
+_FEED_OPTION = re.compile(r"\b(source|every)[:=](?:\"([^\"]*)\"|(\S+))", re.IGNORECASE)
+FEEDS_USAGE = "Use /feeds add URL [source:NAME] [every:15m], /feeds list or /feeds remove URL."
 # /quotes options: a value runs to the next option, so "about:interest rates" needs no quotes.
 _QUOTES_OPTION = re.compile(
     r"\b(about|source|since)[:=](?:\"([^\"]*)\"|(.*?))(?=\s+(?:about|source|since)[:=]|\s*$)",
@@ -31,10 +34,22 @@ _QUOTES_OPTION = re.compile(
 )
 
 
+def _take_options(text: str, pattern: re.Pattern[str]) -> tuple[str, dict[str, str]]:
+    options = {m.group(1).lower(): m.group(2) or m.group(3) for m in pattern.finditer(text)}
+    return " ".join(pattern.sub(" ", text).split()), options
+
+
 def parse_ask(text: str) -> tuple[str, dict[str, str]]:
     """Split ``what happened? source:"Sky News" since:7d`` into the question and its options."""
-    options = {m.group(1).lower(): m.group(2) or m.group(3) for m in _OPTION.finditer(text)}
-    return " ".join(_OPTION.sub(" ", text).split()), options
+    return _take_options(text, _OPTION)
+
+
+def parse_feeds_add(text: str) -> tuple[str, dict[str, str]]:
+    """Split ``URL source:"Example News" every:30m`` into the address and its options (the
+    address is the first word, so a ``?source=`` in it stays in it)."""
+    url, _, rest = text.strip().partition(" ")
+    rest, options = _take_options(rest, _FEED_OPTION)
+    return (f"{url} {rest}" if rest else url), options
 
 
 def parse_quotes(text: str) -> tuple[str, dict[str, str]]:
@@ -106,7 +121,9 @@ class Console:
                 self.write(render.help_text())
             elif command == "/sources":
                 report = await self.service.sources_report()
-                self.write(render.sources_text(report.stats, report.last_reindex))
+                self.write(render.sources_text(report.stats, report.last_reindex, report.feeds))
+            elif command == "/feeds":
+                await self._feeds(rest)
             elif command == "/reindex":
                 full = rest.strip().lower() in ("full", "full:true", "--full", "true")
                 job = await self.service.reindex(
@@ -126,6 +143,19 @@ class Console:
         except Exception as exc:
             self.write(describe(exc, where="console"))
         return True
+
+    async def _feeds(self, text: str) -> None:
+        action, _, rest = text.strip().partition(" ")
+        feeds = self.service.feeds
+        if action.lower() in ("", "list"):
+            self.write(render.feeds_text(await feeds.feeds(), feeds.status()))
+        elif action.lower() == "add" and rest.strip():
+            url, options = parse_feeds_add(rest)
+            self.write(render.feed_added(await feeds.add(url, **options), markdown=False))
+        elif action.lower() == "remove" and rest.strip():
+            self.write(render.feed_removed(await feeds.remove(rest), markdown=False))
+        else:
+            self.write(FEEDS_USAGE)
 
     async def _progress(self, job: ReindexJob) -> None:
         self.write(render.reindex_progress(job))

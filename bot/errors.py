@@ -1,7 +1,8 @@
 """The one error handler: every failure ends in a message to the user and a log line.
 
 Errors the user can act on (``UserFacingError`` and the engine's ``NewsdeskError``) are shown
-as they are and logged at INFO; anything else is logged with its traceback and the user gets a
+as they are (on Discord escaped, so an address, a feed's error or what the user typed never turns
+into markdown) and logged at INFO; anything else is logged with its traceback and the user gets a
 short apology with an incident id to quote. An interaction that was deferred ("thinking…") is
 edited, one not yet answered gets an ephemeral reply, and a message gets a reply; if even that
 fails, the failure is logged and swallowed, so no error handler ever raises.
@@ -15,6 +16,7 @@ import secrets
 import discord
 from discord import app_commands
 
+from bot.render import escape, truncate
 from index.errors import NewsdeskError
 
 log = logging.getLogger(__name__)
@@ -51,12 +53,12 @@ def unwrap(error: BaseException) -> BaseException:
     return error
 
 
-def describe(error: BaseException, *, where: str) -> str:
-    """Log ``error`` once and return the text to show the user."""
+def describe(error: BaseException, *, where: str, markdown: bool = False) -> str:
+    """Log ``error`` once and return the text to show the user (as Discord markdown if asked)."""
     error = unwrap(error)
     if isinstance(error, UserFacingError | NewsdeskError):
         log.info("%s: refused: %s", where, error)
-        return str(error)
+        return escape(str(error)) if markdown else str(error)
     if isinstance(error, app_commands.CheckFailure):
         log.info("%s: check failed: %s", where, error)
         return "You can't use this command here."
@@ -70,7 +72,8 @@ def describe(error: BaseException, *, where: str) -> str:
 async def report_interaction_error(interaction: discord.Interaction, error: BaseException) -> None:
     """End ``interaction`` with an error message, whatever state its response is in."""
     name = interaction.command.qualified_name if interaction.command else "interaction"
-    text = describe(error, where=f"/{name} by {interaction.user.id}")[:MESSAGE_LIMIT]
+    text = describe(error, where=f"/{name} by {interaction.user.id}", markdown=True)
+    text = truncate(text, MESSAGE_LIMIT)
     try:
         if interaction.response.is_done():
             await interaction.edit_original_response(content=text, embed=None, attachments=[])
@@ -82,7 +85,8 @@ async def report_interaction_error(interaction: discord.Interaction, error: Base
 
 async def report_message_error(message: discord.Message, error: BaseException) -> None:
     """Reply to ``message`` with an error message."""
-    text = describe(error, where=f"message {message.id} from {message.author.id}")[:MESSAGE_LIMIT]
+    where = f"message {message.id} from {message.author.id}"
+    text = truncate(describe(error, where=where, markdown=True), MESSAGE_LIMIT)
     try:
         await message.reply(text, mention_author=False)
     except discord.HTTPException:

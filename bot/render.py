@@ -1,4 +1,4 @@
-r"""Turning answers, index stats and reindex progress into Discord embeds and plain text.
+r"""Turning answers, index stats, feeds and reindex progress into Discord embeds and plain text.
 
 Everything here is pure (no I/O) and keeps within Discord's limits: embed title 256, description
 4096, field 1024 (25 fields), 6000 characters per embed in total, 2000 for plain message content.
@@ -7,11 +7,11 @@ marker), so a citation is never cut in half; only a single part longer than the 
 shortened, at a sentence or word boundary, keeping its marker. Links in plain text are wrapped
 in ``<…>`` so Discord shows no preview; embeds never preview links.
 
-Text from articles (sentences, speaker labels, headlines, outlet names) and notes reach an embed
-only through :func:`escape` or as a link text :func:`_link_text_safe` accepts, so whatever they
-contain, Discord shows their words as written and turns none of it into a masked link, a mention,
-bold, a spoiler or a heading. What that relies on (Discord's markdown is simple-markdown's rules
-with Discord's additions):
+Text from articles (sentences, speaker labels, headlines, outlet names), from feeds (titles,
+addresses, errors) and notes reach an embed only through :func:`escape` or as a link text
+:func:`_link_text_safe` accepts, so whatever they contain, Discord shows their words as written
+and turns none of it into a masked link, a mention, bold, a spoiler or a heading. What that
+relies on (Discord's markdown is simple-markdown's rules with Discord's additions):
 
 * A backslash before any character that is not a letter, digit or space shows that character
   literally and hides the backslash (simple-markdown's escape rule ``^\\([^0-9A-Za-z\s])``).
@@ -48,9 +48,11 @@ import discord
 from index.answer import NOT_COVERED, AnswerPart, Citation
 
 if TYPE_CHECKING:
+    from bot.feeds import AddedFeed
     from bot.service import ReindexJob
     from index.answer import Answer
     from index.build import BuildSummary
+    from index.feeds.state import FeedState
     from index.quote_index import QuoteHit
     from index.store import IndexStats
 
@@ -81,8 +83,11 @@ with its source, and say so when the articles don't cover a question.
 • Send me a direct message, or mention me in a channel, with a question.
 • `/quotes speaker` — what a person said, e.g. `/quotes Zelenskyy about:NATO`
   options: `about` (a topic), `source`, `since`, `private`
-• `/sources` — the outlets I know, how many articles, and how fresh they are.
-• `/reindex` — (admins) re-read the article sources."""
+• `/sources` — the outlets I know, how many articles, how fresh they are, and the feeds I follow.
+• `/reindex` — (admins) re-read the article sources.
+• `/feeds add url` — (admins) follow a news feed, or the feed a news site's homepage links to
+  options: `source` (the outlet's name), `every` (how often: 15m, 2h)
+• `/feeds list`, `/feeds remove url` — (admins) the feeds I follow and their health; stop one."""
 
 
 # -- small helpers ---------------------------------------------------------------------------
@@ -460,37 +465,168 @@ def _collection_summary(stats: IndexStats) -> str:
     return f"{plural(stats.articles, 'article')} from {plural(len(stats.sources), 'outlet')}"
 
 
-def sources_embed(stats: IndexStats, last_reindex: ReindexJob | None) -> discord.Embed:
-    """Outlets with article counts and newest dates, plus when the index was built."""
+FEEDS_FIELDS_BUDGET = 1800  # characters of /sources given to the feeds' health
+
+
+def sources_embed(
+    stats: IndexStats, last_reindex: ReindexJob | None, feeds: Sequence[FeedState] = ()
+) -> discord.Embed:
+    """Outlets with article counts and newest dates, when the index was built, and each
+    followed feed's health."""
+    embed = discord.Embed(title=_collection_summary(stats), colour=ANSWER_COLOUR)
+    embed.add_field(name="Index built", value=format_datetime(stats.built_at), inline=True)
+    embed.add_field(name="Last reindex", value=reindex_status_line(last_reindex), inline=True)
+    health = [feed_health_line(f, markdown=True) for f in feeds]
+    more = "… and {} more feeds (/feeds list shows them all)"
+    for name, value in _pack_fields("Feeds", _fit(health, FEEDS_FIELDS_BUDGET, more, "\n")):
+        embed.add_field(name=name, value=value, inline=False)
     lines = [
         f"**{escape(s.name)}** — {plural(s.articles, 'article')}"
         + (f", newest {format_date(s.newest)}" if s.newest else "")
         for s in sorted(stats.sources, key=lambda s: (-s.articles, s.name.lower()))
     ]
+    limit = min(DESCRIPTION_LIMIT, EMBED_TOTAL_LIMIT - len(embed) - 40)
     description = "\n".join(lines) or "No outlets yet."
-    if len(description) > DESCRIPTION_LIMIT:
-        description = truncate(
-            description[: DESCRIPTION_LIMIT - 40].rsplit("\n", 1)[0], DESCRIPTION_LIMIT - 40
-        )
+    if len(description) > limit:
+        description = truncate(description[: limit - 40].rsplit("\n", 1)[0], limit - 40)
         description += f"\n… and more ({len(lines)} outlets)"
-    embed = discord.Embed(
-        title=_collection_summary(stats),
-        description=description,
-        colour=ANSWER_COLOUR,
-    )
-    embed.add_field(name="Index built", value=format_datetime(stats.built_at), inline=True)
-    embed.add_field(name="Last reindex", value=reindex_status_line(last_reindex), inline=True)
+    embed.description = description
     return embed
 
 
-def sources_text(stats: IndexStats, last_reindex: ReindexJob | None) -> str:
+def sources_text(
+    stats: IndexStats, last_reindex: ReindexJob | None, feeds: Sequence[FeedState] = ()
+) -> str:
     lines = [_collection_summary(stats) + ":"]
     for s in sorted(stats.sources, key=lambda s: (-s.articles, s.name.lower())):
         newest = f", newest {format_date(s.newest)}" if s.newest else ""
         lines.append(f"  {s.name}: {plural(s.articles, 'article')}{newest}")
     lines.append(f"Index built: {format_datetime(stats.built_at)}")
     lines.append(f"Last reindex: {reindex_status_line(last_reindex)}")
+    if feeds:
+        lines.append("Feeds:")
+        lines.extend(f"  {feed_health_line(f, markdown=False)}" for f in feeds)
     return "\n".join(lines)
+
+
+# -- feeds -----------------------------------------------------------------------------------
+
+
+def format_interval(seconds: float) -> str:
+    """``15 min``, ``2 h``, ``1 h 30 min``, ``1 d``."""
+    days, rest = divmod(round(seconds), 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, rest = divmod(rest, 60)
+    units = ((days, "d"), (hours, "h"), (minutes, "min"), (rest, "s"))
+    return " ".join(f"{count} {unit}" for count, unit in units if count) or "0 s"
+
+
+def _fit(blocks: Sequence[str], budget: int, more: str, separator: str) -> list[str]:
+    """The first ``blocks`` that fit ``budget`` joined by ``separator``, then ``more``
+    (formatted with how many were left out) if any were."""
+    kept: list[str] = []
+    used = 0
+    for n, block in enumerate(blocks):
+        tail = len(separator) + len(more) + 10 if n + 1 < len(blocks) else 0
+        if used + len(separator) + len(block) + tail > budget:
+            return [*kept, more.format(len(blocks) - n)]
+        kept.append(block)
+        used += len(separator) + len(block)
+    return kept
+
+
+def _shown(text: str, limit: int, *, markdown: bool) -> str:
+    """Feed-provided ``text`` (a title, an address, an error) within ``limit``, escaped for
+    markdown."""
+    text = truncate(" ".join(text.split()), limit)
+    return escape(text) if markdown else text
+
+
+def _feed_name(feed: FeedState, *, markdown: bool) -> str:
+    name = _shown(feed.outlet, 100, markdown=markdown)
+    return f"**{name}**" if markdown else name
+
+
+def feed_health(feed: FeedState) -> str:
+    """``ok``, ``not polled yet``, ``failing (3 failures in a row)`` or ``disabled``."""
+    if not feed.enabled:
+        return "disabled"
+    if feed.failures:
+        return f"failing ({plural(feed.failures, 'failure')} in a row)"
+    return "ok" if feed.last_success else "not polled yet"
+
+
+def feed_health_line(feed: FeedState, *, markdown: bool) -> str:
+    """One line for /sources: the outlet, its health, last success, next attempt, last error."""
+    parts = [feed_health(feed), f"last success {format_datetime(feed.last_success)}"]
+    if feed.enabled:
+        parts.append(f"next attempt {format_datetime(feed.next_due)}")
+    if feed.last_error and (feed.failures or not feed.enabled):
+        parts.append("last error: " + _shown(feed.last_error, 150, markdown=markdown))
+    return f"{_feed_name(feed, markdown=markdown)} — " + " · ".join(parts)
+
+
+def _feed_block(feed: FeedState, *, markdown: bool) -> str:
+    """A feed in /feeds list: outlet and address, schedule and health, last error."""
+    next_attempt = format_datetime(feed.next_due) if feed.enabled else "none (add it again)"
+    lines = [
+        f"{_feed_name(feed, markdown=markdown)} — {_shown(feed.url, 300, markdown=markdown)}",
+        f"every {format_interval(feed.interval)} · {'enabled' if feed.enabled else 'disabled'}"
+        f" · last success {format_datetime(feed.last_success)}"
+        f" · {plural(feed.failures, 'failure')} · next attempt {next_attempt}",
+    ]
+    if feed.last_error:
+        lines.append("last error: " + _shown(feed.last_error, 300, markdown=markdown))
+    return "\n".join(lines)
+
+
+def _feeds_title(feeds: Sequence[FeedState]) -> str:
+    return f"Following {plural(len(feeds), 'feed')}" if feeds else "No feeds followed"
+
+
+NO_FEEDS = "Add one with /feeds add url (a feed, or a news site's homepage)."
+MORE_FEEDS = "… and {} more (python -m index feeds list shows them all)"
+
+
+def feeds_embed(feeds: Sequence[FeedState], status: str) -> discord.Embed:
+    """/feeds list: every feed's outlet, address, interval, health and last error."""
+    blocks = [_feed_block(f, markdown=True) for f in feeds]
+    description = "\n\n".join(_fit(blocks, DESCRIPTION_LIMIT, MORE_FEEDS, "\n\n"))
+    embed = discord.Embed(
+        title=_feeds_title(feeds), description=description or NO_FEEDS, colour=ANSWER_COLOUR
+    )
+    return embed.set_footer(text=truncate(status, 2048))
+
+
+def feeds_text(feeds: Sequence[FeedState], status: str) -> str:
+    blocks = [_feed_block(f, markdown=False) for f in feeds] or [NO_FEEDS]
+    return "\n\n".join([_feeds_title(feeds) + ":", *blocks, status])
+
+
+def feed_added(added: AddedFeed, *, markdown: bool) -> str:
+    """What /feeds add did: the feed, where it was found, its outlet and interval."""
+    feed = added.feed
+    found = ""
+    if added.discovered_on:
+        found = f" (found on {_shown(added.discovered_on, 300, markdown=markdown)})"
+    entries = "1 entry" if added.entries == 1 else f"{added.entries} entries"
+    return (
+        f"Following {_shown(feed.url, 300, markdown=markdown)}{found} as "
+        f"{_feed_name(feed, markdown=markdown)}, every {format_interval(feed.interval)}; "
+        f"{entries} in it now.\n{escape(added.polling) if markdown else added.polling}"
+    )
+
+
+def feed_removed(feed: FeedState, *, markdown: bool) -> str:
+    return (
+        f"No longer following {_shown(feed.url, 300, markdown=markdown)} "
+        f"({_feed_name(feed, markdown=markdown)}); its articles stay in the index."
+    )
+
+
+def notice_embed(title: str, markdown: str) -> discord.Embed:
+    """A short notice (``markdown`` already escaped) as an embed, which never previews links."""
+    return discord.Embed(title=title, description=markdown, colour=ANSWER_COLOUR)
 
 
 def help_embed() -> discord.Embed:
@@ -512,6 +648,8 @@ def reindex_status_line(job: ReindexJob | None) -> str:
 
 def reindex_progress(job: ReindexJob) -> str:
     kind = "Full reindex" if job.full else "Reindex"
+    if job.waiting:
+        return f"{kind} waiting for the feed poll in progress to finish…"
     if job.total:
         return f"{kind} running: {job.done}/{job.total} articles…"
     return f"{kind} started: reading the sources…"

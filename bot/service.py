@@ -1,11 +1,13 @@
-"""What the bot does, independent of Discord: ask, sources, reindex, and who may do what.
+"""What the bot does, independent of Discord: ask, sources, reindex, feeds, and who may do what.
 
 Both transports (the Discord cogs and the console) call these handlers, so they behave the
 same. The engine is blocking (embedding, FAISS, SQLite), so every call into it runs in a worker
 thread via ``asyncio.to_thread`` and the event loop keeps serving heartbeats and other users.
 
 Also here: the per-user ``RateLimiter``, the state of the one reindex that may run at a time
-(``ReindexJob``), and parsing of the user-typed ``since`` option.
+(``ReindexJob``), and parsing of the user-typed ``since`` option. The feeds (``/feeds`` and the
+poller in the background) are :class:`bot.feeds.FeedFollower`'s, as ``Newsdesk.feeds``; a
+reindex and a poll never overlap (``update_lock``).
 """
 
 from __future__ import annotations
@@ -16,22 +18,25 @@ import logging
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.errors import NotAllowedError, RateLimitedError, ReindexRunningError, UserFacingError
+from bot.feeds import FeedFollower, PollOptions
 from bot.render import summary_text
 from index import dates
 from index.embedding import Embedder
 from index.engine import Engine
 from index.errors import IndexNotFoundError
+from index.feeds.fetch import FetchConfig
 
 if TYPE_CHECKING:
     from bot.settings import Settings
     from index.answer import Answer
     from index.build import BuildSummary
+    from index.feeds.state import FeedState
     from index.quote_index import QuoteHit
     from index.store import IndexStats
 
@@ -76,6 +81,8 @@ class ReindexJob:
     finished_at: datetime | None = None
     summary: BuildSummary | None = None
     error: str | None = None
+    waiting: bool = False
+    """Waiting for a feed poll to finish before it starts."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +91,7 @@ class SourcesReport:
 
     stats: IndexStats
     last_reindex: ReindexJob | None
+    feeds: list[FeedState]
 
 
 def parse_since(text: str | None, *, now: datetime | None = None) -> datetime | None:
@@ -110,7 +118,11 @@ def _open_engine(settings: Settings, embedder: Embedder | None) -> Engine:
 
 
 class Newsdesk:
-    """The handlers both transports share, over one engine."""
+    """The handlers both transports share, over one engine.
+
+    ``poll`` and ``polling`` configure the feed poller (:class:`bot.feeds.FeedFollower`), which
+    runs once :meth:`start` is called and until :meth:`close`.
+    """
 
     def __init__(
         self,
@@ -120,6 +132,8 @@ class Newsdesk:
         admin_ids: frozenset[int] = frozenset(),
         rate_limiter: RateLimiter | None = None,
         progress_interval: float = 2.0,
+        poll: bool = True,
+        polling: PollOptions | None = None,
     ):
         self.engine = engine
         self.sources = list(sources)
@@ -128,14 +142,24 @@ class Newsdesk:
         self.progress_interval = progress_interval
         self.current_job: ReindexJob | None = None
         self.last_job: ReindexJob | None = None
+        self.update_lock = asyncio.Lock()
+        """Held by a reindex and by each feed poll: they never overlap."""
+        self.feeds = FeedFollower(engine, self.update_lock, poll=poll, options=polling)
 
     @classmethod
-    async def open(cls, settings: Settings, *, embedder: Embedder | None = None) -> Newsdesk:
+    async def open(
+        cls,
+        settings: Settings,
+        *,
+        embedder: Embedder | None = None,
+        polling: PollOptions | None = None,
+    ) -> Newsdesk:
         """Load the model and the index named by ``settings`` (in a thread: it takes seconds).
 
         Raises the engine's ``IndexNotFoundError`` (whose message says how to build one) when
         there is no usable index, unless ``NEWSDESK_SOURCES`` is set: then the bot starts
-        empty and an admin can build the index with /reindex.
+        empty and an admin can build the index with /reindex. ``polling`` overrides how feeds
+        are polled (by default: politely, with ``NEWSDESK_CONTACT_URL`` in the User-Agent).
         """
         if settings.index_dir is None:
             raise UserFacingError(
@@ -143,13 +167,26 @@ class Newsdesk:
                 "'python -m index build PATH... --index DIR')."
             )
         engine = await asyncio.to_thread(_open_engine, settings, embedder)
+        polling = polling or PollOptions()
+        if polling.fetch is None:
+            polling = replace(polling, fetch=FetchConfig(contact_url=settings.contact_url))
         return cls(
             engine,
             sources=settings.sources,
             admin_ids=settings.admin_ids,
             rate_limiter=RateLimiter(settings.rate_limit, settings.rate_window),
             progress_interval=settings.progress_interval,
+            poll=settings.poll,
+            polling=polling,
         )
+
+    def start(self) -> None:
+        """Start the work in the background: following the index's feeds."""
+        self.feeds.start()
+
+    async def close(self) -> None:
+        """Stop the work in the background (a feed poll in progress finishes first)."""
+        await self.feeds.stop()
 
     # -- questions ---------------------------------------------------------------------------
 
@@ -244,21 +281,28 @@ class Newsdesk:
 
     async def sources_report(self) -> SourcesReport:
         stats = await self._call(self.engine.stats)
-        return SourcesReport(stats, self.current_job or self.last_job)
+        feeds = await self.feeds.feeds()
+        return SourcesReport(stats, self.current_job or self.last_job, feeds)
 
-    # -- reindex -----------------------------------------------------------------------------
+    # -- who may administer ------------------------------------------------------------------
 
-    def may_reindex(self, user_id: int, *, manages_guild: bool = False) -> bool:
+    def may_administer(self, user_id: int, *, manages_guild: bool = False) -> bool:
         """Server managers (in their server) and the configured admin ids, anywhere."""
         return manages_guild or user_id in self.admin_ids
 
-    def check_reindex(self, user_id: int, *, manages_guild: bool = False) -> None:
-        """Raise the refusal if ``user_id`` may not reindex (here), or if a reindex is running."""
-        if not self.may_reindex(user_id, manages_guild=manages_guild):
+    def check_admin(self, user_id: int, *, manages_guild: bool = False, to: str) -> None:
+        """Raise the refusal if ``user_id`` may not do admin work (here); ``to`` names it."""
+        if not self.may_administer(user_id, manages_guild=manages_guild):
             raise NotAllowedError(
-                "Only server managers and the bot's configured admins can reindex. "
+                f"Only server managers and the bot's configured admins can {to}. "
                 "In DMs, your user id must be in NEWSDESK_ADMIN_IDS."
             )
+
+    # -- reindex -----------------------------------------------------------------------------
+
+    def check_reindex(self, user_id: int, *, manages_guild: bool = False) -> None:
+        """Raise the refusal if ``user_id`` may not reindex (here), or if a reindex is running."""
+        self.check_admin(user_id, manages_guild=manages_guild, to="reindex")
         self._check_not_running()
 
     def _check_not_running(self) -> None:
@@ -282,7 +326,10 @@ class Newsdesk:
         The build runs in a worker thread; questions keep being answered from the old
         generation until it finishes, and from the new one right after. ``on_progress`` is
         awaited on the event loop with the job, at most every ``progress_interval`` seconds.
-        A failed build leaves the old generation serving; the job records why.
+        A failed build leaves the old generation serving; the job records why. A feed poll
+        in progress finishes first (the job says it is waiting). Articles whose source file is
+        gone are removed, unless the index follows feeds: a prune would remove the feeds'
+        articles too (they come from no file), and the poller would not bring them back.
         """
         self._check_not_running()
         if not self.sources:
@@ -316,9 +363,18 @@ class Newsdesk:
         relay_task = asyncio.create_task(relay())
         log.info("reindex: started by %s (full=%s) over %s", requested_by, full, self.sources)
         try:
-            job.summary = await asyncio.to_thread(
-                self.engine.build, self.sources, full=full, prune=True, progress=progress
-            )
+            if self.update_lock.locked():
+                job.waiting = True
+                progressed.set()
+                log.info("reindex: waiting for the feed poll to finish")
+            async with self.update_lock:
+                job.waiting = False
+                prune = not self.feeds.has_feed_articles()
+                if not prune:
+                    log.info("reindex: the index follows feeds, so nothing is pruned")
+                job.summary = await asyncio.to_thread(
+                    self.engine.build, self.sources, full=full, prune=prune, progress=progress
+                )
         except Exception as exc:
             job.error = str(exc) or type(exc).__name__
             log.error("reindex: failed: %s", job.error, exc_info=exc)

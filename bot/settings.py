@@ -1,7 +1,8 @@
 """The bot's settings, from the environment and an optional ``.env`` (pydantic-settings).
 
 Extends the engine's :class:`index.config.IndexSettings` (``NEWSDESK_INDEX_DIR``,
-``NEWSDESK_MODEL``, ``NEWSDESK_PRECISION``) with:
+``NEWSDESK_MODEL``, ``NEWSDESK_PRECISION``, and ``NEWSDESK_CONTACT_URL``, sent in the User-Agent
+of feed and page requests) with:
 
 | variable | meaning |
 | --- | --- |
@@ -11,6 +12,8 @@ Extends the engine's :class:`index.config.IndexSettings` (``NEWSDESK_INDEX_DIR``
 | ``NEWSDESK_GUILD_IDS`` | sync commands to these servers only (instant); unset: globally |
 | ``NEWSDESK_RATE_LIMIT`` | questions a user may ask per ``NEWSDESK_RATE_WINDOW`` seconds |
 | ``NEWSDESK_PROGRESS_INTERVAL`` | seconds between /reindex progress edits (default 2) |
+| ``NEWSDESK_POLL`` | ``false``: never poll the index's feeds (``python -m index watch`` does); |
+|  | by default the bot polls them in the background whenever the index has feeds |
 | ``NEWSDESK_LOG_LEVEL`` | DEBUG, INFO (default), WARNING… |
 
 The token is a ``SecretStr``: it shows as ``**********`` in reprs and logs.
@@ -48,6 +51,7 @@ class Settings(IndexSettings):
     rate_limit: int = Field(default=6, ge=1)
     rate_window: float = Field(default=60.0, gt=0)
     progress_interval: float = Field(default=2.0, ge=0)
+    poll: bool = True
     log_level: str = "INFO"
 
     @field_validator("sources", "admin_ids", "guild_ids", mode="before")

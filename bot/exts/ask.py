@@ -75,7 +75,7 @@ class Ask(commands.Cog):
     async def sources(self, interaction: discord.Interaction) -> None:
         await interaction.response.defer(thinking=True, ephemeral=True)
         report = await self.service.sources_report()
-        embed = render.sources_embed(report.stats, report.last_reindex)
+        embed = render.sources_embed(report.stats, report.last_reindex, report.feeds)
         await interaction.edit_original_response(embed=embed)
 
     @app_commands.command(name="help", description="How to ask me questions.")

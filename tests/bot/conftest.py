@@ -3,30 +3,43 @@
 The model is loaded once per session and a small index is built once from ``articles.py``; each
 test gets its own copy of the articles and the index, so a /reindex in one test changes nothing
 for the others. Nothing of ours is mocked: the bot is the real ``NewsdeskBot`` on the real
-discord.py client, talking to ``fake_discord.FakeDiscord`` over HTTP and a websocket.
+discord.py client, talking to ``fake_discord.FakeDiscord`` over HTTP and a websocket. Feeds come
+from a real HTTP server on 127.0.0.1 (``site``: the feed tests' ``feed_site.Site``), polled on a
+clock the test moves (``clock``, ``polling``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import random
 import shutil
-from collections.abc import AsyncIterator, Awaitable, Callable
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# The feed tests' local web server (feed_site.py) serves the bot's feeds too.
+sys.path.append(str(Path(__file__).resolve().parents[1] / "index" / "feeds"))
 
 import discord
 import pytest
 import yarl
 from fake_discord import FakeDiscord
+from feed_site import Site, running_site
 from sample_articles import write_corpus
 
 from bot.client import NewsdeskBot
+from bot.feeds import PollOptions
 from bot.settings import Settings
 from index.embedding import Embedder
 from index.engine import Engine
+from index.feeds.fetch import FetchConfig
+from index.feeds.scheduler import ManualClock, Scheduler
+
+CLOCK_START = datetime(2024, 12, 20, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -112,13 +125,48 @@ def settings(monkeypatch: pytest.MonkeyPatch, corpus: Path, index_dir: Path) -> 
 
 
 @pytest.fixture
+def site() -> Iterator[Site]:
+    """A local web server (127.0.0.1) serving the feeds and pages a test puts on it."""
+    with running_site() as site:
+        yield site
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    """The feed scheduler's time: it moves only when the test says (``clock.advance``)."""
+    return ManualClock(CLOCK_START)
+
+
+@pytest.fixture
+def polling(clock: ManualClock) -> PollOptions:
+    """Polling for tests: the test's clock, short timeouts, no politeness delay, and a look at
+    the feeds every 0.1 s (so a feed made due by ``clock.advance`` is polled at once)."""
+    return PollOptions(
+        fetch=FetchConfig(
+            contact_url="https://newsdesk.example/contact",
+            connect_timeout=2.0,
+            read_timeout=3.0,
+            deadline=5.0,
+            delay=0.0,
+        ),
+        scheduler=Scheduler(clock, rng=random.Random(1)),
+        max_wait=0.1,
+    )
+
+
+@pytest.fixture
 async def start_bot(embedder: Embedder) -> AsyncIterator[Callable[..., Awaitable[NewsdeskBot]]]:
-    """``await start_bot(fake, settings)``: a NewsdeskBot logged in and ready; closed afterwards."""
+    """``await start_bot(fake, settings)``: a NewsdeskBot logged in and ready; closed afterwards.
+
+    ``polling=PollOptions(...)`` sets how it polls feeds; other keywords change the settings.
+    """
     running: list[tuple[NewsdeskBot, asyncio.Task]] = []
 
-    async def start(fake: FakeDiscord, settings: Settings, **changes: Any) -> NewsdeskBot:
+    async def start(
+        fake: FakeDiscord, settings: Settings, *, polling: PollOptions | None = None, **changes: Any
+    ) -> NewsdeskBot:
         settings = changed(settings, discord_token=fake.token, **changes)
-        bot = NewsdeskBot(settings, embedder=embedder, guild_ready_timeout=0.05)
+        bot = NewsdeskBot(settings, embedder=embedder, polling=polling, guild_ready_timeout=0.05)
         running.append((bot, asyncio.create_task(bot.start(fake.token))))
         await fake.wait_until_connected()
         await asyncio.wait_for(bot.wait_until_ready(), 30)

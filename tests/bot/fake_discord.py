@@ -387,13 +387,16 @@ class FakeDiscord:
     ) -> FakeInteraction:
         """A user runs ``/name`` with ``options``, in the guild channel or in a DM with the bot.
 
+        ``name`` may name a subcommand: ``"feeds add"`` (its group's permissions and contexts
+        apply, and the options are nested under the subcommand as Discord sends them).
         ``permissions`` are the member's computed guild permissions (default: all for the admin,
         ordinary ones for anyone else). Like Discord's client, this refuses to invoke a command
         the user could not see, unless ``server_override`` says the server's admins granted it.
         With ``focused=(option, partial text)`` it is an autocomplete request instead.
         """
         user = user or self.member
-        cmd = self.command(name, None if dm else self.guild_id)
+        command_name, *subcommands = name.split()
+        cmd = self.command(command_name, None if dm else self.guild_id)
         contexts = cmd.get("contexts") or [0, 1, 2]
         context = CONTEXT_BOT_DM if dm else CONTEXT_GUILD
         if context not in contexts:
@@ -405,8 +408,18 @@ class FakeDiscord:
             needed = int(required)
             if permissions & ADMINISTRATOR == 0 and permissions & needed != needed:
                 raise AssertionError(f"Discord would not show /{name} to {user.name}")
-        declared = {o["name"]: o for o in cmd.get("options", [])}
-        opts = []
+        path: list[dict[str, Any]] = []  # the subcommand (group) options leading to the command
+        declared_options = cmd.get("options", [])
+        for sub in subcommands:
+            found = [o for o in declared_options if o["name"] == sub and o["type"] in (1, 2)]
+            if not found:
+                raise AssertionError(f"/{command_name} has no subcommand {sub!r}")
+            path.append(found[0])
+            declared_options = found[0].get("options", [])
+        if any(o["type"] in (1, 2) for o in declared_options):
+            raise AssertionError(f"/{name} is a group: Discord invokes only its subcommands")
+        declared = {o["name"]: o for o in declared_options}
+        opts: list[dict[str, Any]] = []
         for key, value in (options or {}).items():
             if key not in declared:
                 raise AssertionError(f"/{name} has no option {key!r}")
@@ -429,6 +442,9 @@ class FakeDiscord:
         if missing and focused is None:
             raise AssertionError(f"/{name} requires {missing}")
 
+        for sub in reversed(path):
+            opts = [{"name": sub["name"], "type": sub["type"], "options": opts}]
+
         ix_id, token = snowflake(), f"ix-token-{snowflake()}"
         payload: dict[str, Any] = {
             "id": ix_id,
@@ -441,7 +457,7 @@ class FakeDiscord:
             "locale": "en-US",
             "app_permissions": str(ALL_PERMISSIONS),
             "authorizing_integration_owners": {"0": self.guild_id} if not dm else {},
-            "data": {"id": cmd["id"], "name": name, "type": 1, "options": opts},
+            "data": {"id": cmd["id"], "name": command_name, "type": 1, "options": opts},
             "entitlements": [],
         }
         if dm:

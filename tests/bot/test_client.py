@@ -30,7 +30,7 @@ async def test_startup_logs_in_loads_syncs_then_connects(fake_discord: FakeDisco
     synced_at = fake_discord.requests[2].at
     assert fake_discord.identified_at is not None and fake_discord.identified_at > synced_at
     names = {c["name"]: c for c in fake_discord.commands[None]}
-    assert sorted(names) == ["ask", "help", "quotes", "reindex", "sources"]
+    assert sorted(names) == ["ask", "feeds", "help", "quotes", "reindex", "sources"]
     for name in ("ask", "quotes"):
         assert names[name]["contexts"] == [0, 1] and names[name]["integration_types"] == [0]
 

@@ -13,10 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from feed_site import STORY, page, rss
 from sample_articles import MARS, write_corpus
 
 from bot import logs
-from bot.console import BANNER, Console, parse_ask, parse_quotes
+from bot.console import BANNER, Console, parse_ask, parse_feeds_add, parse_quotes
 from bot.service import Newsdesk
 from index.engine import Engine
 
@@ -141,6 +142,65 @@ def test_parse_quotes_takes_options_out_of_the_speaker():
         {"about": "rates", "source": "Sky News"},
     )
     assert parse_quotes("Zelenskyy") == ("Zelenskyy", {})
+
+
+async def test_the_operator_follows_feeds_from_the_console(
+    index_dir: Path, corpus: Path, embedder, polling, site
+):
+    service = Newsdesk(
+        Engine(index_dir, embedder=embedder), sources=[corpus], progress_interval=0, polling=polling
+    )
+    story = site.serve("/news/buses", page("Council backs night buses", STORY))
+    item = {"title": "Council backs night buses", "link": story, "guid": "buses"}
+    feed = site.serve("/rss.xml", rss([item], title="Gazette"), content_type="application/rss+xml")
+    url = f"{feed}?source=rss"  # an option's name in the address is part of the address
+    stdout = io.StringIO()
+    console = Console(service, stdin=io.StringIO(""), stdout=stdout)
+    service.start()
+    try:
+        await console.handle(f'/feeds add {url} source:"The Gazette" every:1h')
+        async with asyncio.timeout(30):
+            while service.feeds.polls < 1:  # noqa: ASYNC110 (polled in the background)
+                await asyncio.sleep(0.05)
+        for line in (
+            "/ask What did Maria Lopez say about the night buses?",
+            "/feeds list",
+            "/sources",
+            f"/feeds remove {url}",
+            "/feeds",
+            "/feeds frobnicate",
+            "/help",
+        ):
+            await console.handle(line)
+    finally:
+        await service.close()
+    out = stdout.getvalue()
+    assert (
+        f"Following {url} as The Gazette, every 1 h; 1 entry in it now.\n"
+        "The bot polls each feed in the background on its schedule.\n"
+    ) in out
+    assert f"Council backs night buses <{story}> — The Gazette" in out
+    assert (
+        f"Following 1 feed:\n\nThe Gazette — {url}\n"
+        "every 1 h · enabled · last success 2024-12-20 12:00 UTC · 0 failures · "
+        "next attempt 2024-12-20 13:00 UTC\n\n"
+    ) in out
+    assert (
+        "Feeds:\n  The Gazette — ok · last success 2024-12-20 12:00 UTC · "
+        "next attempt 2024-12-20 13:00 UTC\n"
+    ) in out
+    assert f"No longer following {url} (The Gazette); its articles stay in the index.\n" in out
+    assert "No feeds followed:\n\nAdd one with /feeds add url" in out
+    assert "Use /feeds add URL [source:NAME] [every:15m], /feeds list or /feeds remove URL." in out
+    assert "• /feeds add url — (admins) follow a news feed" in out
+
+
+def test_parse_feeds_add_keeps_the_address_whole():
+    assert parse_feeds_add('https://x.example/rss?source=a source:"The X" every:2h') == (
+        "https://x.example/rss?source=a",
+        {"source": "The X", "every": "2h"},
+    )
+    assert parse_feeds_add("https://x.example/") == ("https://x.example/", {})
 
 
 # -- a clean terminal: the log goes to a file ------------------------------------------------

@@ -13,6 +13,7 @@ from fake_discord import check_message_limits
 
 from bot import render
 from index.answer import Answer, AnswerPart, Citation
+from index.feeds.state import FeedState
 from index.quote_index import QuoteHit
 from index.store import IndexStats, SourceStats
 
@@ -87,8 +88,8 @@ def test_plain_text_fits_a_message_and_wraps_links():
     assert "](" not in text
 
 
-def test_sources_with_many_outlets_fit():
-    stats = IndexStats(
+def many_outlets() -> IndexStats:
+    return IndexStats(
         articles=300 * 7,
         chunks=0,
         duplicates=0,
@@ -101,11 +102,66 @@ def test_sources_with_many_outlets_fit():
         index_type="flat",
         generation=3,
     )
-    embed = render.sources_embed(stats, None).to_dict()
+
+
+def test_sources_with_many_outlets_fit():
+    embed = render.sources_embed(many_outlets(), None).to_dict()
     check_message_limits({"embeds": [embed]})
     assert embed["description"].endswith("… and more (300 outlets)")
     assert {"name": "Index built", "value": "2024-05-02 10:30 UTC", "inline": True} in embed[
         "fields"
+    ]
+
+
+def many_feeds(count: int) -> list[FeedState]:
+    """Feeds with long addresses, markdown in their titles and long errors."""
+    when = datetime(2024, 5, 2, 10, 30, tzinfo=UTC)
+    return [
+        FeedState(
+            url=f"https://outlet{n}.example.com/" + "feeds/" * 40 + "rss.xml",
+            title=f"Outlet {n} **live** [x](https://evil.example.com) " + "word " * 30,
+            last_success=when if n % 2 else None,
+            failures=n % 4,
+            next_due=when,
+            enabled=n % 5 != 4,
+            last_error="HTTP 500 [boom](https://evil.example.com) " * 20 if n % 4 else None,
+        )
+        for n in range(count)
+    ]
+
+
+def test_sources_with_many_outlets_and_feeds_fit():
+    embed = render.sources_embed(many_outlets(), None, many_feeds(200)).to_dict()
+    check_message_limits({"embeds": [embed]})
+    feeds = [f["value"] for f in embed["fields"] if f["name"] in ("Feeds", "\u200b")]
+    assert feeds and feeds[-1].endswith(" more feeds (/feeds list shows them all)")
+    assert embed["description"].endswith("… and more (300 outlets)")
+    for value in feeds:
+        assert md.masked_links(value) == []
+
+
+def test_feeds_list_with_many_feeds_fits_and_stays_literal():
+    embed = render.feeds_embed(many_feeds(200), "The bot polls.").to_dict()
+    check_message_limits({"embeds": [embed]})
+    assert embed["title"] == "Following 200 feeds"
+    assert embed["description"].endswith(" more (python -m index feeds list shows them all)")
+    assert md.masked_links(embed["description"]) == []
+    first = md.shown(embed["description"]).split("\n")[:3]
+    assert first[0].startswith("**Outlet 0 **live** [x](https://evil.example.com) word word")
+    assert first[1] == (
+        "every 15 min · enabled · last success never · 0 failures · "
+        "next attempt 2024-05-02 10:30 UTC"
+    )
+
+
+def test_intervals_read_as_people_write_them():
+    assert [render.format_interval(s) for s in (60, 900, 3600, 5400, 86400, 90)] == [
+        "1 min",
+        "15 min",
+        "1 h",
+        "1 h 30 min",
+        "1 d",
+        "1 min 30 s",
     ]
 
 

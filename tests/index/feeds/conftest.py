@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from feed_site import Site, start_site
+from feed_site import Site, running_site
 
 from index.feeds.fetch import FetchConfig
 
@@ -13,11 +13,8 @@ from index.feeds.fetch import FetchConfig
 @pytest.fixture
 def site() -> Iterator[Site]:
     """A fresh local web server for one test."""
-    site, server = start_site()
-    yield site
-    site.closing.set()
-    server.shutdown()
-    server.server_close()
+    with running_site() as site:
+        yield site
 
 
 @pytest.fixture

@@ -9,11 +9,13 @@ logs every request so tests can count them.
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import gzip
 import json
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -151,6 +153,18 @@ def start_site() -> tuple[Site, ThreadingHTTPServer]:
     site.port = server.server_address[1]
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return site, server
+
+
+@contextlib.contextmanager
+def running_site() -> Iterator[Site]:
+    """A fresh local web server for the duration (the feed tests' and the bot tests' ``site``)."""
+    site, server = start_site()
+    try:
+        yield site
+    finally:
+        site.closing.set()
+        server.shutdown()
+        server.server_close()
 
 
 # --------------------------------------------------------------------------------------------
