@@ -20,6 +20,7 @@ from bot import render
 from bot.client import NewsdeskBot
 from index.feeds.scheduler import ManualClock, PollerBusyError, poller_lock
 from index.feeds.state import STATE_FILE, FeedStore
+from index.store import IndexDirectory
 
 HOME = (
     "<!DOCTYPE html><html><head><title>Harbour Gazette</title>"
@@ -428,3 +429,34 @@ async def test_a_feed_added_by_the_cli_is_picked_up(
     FeedStore(settings.index_dir).add(url, now=clock.now() - timedelta(seconds=1))
     await wait_for_polls(fake_discord, feeds_bot, 1)
     assert site.url("/news/buses") in await answer_links(fake_discord, BUSES_QUESTION)
+
+
+async def test_an_index_that_refuses_a_poll_gets_its_articles_next_time(
+    fake_discord: FakeDiscord, feeds_bot: NewsdeskBot, site, settings, clock, caplog
+):
+    caplog.set_level(logging.WARNING, logger="bot.feeds")
+    url = serve_feed(site, [bus_item(site)])
+    with IndexDirectory(settings.index_dir).build_lock():  # e.g. the CLI is building right now
+        await command(fake_discord, "feeds add", {"url": url}, user=fake_discord.admin)
+        await wait_for_polls(fake_discord, feeds_bot, 1)
+    assert "feeds: not indexed (fetched again next poll)" in caplog.text
+    listed = await command(fake_discord, "feeds list", user=fake_discord.admin)
+    assert "last error: indexing failed: " in listed["description"]
+    clock.advance(300)
+    await wait_for_polls(fake_discord, feeds_bot, 2)
+    assert site.url("/news/buses") in await answer_links(fake_discord, BUSES_QUESTION)
+
+
+async def test_closing_lets_the_poll_in_progress_finish_then_frees_the_index(
+    fake_discord: FakeDiscord, feeds_bot: NewsdeskBot, site, settings
+):
+    url = serve_feed(site, [ferry_item(site, delay=1.0)])
+    await command(fake_discord, "feeds add", {"url": url}, user=fake_discord.admin)
+    await fake_discord.wait_until(lambda: bool(site.requests("/news/ferry")))
+    assert feeds_bot.service.feeds.polling_now
+    await feeds_bot.close()
+    assert feeds_bot.service.feeds.polls == 1 and not feeds_bot.service.feeds.polling_now
+    (feed,) = FeedStore(settings.index_dir).feeds()
+    assert feed.last_success is not None and feed.entries_seen == 1
+    with poller_lock(settings.index_dir):  # released
+        pass

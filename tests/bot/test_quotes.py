@@ -97,12 +97,14 @@ async def test_quoted_mentions_and_markdown_stay_text_and_ping_nobody(
     assert "Moderators typed @everyone and <@123> hundreds of times" in shown
     assert "a **bold** announcement about a [maintenance window](https://status." in shown
 
-    # An error message is plain content, where a mention would ping: it quotes the user's words.
+    # An error message is plain content, where a mention would ping: it quotes the user's words,
+    # escaped, so they show as typed and mention nobody.
     refused = await fake_discord.send_interaction(
         "quotes", {"speaker": "Marlow", "source": "@everyone <@123>"}
     )
     content = (await refused.wait_for_original(answered))["content"]
-    assert content.startswith("I have no articles from '@everyone <@123>'.")
+    assert md.shown(content).startswith("I have no articles from '@everyone <@123>'.")
+    assert md.markup(content) == []
     writes = fake_discord.find_requests("PATCH", r"/webhooks/\d+/[^/]+/messages/@original")
     assert len(writes) == 2
     for request in writes:

@@ -1,4 +1,4 @@
-"""The transport-neutral parts of the service: rate limiting and the ``since`` option."""
+"""The transport-neutral parts of the service: rate limits, the ``since`` and ``every`` options."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.errors import UserFacingError
+from bot.feeds import parse_every
 from bot.service import RateLimiter, parse_since
 
 
@@ -32,3 +33,23 @@ def test_parse_since():
     assert parse_since("2 weeks", now=now) == datetime(2025, 1, 17, 12, tzinfo=UTC)
     with pytest.raises(UserFacingError, match="can't read 'soon'"):
         parse_since("soon", now=now)
+
+
+def test_parse_every():
+    assert [parse_every(t) for t in ("15m", "2h", "1h30m", "90s", "1 day", "30", "2 hours")] == [
+        900.0,
+        7200.0,
+        5400.0,
+        90.0,
+        86400.0,
+        1800.0,
+        7200.0,
+    ]
+    for text, refusal in (
+        ("soon", "can't read 'soon' as an interval"),
+        ("15x", "can't read '15x'"),
+        ("30s", "at most every minute"),
+        ("8d", "at least once a week"),
+    ):
+        with pytest.raises(UserFacingError, match=refusal):
+            parse_every(text)
