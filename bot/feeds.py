@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING
 from bot.errors import UserFacingError
 from index.feeds.fetch import FetchConfig, Fetcher, FetchError
 from index.feeds.parse import FeedParseError
-from index.feeds.poller import Poller, PollReport, resolve_feed
+from index.feeds.poller import Poller, PollReport, feed_to_follow
 from index.feeds.scheduler import PollerBusyError, Scheduler, poller_lock
 from index.feeds.state import (
     DEFAULT_INTERVAL,
@@ -189,8 +189,8 @@ class FeedFollower:
         interval = parse_every(every) if every and every.strip() else DEFAULT_INTERVAL
         source = " ".join((source or "").split())[:MAX_OUTLET_LENGTH] or None
         try:
-            response, parsed, discovered_on = await asyncio.to_thread(
-                resolve_feed, self.fetcher, url
+            feed_url, parsed, discovered_on = await asyncio.to_thread(
+                feed_to_follow, self.fetcher, url
             )
         except (FetchError, FeedParseError) as error:
             reason = error.reason if isinstance(error, FetchError) else str(error)
@@ -198,9 +198,6 @@ class FeedFollower:
                 f"I can't follow {url}: {reason}. Nothing was added. Give me the address of an "
                 "RSS, Atom or JSON feed, or of a page that links to one."
             ) from None
-        feed_url = response.url
-        if discovered_on is None and response.redirected_from:
-            feed_url = url  # keep following the address given; redirects are cheap
         try:
             feed = await asyncio.to_thread(
                 self._store().add,

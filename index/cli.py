@@ -646,7 +646,7 @@ def _feeds_add(args) -> int:
 
     from .feeds.fetch import FetchError
     from .feeds.parse import FeedParseError
-    from .feeds.poller import resolve_feed
+    from .feeds.poller import feed_to_follow
     from .feeds.state import DEFAULT_INTERVAL, FeedStore
 
     interval = args.every or DEFAULT_INTERVAL
@@ -654,10 +654,8 @@ def _feeds_add(args) -> int:
     feed_url, title, entries, discovered_on = args.url, None, None, None
     with _fetcher() as fetcher:
         try:
-            response, parsed, discovered_on = resolve_feed(fetcher, args.url)
-            feed_url, title, entries = response.url, parsed.title, len(parsed.entries)
-            if discovered_on is None and response.redirected_from:
-                feed_url = args.url  # keep following the address given; redirects are cheap
+            feed_url, parsed, discovered_on = feed_to_follow(fetcher, args.url)
+            title, entries = parsed.title, len(parsed.entries)
         except (FetchError, FeedParseError) as error:
             if not args.force:
                 raise NewsdeskError(

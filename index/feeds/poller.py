@@ -239,6 +239,29 @@ def resolve_feed(fetcher: Fetcher, url: str) -> tuple[Response, ParsedFeed, str 
     return response, parsed, url
 
 
+def feed_to_follow(fetcher: Fetcher, url: str) -> tuple[str, ParsedFeed, str | None]:
+    """The address to follow for ``url`` (a feed, or a page advertising one), as both the CLI's
+    ``feeds add`` and the bot's ``/feeds add`` store it.
+
+    A feed found on a page is followed at its own address; a feed URL that only redirected is
+    followed at the address given (redirects are cheap, and the given one is the stable one).
+
+    Returns
+    -------
+    (str, ParsedFeed, str or None)
+        The address to store, the feed as fetched now, and the page it was found on.
+
+    Raises
+    ------
+    FetchError, FeedParseError
+        When ``url`` gives no feed.
+    """
+    response, parsed, discovered_on = resolve_feed(fetcher, url)
+    if discovered_on is None and response.redirected_from:
+        return url, parsed, None
+    return response.url, parsed, discovered_on
+
+
 class Poller:
     """Polls an index's due feeds and hands their new articles to the index.
 
