@@ -5,9 +5,11 @@ Run: ``python benchmarks/bench_query.py [--source .cache/ix/rtqa5000] [--queries
 The benchmark index. Embedding 100k fresh chunks takes ~2 h on a 2-core CPU, so the index is
 constructed from a real one (default: the full RealTimeQA index, ~50k chunks of 5,000 articles,
 built with ``python -m index``) and cached in ``.cache/bench/index100k`` (rebuilt only if missing,
-if the source changed, or with ``--rebuild``). It is a normal generation directory in the store's
-layout (``CURRENT`` -> ``gen-000001/`` with ``manifest.json``, ``catalog.sqlite``, ``vectors.npy``,
-``vectors.faiss``, ``keyword/``) holding every source article twice: the copy's id is the
+if the source changed, or with ``--rebuild``). It is written as a format-1 generation
+(``CURRENT`` -> ``gen-000001/`` with ``manifest.json``, ``catalog.sqlite``, ``vectors.npy``,
+``vectors.faiss``, ``keyword/``) and then migrated by the store, as any index of that format
+is on its next build, into the segmented layout (one segment, ``gen-000002``); it holds every
+source article twice: the copy's id is the
 original's plus ``#copy`` and its chunks are placed after all the originals'; its vectors are the
 original's plus Gaussian noise (sigma 0.01, re-normalised), so FAISS scans 100k distinct vectors.
 If one copy of everything is not enough, further copies (``#copy2``, ...) are added article by
@@ -22,7 +24,8 @@ Measured, interleaved per query (search, floor, keyword, ask, rotating who goes 
 - the floor: one ``embedder.encode_query(q)`` + one exact FAISS search (a separate
   ``faiss.IndexFlatIP`` over the same vectors, k=100, 1 OpenMP thread); target: search p50
   <= 1.5 x floor p50;
-- BM25 alone (``generation.keywords.search(q, 100)``), for the breakdown;
+- BM25 alone (``generation.keywords.search(q, 100)``: collection-wide statistics over the
+  segments' postings), for the breakdown;
 - ``engine.ask(q)``, if the engine has ``ask`` (else n/a);
 - memory: resident set size after opening the engine minus before (model already loaded),
   total RSS, and the generation's size on disk.
@@ -83,12 +86,12 @@ def source_description(source: Path) -> dict:
 def cached(out: Path, wanted: dict, min_chunks: int) -> bool:
     try:
         marker = json.loads((out / MARKER).read_text())
-        manifest = json.loads((out / GENERATION / "manifest.json").read_text())
         current = (out / "CURRENT").read_text().strip()
+        manifest = json.loads((out / current / "manifest.json").read_text())
     except (OSError, ValueError):
         return False
     return (
-        current == GENERATION
+        manifest.get("format", 1) >= 2
         and {k: marker.get(k) for k in wanted} == wanted
         and manifest.get("chunks", 0) >= min_chunks
     )
@@ -106,6 +109,11 @@ def construct(source: Path, out: Path, min_chunks: int) -> None:
     description = source_description(source)
     live = IndexDirectory(source).current()
     manifest = json.loads((live / "manifest.json").read_text())
+    if manifest.get("format", 1) >= 2:  # a segmented source: its one segment
+        (segment,) = manifest["segments"]
+        if segment["deleted"]:
+            raise SystemExit(f"error: merge {source} into one segment first")
+        live = source / "segments" / segment["name"]
     db = connect(live / "catalog.sqlite", readonly=True)
     articles = [dict(r) for r in db.execute("SELECT * FROM articles ORDER BY row")]
     chunks = [dict(r) for r in db.execute("SELECT * FROM chunks ORDER BY position")]
@@ -219,6 +227,10 @@ def construct(source: Path, out: Path, min_chunks: int) -> None:
     (scratch / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n")
     os.replace(scratch, out / GENERATION)
     (out / "CURRENT").write_text(GENERATION + "\n")
+    from index.segmented import EmbeddedStore
+
+    with EmbeddedStore(out).writer():
+        pass  # migrates the format-1 generation into one segment (nothing re-embedded)
     description["min_chunks"] = min_chunks
     description["chunking"] = asdict(chunking)
     (out / MARKER).write_text(json.dumps(description, indent=2) + "\n")
@@ -319,9 +331,9 @@ def measure(args) -> int:
     generation = engine.generation
     live = IndexDirectory(args.out).current()
     manifest = generation.manifest
-    disk = directory_size(live)
+    disk = sum(directory_size(segment.path) for segment in generation.segments)
 
-    vectors = np.load(live / "vectors.npy")
+    vectors = np.concatenate([np.load(s.path / "vectors.npy") for s in generation.segments])
     flat = faiss.IndexFlatIP(vectors.shape[1])
     flat.add(vectors)
     faiss.omp_set_num_threads(1)
@@ -387,8 +399,9 @@ def measure(args) -> int:
     n_rtqa = sum(1 for kind, _ in queries if kind == "rtqa")
     print()
     print(
-        f"index: {live} ({manifest.articles:,} articles, {manifest.chunks:,} chunks, "
-        f"{distinct:,} distinct vectors, dim {manifest.dimension}, {manifest.index_type})"
+        f"index: {live} ({manifest.articles:,} articles, {manifest.chunks:,} chunks in "
+        f"{len(generation.segments)} segment(s), {distinct:,} distinct vectors, "
+        f"dim {manifest.dimension}, {manifest.index_type})"
     )
     print(
         f"queries: {len(queries)} ({n_rtqa} RealTimeQA questions, cycled; "

@@ -1,20 +1,23 @@
-"""Building and updating an index: load → diff against the live generation → chunk → embed → write.
+"""Building and updating an index: load → diff against what is stored → chunk → embed → write.
 
-Builds are incremental. Every article carries a stable id and a content hash; an unchanged
-article keeps its chunks and vectors (copied from the live generation, never re-embedded), a
-changed one is re-chunked and re-embedded, and with ``prune`` an article whose source no longer
-yields it is dropped. Exact duplicate texts (wire copy republished under another id) are stored
-once: the copy is kept in the catalog, pointing at its canonical article, with no chunks.
+Builds are incremental and cost what changed. Every article carries a stable id and a content
+hash; an unchanged article is left where it is (its chunks and vectors are never touched), a
+changed one is re-chunked and re-embedded and its old version tombstoned, and with ``prune`` an
+article whose source no longer yields it is tombstoned. Exact duplicate texts (wire copy
+republished under another id) are stored once: the copy is kept in the catalog, pointing at its
+canonical article, with no chunks; when the canonical article goes, a copy takes its place.
 
-If nothing changed, no generation is written. Otherwise the result is a complete new generation
-committed atomically (see :mod:`index.store`); a failure or kill leaves the live one untouched.
+The builder talks to the store only through :class:`index.storage.StoreWriter`: it looks up the
+stored versions of the incoming ids, hands over new versions with their chunks, vectors,
+quotations and title vector, and commits. On the embedded store that writes one new segment and
+a generation (see :mod:`index.segmented`); nothing is written when nothing changed, and a failure
+or kill leaves the live generation untouched. A build then merges segments as the store's
+policy asks (``merge=False`` leaves that to the caller: the engine merges in the background).
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import shutil
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -26,18 +29,9 @@ from . import quote_index
 from .articles import Article, LoadProblem, load_articles
 from .chunking import Chunker, ChunkingParams, embedding_text
 from .embedding import DEFAULT_MODEL, Embedder
-from .errors import BuildError
-from .keyword import KeywordIndex
-from .store import (
-    SCHEMA,
-    TITLES_FILE,
-    IndexDirectory,
-    Manifest,
-    connect,
-    parse_timestamp,
-    utc_now,
-)
-from .vectors import VectorIndex
+from .segmented import EmbeddedStore
+from .storage import MergeSummary, NewArticle, StoredVersion
+from .store import IndexDirectory, Manifest, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +56,9 @@ class BuildSummary:
     seconds: float = 0.0
     generation: int | None = None
     problems: list[LoadProblem] = field(default_factory=list)
+    # Merges run after the change was committed (already visible), and their time.
+    merges: int = 0
+    merge_seconds: float = 0.0
 
     def as_dict(self) -> dict:
         """JSON-ready form (problems as strings)."""
@@ -72,12 +69,12 @@ class BuildSummary:
 
 @dataclass
 class _Entry:
-    """An article in the next generation, and whether its chunks can be reused."""
+    """An article version to write, and whether its stored chunks and vectors can be reused."""
 
     article: Article
-    old_row: int | None = None  # row in the live generation whose chunks are still valid
+    indexed_at: str
+    carried: StoredVersion | None = None  # same content stored: reuse its chunks and vectors
     duplicate_of: str | None = None
-    indexed_at: str = ""
 
 
 class Builder:
@@ -96,6 +93,9 @@ class Builder:
         The FAISS index to build.
     model_name : str, optional
         The model's name, when ``embedder`` is a factory (default: all-MiniLM-L6-v2).
+    merge : bool
+        Merge segments as the store's policy asks after each change (default). The engine
+        passes False and merges in a background thread instead.
     """
 
     def __init__(
@@ -105,8 +105,11 @@ class Builder:
         params: ChunkingParams | None = None,
         index_type: str = "flat",
         model_name: str | None = None,
+        merge: bool = True,
     ):
         self.directory = IndexDirectory(index_dir)
+        self.store = EmbeddedStore(index_dir)
+        self.merge_after = merge
         self.model_name = (
             embedder.model_name if isinstance(embedder, Embedder) else model_name or DEFAULT_MODEL
         )
@@ -164,8 +167,7 @@ class Builder:
                 )
                 continue
             incoming[article.id] = article
-        with self.directory.build_lock():
-            summary = self._update(incoming, loaded.problem_paths, full, prune, None, progress)
+        summary = self._update(incoming, loaded.problem_paths, full, prune, None, progress)
         summary.problems = problems
         summary.failed = len(problems)
         summary.seconds = time.perf_counter() - started
@@ -201,8 +203,7 @@ class Builder:
                 )
                 continue
             incoming[article.id] = article
-        with self.directory.build_lock():
-            summary = self._update(incoming, set(), False, False, None, progress)
+        summary = self._update(incoming, set(), False, False, None, progress)
         summary.problems = problems
         summary.failed = len(problems)
         summary.seconds = time.perf_counter() - started
@@ -211,10 +212,21 @@ class Builder:
     def remove(self, article_ids: Iterable[str]) -> BuildSummary:
         """Remove articles by id; unknown ids are reported as problems, not errors."""
         started = time.perf_counter()
-        with self.directory.build_lock():
-            summary = self._update({}, set(), False, False, set(article_ids), None)
+        summary = self._update({}, set(), False, False, set(article_ids), None)
         summary.seconds = time.perf_counter() - started
         return summary
+
+    def merge(self, everything: bool = False) -> list[MergeSummary]:
+        """Merge segments: as the policy asks (repeatedly, until it asks nothing), or all of
+        them into one (``everything``). Builds go on meanwhile; readers are undisturbed."""
+        done = []
+        while True:
+            summary = self.store.merge(everything=everything)
+            if summary is None:
+                return done
+            done.append(summary)
+            if everything:
+                return done
 
     def _update(
         self,
@@ -226,230 +238,232 @@ class Builder:
         progress: Progress | None,
     ) -> BuildSummary:
         summary = BuildSummary()
-        live = self.directory.current()
-        old = _LiveCatalog(live) if live is not None else None
-        reusable = old is not None and not full and old.compatible(self.model_name, self.params)
-        entries: dict[str, _Entry] = {}
-        relocated = 0
-        if old is not None:
-            for article_id, (article, row, content_hash, indexed_at) in old.articles().items():
-                if remove_ids is not None and article_id in remove_ids:
-                    summary.removed += 1
-                    continue
-                pruned = prune and article_id not in incoming
-                if pruned and article.origin_path not in protected_paths:
-                    summary.removed += 1
-                    continue
-                new = incoming.get(article_id)
-                if new is not None and new.content_hash != content_hash:
-                    continue  # changed: handled below as an update
-                # The incoming copy is identical but may come from a new place: prune and
-                # problem reports must see where it lives now.
-                current = new if new is not None else article
-                relocated += new is not None and new.origin_path != article.origin_path
-                entries[article_id] = _Entry(
-                    current, row if reusable else None, indexed_at=indexed_at
-                )
-                if new is not None:
-                    summary.unchanged += 1
+        with self.store.writer() as writer:
+            upgraded = self._upgrade(writer) if writer.outdated() else None
+            self._change(
+                writer, summary, incoming, protected_paths, full, prune, remove_ids, progress
+            )
+            if summary.generation is None:
+                summary.generation = upgraded
+        if self.merge_after and summary.generation is not None:
+            started = time.perf_counter()
+            summary.merges = len(self.merge())
+            summary.merge_seconds = time.perf_counter() - started
+        return summary
+
+    def _upgrade(self, writer) -> int | None:
+        """Quotations from an older extractor, or missing title vectors: rebuild them (once)."""
+        settings = writer.settings
+        if settings is not None and settings.model != self.model_name:
+            return None  # everything is re-embedded below anyway
+        return writer.upgrade(self.embedder)
+
+    def _change(
+        self,
+        writer,
+        summary: BuildSummary,
+        incoming: dict[str, Article],
+        protected_paths: set[str],
+        full: bool,
+        prune: bool,
+        remove_ids: set[str] | None,
+        progress: Progress | None,
+    ) -> None:
+        settings = writer.settings
+        reusable = (
+            settings is not None
+            and not full
+            and _compatible(settings, self.model_name, self.params)
+        )
+        if prune or (settings is not None and not reusable):
+            stored = {v.id: v for v in writer.scan()}
+        else:
+            stored = writer.lookup(set(incoming) | (remove_ids or set()))
+        gone: set[str] = set()  # ids whose stored version is tombstoned
+        entries: list[_Entry] = []
         if remove_ids is not None:
-            missing = remove_ids - set(old.ids() if old else ())
+            gone |= remove_ids & set(stored)
+            summary.removed += len(gone)
+            missing = remove_ids - set(stored)
             summary.problems = [LoadProblem("", None, f"no article with id {i!r}") for i in missing]
             summary.failed = len(missing)
+        if prune:
+            for article_id, version in stored.items():
+                if article_id in incoming or article_id in gone:
+                    continue
+                if version.origin_path not in protected_paths:
+                    gone.add(article_id)
+                    summary.removed += 1
         now = utc_now().isoformat()
         for article_id, article in incoming.items():
-            if article_id in entries:
-                continue
-            if old is not None and article_id in old.ids():
-                summary.updated += 1
-            else:
+            version = stored.get(article_id)
+            if version is None:
                 summary.added += 1
-            entries[article_id] = _Entry(article, indexed_at=now)
-        changed = summary.added or summary.updated or summary.removed or relocated
-        # An index from before the quote index or the title vectors gains them now.
-        current = old is not None and old.quotes_compatible() and old.manifest.titles
-        if old is not None and not changed and reusable and current:
-            summary.articles, summary.chunks = old.manifest.articles, old.manifest.chunks
-            summary.duplicates = old.manifest.duplicates
-            log.info("nothing changed; generation %s stays live", live.name)
-            return summary
-        self._mark_duplicates(entries, old)
-        number, scratch = self.directory.start_generation()
-        try:
-            self._write_generation(scratch, number, entries, old, summary, progress)
-        except BaseException:
-            # The scratch dir is also removed by the next build if this process dies here.
-            shutil.rmtree(scratch, ignore_errors=True)
-            raise
-        finally:
-            if old is not None:
-                old.close()
-        self.directory.commit_generation(number, scratch)
-        summary.generation = number
+                entries.append(_Entry(article, now))
+            elif version.content_hash != article.content_hash:
+                summary.updated += 1
+                gone.add(article_id)
+                entries.append(_Entry(article, now))
+            else:
+                summary.unchanged += 1
+                if reusable and article.origin_path != version.origin_path:
+                    # Moved: prune and problem reports must see where it lives now.
+                    gone.add(article_id)
+                    entries.append(_Entry(article, version.indexed_at, carried=version))
+        if settings is not None and not reusable:
+            # Another model or chunking: every article kept is embedded again.
+            kept = [v for i, v in stored.items() if i not in gone]
+            texts = writer.load(v for v in kept if v.id not in incoming)
+            for version in kept:
+                article = incoming.get(version.id) or texts[version.id]
+                if version.id not in incoming or version.content_hash == article.content_hash:
+                    entries.append(_Entry(article, version.indexed_at))
+            entries = list({e.article.id: e for e in entries}.values())
+            writer.replace_all()
+        elif gone:
+            entries += self._promoted(writer, stored, gone, entries, incoming)
+        if not entries and not gone and not (settings is not None and not reusable):
+            manifest = writer.settings
+            if manifest is not None:
+                summary.articles, summary.chunks = manifest.articles, manifest.chunks
+                summary.duplicates = manifest.duplicates
+            log.info("nothing changed")
+            return
+        self._mark_duplicates(writer, entries, gone if reusable else None)
+        params = self._effective_params() if (not reusable or settings is None) else None
+        dimension = (
+            self.embedder.dimension
+            if any(e.carried is None and e.duplicate_of is None for e in entries)
+            else (settings.dimension if settings else self.embedder.dimension)
+        )
+        writer.begin(
+            self.model_name,
+            dimension,
+            asdict(params) if params else settings.chunking,
+            self.index_type if settings is None or not reusable else settings.index_type,
+        )
+        self._write(writer, entries, summary, progress)
+        writer.delete(gone)
+        manifest = writer.commit()
+        if manifest is None:
+            return
+        summary.generation = manifest.generation
+        summary.articles, summary.chunks = manifest.articles, manifest.chunks
+        summary.duplicates = manifest.duplicates
         log.info(
             "generation %d live: %d articles, %d chunks (%d embedded)",
-            number,
+            manifest.generation,
             summary.articles,
             summary.chunks,
             summary.embedded_chunks,
         )
-        return summary
 
     @staticmethod
-    def _mark_duplicates(entries: dict[str, _Entry], old: _LiveCatalog | None) -> None:
-        """Point every article whose exact text is already stored at the stored copy."""
-        canonical: dict[str, str] = {}
-        # Articles already indexed with chunks stay canonical, so duplicates never cost a re-embed.
-        ordered = sorted(entries.values(), key=lambda e: (e.old_row is None, e.article.id))
-        for entry in ordered:
-            first = canonical.setdefault(entry.article.text_hash, entry.article.id)
-            entry.duplicate_of = first if first != entry.article.id else None
-            if entry.duplicate_of is not None:
-                entry.old_row = None
+    def _promoted(
+        writer,
+        stored: dict[str, StoredVersion],
+        gone: set[str],
+        entries: list[_Entry],
+        incoming: dict[str, Article],
+    ) -> list[_Entry]:
+        """Stored copies of canonical articles that go (removed, or their text changed): each
+        is written again, and one of each text becomes canonical (with vectors of its own)."""
+        carried = {e.article.id for e in entries if e.carried is not None}
+        originals = [
+            i
+            for i in gone
+            if i not in carried and (i not in stored or stored[i].duplicate_of is None)
+        ]
+        if not originals:
+            return []
+        handled = {e.article.id for e in entries} | gone
+        copies = [v for v in writer.duplicates_of(originals) if v.id not in handled]
+        if not copies:
+            return []
+        texts = writer.load(copies)
+        gone |= {v.id for v in copies}
+        return [_Entry(incoming.get(v.id) or texts[v.id], v.indexed_at) for v in copies]
 
-    def _write_generation(
-        self,
-        scratch: Path,
-        number: int,
-        entries: dict[str, _Entry],
-        old: _LiveCatalog | None,
-        summary: BuildSummary,
-        progress: Progress | None,
-    ) -> None:
-        started = time.perf_counter()
-        db = connect(scratch / "catalog.sqlite")
-        db.executescript(SCHEMA)
-        ordered = sorted(entries.values(), key=lambda e: e.article.id)
-        article_rows: dict[str, int] = {}
-        for row, entry in enumerate(ordered, start=1):
-            article_rows[entry.article.id] = row
-            _insert_article(db, row, entry)
-        canonical = [e for e in ordered if e.duplicate_of is None]
-        reused = [e for e in canonical if e.old_row is not None]
-        to_embed = [e for e in canonical if e.old_row is None]
-        titles = self._title_vectors(canonical, article_rows, len(ordered) + 1, old)
-        vector_parts: list[np.ndarray] = []
-        keyword_texts: list[str] = []
-        quotes = _QuoteWriter(db)
-        position = 0
-        if reused:
-            old_vectors = np.load(old.path / "vectors.npy", mmap_mode="r")
-            old_quotes = old.quote_vectors()
-            for entry in reused:
-                row = article_rows[entry.article.id]
-                if old_quotes is not None:
-                    quotes.copy(row, old.quotes_of(entry.old_row), old_quotes)
-                else:
-                    quotes.extract(row, entry.article.text)
-                chunks = old.chunks_of(entry.old_row)
-                if not chunks:
-                    continue
-                vector_parts.append(np.asarray(old_vectors[[c["position"] for c in chunks]]))
-                for chunk in chunks:
-                    _insert_chunk(db, position, row, chunk)
-                    keyword_texts.append(self._embedding_text(entry.article.title, chunk["text"]))
-                    position += 1
-            if quotes.pending:
-                log.info("adding the quote index to %d unchanged articles", len(reused))
-                quotes.embed(self.embedder)
-        if to_embed:
-            embedder = self.embedder
-            chunker = Chunker(embedder.count_tokens, self._effective_params())
-            done = 0
-            if progress:
-                progress(0, len(to_embed))
-            for step in range(0, len(to_embed), ARTICLES_PER_STEP):
-                batch = to_embed[step : step + ARTICLES_PER_STEP]
-                chunk_lists = chunker.chunk_many([e.article.text for e in batch])
-                texts: list[str] = []
-                for entry, chunks in zip(batch, chunk_lists, strict=True):
-                    title = self._clip_title(entry.article.title)
-                    quotes.extract(article_rows[entry.article.id], entry.article.text)
-                    for chunk in chunks:
-                        _insert_chunk(db, position, article_rows[entry.article.id], asdict(chunk))
-                        texts.append(self._embedding_text(title, chunk.text))
-                        # BM25 has no length limit: it gets the whole title, as reused chunks do.
-                        keyword_texts.append(self._embedding_text(entry.article.title, chunk.text))
-                        position += 1
-                vector_parts.append(embedder.encode(texts))
-                quotes.embed(embedder)
-                summary.embedded_chunks += len(texts)
-                done += len(batch)
-                if progress:
-                    progress(done, len(to_embed))
-        dimension = self.embedder.dimension if to_embed or old is None else old.manifest.dimension
-        vectors = (
-            np.concatenate(vector_parts)
-            if vector_parts
-            else np.zeros((0, dimension), dtype=np.float32)
+    @staticmethod
+    def _mark_duplicates(writer, entries: list[_Entry], gone: set[str] | None) -> None:
+        """Point every entry whose exact text is already stored (or comes first in this
+        change) at that canonical copy. ``gone`` None: nothing stored stays."""
+        existing = (
+            writer.canonical_by_text({e.article.text_hash for e in entries}, gone)
+            if gone is not None
+            else {}
         )
-        if len(vectors) != position:
-            raise BuildError(f"internal error: {len(vectors)} vectors for {position} chunks")
-        db.commit()
-        db.close()
-        np.save(scratch / "vectors.npy", vectors)
-        np.save(scratch / quote_index.VECTORS_FILE, quotes.vectors(dimension))
-        np.save(scratch / TITLES_FILE, titles)
-        VectorIndex.build(vectors, self.index_type).save(scratch / "vectors.faiss")
-        keyword_dir = scratch / "keyword"
-        keyword_dir.mkdir()
-        KeywordIndex.build(keyword_texts).save(keyword_dir)
-        summary.articles = len(canonical)
-        summary.duplicates = len(ordered) - len(canonical)
-        summary.chunks = position
-        Manifest(
-            model=self.model_name,
-            dimension=int(vectors.shape[1]),
-            chunking=asdict(self._effective_params())
-            if to_embed or old is None
-            else old.manifest.chunking,
-            index_type=self.index_type,
-            generation=number,
-            articles=summary.articles,
-            chunks=summary.chunks,
-            duplicates=summary.duplicates,
-            built_at=utc_now().isoformat(),
-            build_seconds=round(time.perf_counter() - started, 3),
-            quotes=quotes.count,
-            quotes_version=quote_index.QUOTES_VERSION,
-            titles=True,
-        ).write(scratch / "manifest.json")
+        canonical: dict[str, str] = {}
+        # Articles whose vectors are reused stay canonical, so duplicates never cost a re-embed.
+        for entry in sorted(entries, key=lambda e: (e.carried is None, e.article.id)):
+            text_hash = entry.article.text_hash
+            first = existing.get(text_hash) or canonical.setdefault(text_hash, entry.article.id)
+            entry.duplicate_of = first if first != entry.article.id else None
 
-    def _title_vectors(
-        self,
-        canonical: list[_Entry],
-        article_rows: dict[str, int],
-        rows: int,
-        old: _LiveCatalog | None,
-    ) -> np.ndarray:
-        """One normalised title vector per catalog row (row 0 and stored duplicates: zeros).
-
-        Unchanged articles keep their vector from the live generation; the others' titles are
-        embedded here, in one batch (titles are short: 5,000 take seconds).
-        """
-        old_titles = old.title_vectors() if old is not None else None
-        pending: list[tuple[int, str]] = []
-        copied: list[tuple[int, int]] = []
-        for entry in canonical:
-            row = article_rows[entry.article.id]
-            if entry.old_row is not None and old_titles is not None:
-                copied.append((row, entry.old_row))
+    def _write(
+        self, writer, entries: list[_Entry], summary: BuildSummary, progress: Progress | None
+    ) -> None:
+        """Hand every entry to the writer: duplicates and carried ones as they are, the rest
+        chunked and embedded in steps (with their quotations and title)."""
+        entries = sorted(entries, key=lambda e: e.article.id)
+        to_embed = []
+        for entry in entries:
+            if entry.duplicate_of is not None:
+                writer.add(NewArticle(entry.article, entry.indexed_at, entry.duplicate_of))
+            elif entry.carried is not None:
+                writer.carry(entry.carried, entry.article, entry.indexed_at)
             else:
-                pending.append((row, entry.article.title))
-        if pending:
-            dimension = self.embedder.dimension
-        elif old is not None:
-            dimension = old.manifest.dimension
-        else:
-            dimension = self.embedder.dimension
-        titles = np.zeros((rows, dimension), dtype=np.float32)
-        if copied:
-            new_rows, old_rows = zip(*copied, strict=True)
-            titles[list(new_rows)] = old_titles[list(old_rows)]
-        if pending:
-            new_rows, texts = zip(*pending, strict=True)
-            titles[list(new_rows)] = self.embedder.encode(list(texts))
-        return titles
+                to_embed.append(entry)
+        if not to_embed:
+            return
+        embedder = self.embedder
+        chunker = Chunker(embedder.count_tokens, self._effective_params())
+        done = 0
+        if progress:
+            progress(0, len(to_embed))
+        for step in range(0, len(to_embed), ARTICLES_PER_STEP):
+            batch = to_embed[step : step + ARTICLES_PER_STEP]
+            chunk_lists = chunker.chunk_many([e.article.text for e in batch])
+            texts: list[str] = []
+            contexts: list[str] = []
+            quotes = []
+            for entry, chunks in zip(batch, chunk_lists, strict=True):
+                title = self._clip_title(entry.article.title)
+                texts += [self._embedding_text(title, c.text) for c in chunks]
+                records = quote_index.extract(entry.article.text)
+                quotes.append(records)
+                contexts += [r.context(entry.article.text) for r in records]
+            # Passages, quotations' sentences and titles are encoded apart: mixed in one batch,
+            # padding to the longest text shifted short titles' vectors by ~1e-4.
+            chunk_vectors = embedder.encode(texts) if texts else np.zeros((0, embedder.dimension))
+            quote_vectors = (
+                embedder.encode(contexts) if contexts else np.zeros((0, embedder.dimension))
+            )
+            title_vectors = embedder.encode([e.article.title for e in batch])
+            at, quote_at = 0, 0
+            for n, (entry, chunks) in enumerate(zip(batch, chunk_lists, strict=True)):
+                records = quotes[n]
+                writer.add(
+                    NewArticle(
+                        entry.article,
+                        entry.indexed_at,
+                        chunks=[asdict(c) for c in chunks],
+                        vectors=chunk_vectors[at : at + len(chunks)],
+                        # BM25 has no length limit: it gets the whole title.
+                        keyword_texts=[
+                            self._embedding_text(entry.article.title, c.text) for c in chunks
+                        ],
+                        quotes=records,
+                        quote_vectors=quote_vectors[quote_at : quote_at + len(records)],
+                        title_vector=title_vectors[n],
+                    )
+                )
+                at += len(chunks)
+                quote_at += len(records)
+            summary.embedded_chunks += len(texts)
+            done += len(batch)
+            if progress:
+                progress(done, len(to_embed))
 
     def _effective_params(self) -> ChunkingParams:
         """The chunking parameters with ``max_tokens`` fitted to the model and title budget."""
@@ -471,171 +485,18 @@ class Builder:
         return embedding_text(title, passage, self.params.prepend_title)
 
 
-class _LiveCatalog:
-    """Read access to the live generation's catalog while a new one is written."""
+def _compatible(manifest: Manifest, model: str, params: ChunkingParams) -> bool:
+    """Whether stored chunks and vectors can be reused as they are."""
 
-    def __init__(self, path: Path):
-        self.path = path
-        self.manifest = Manifest.read(path / "manifest.json")
-        self._db = connect(path / "catalog.sqlite", readonly=True)
-        self._ids: set[str] | None = None
+    def comparable(chunking: dict) -> dict:
+        # max_tokens is derived from the model, which is compared on its own.
+        return {k: v for k, v in chunking.items() if k != "max_tokens"}
 
-    def compatible(self, model: str, params: ChunkingParams) -> bool:
-        """Whether chunks and vectors of this generation can be reused as they are."""
-
-        def comparable(chunking: dict) -> dict:
-            # max_tokens is derived from the model, which is compared on its own.
-            return {k: v for k, v in chunking.items() if k != "max_tokens"}
-
-        same_params = comparable(self.manifest.chunking) == comparable(asdict(params))
-        if self.manifest.model != model or not same_params:
-            log.info("model or chunking changed since the live generation: re-embedding all")
-            return False
-        return True
-
-    def title_vectors(self) -> np.ndarray | None:
-        """Title vectors by catalog row, memory-mapped; None for a generation without them."""
-        if not self.manifest.titles:
-            return None
-        return np.load(self.path / TITLES_FILE, mmap_mode="r")
-
-    def quotes_compatible(self) -> bool:
-        """Whether this generation's quote index was built by the current extractor."""
-        return self.manifest.quotes_version == quote_index.QUOTES_VERSION
-
-    def quote_vectors(self) -> np.ndarray | None:
-        """The quotation vectors, memory-mapped, when they can be reused as they are."""
-        if not self.quotes_compatible():
-            return None
-        return np.load(self.path / quote_index.VECTORS_FILE, mmap_mode="r")
-
-    def quotes_of(self, row: int) -> list[tuple[int, quote_index.QuoteRecord]]:
-        return quote_index.records_of(self._db, row)
-
-    def ids(self) -> set[str]:
-        if self._ids is None:
-            self._ids = {r["id"] for r in self._db.execute("SELECT id FROM articles")}
-        return self._ids
-
-    def articles(self) -> dict[str, tuple[Article, int, str, str]]:
-        """Every stored article with its row, content hash and first-indexed time."""
-        result = {}
-        for r in self._db.execute("SELECT * FROM articles"):
-            article = Article(
-                id=r["id"],
-                title=r["title"],
-                text=r["text"],
-                url=r["url"],
-                source=r["source"],
-                published=parse_timestamp(r["published"]),
-                authors=tuple(json.loads(r["authors"])),
-                origin=r["origin"],
-                origin_path=r["origin_path"],
-            )
-            row = r["row"] if r["duplicate_of"] is None else None
-            result[r["id"]] = (article, row, r["content_hash"], r["indexed_at"])
-        return result
-
-    def chunks_of(self, row: int) -> list[dict]:
-        return [
-            dict(r)
-            for r in self._db.execute(
-                "SELECT position, ordinal, start, end, text, tokens FROM chunks "
-                "WHERE article_row = ? ORDER BY ordinal",
-                (row,),
-            )
-        ]
-
-    def close(self) -> None:
-        self._db.close()
-
-
-class _QuoteWriter:
-    """Collects a new generation's quotations: copied with their vectors from the live one,
-    or extracted from the text and embedded (the sentence holding each quotation)."""
-
-    def __init__(self, db):
-        self._db = db
-        self._parts: list[np.ndarray] = []
-        self._contexts: list[str] = []
-        self.count = 0
-
-    @property
-    def pending(self) -> int:
-        """Quotations extracted but not embedded yet."""
-        return len(self._contexts)
-
-    def copy(self, article_row: int, stored, old_vectors: np.ndarray) -> None:
-        if not stored:
-            return
-        self._parts.append(np.asarray(old_vectors[[quote_id for quote_id, _ in stored]]))
-        for _, record in stored:
-            quote_index.insert(self._db, self.count, article_row, record)
-            self.count += 1
-
-    def extract(self, article_row: int, text: str) -> None:
-        for record in quote_index.extract(text):
-            quote_index.insert(self._db, self.count, article_row, record)
-            self._contexts.append(record.context(text))
-            self.count += 1
-
-    def embed(self, embedder: Embedder) -> None:
-        if self._contexts:
-            self._parts.append(embedder.encode(self._contexts))
-            self._contexts = []
-
-    def vectors(self, dimension: int) -> np.ndarray:
-        if self._contexts:
-            raise BuildError(f"internal error: {len(self._contexts)} quotations not embedded")
-        if not self._parts:
-            return np.zeros((0, dimension), dtype=np.float32)
-        vectors = np.concatenate(self._parts)
-        if len(vectors) != self.count:
-            raise BuildError(f"internal error: {len(vectors)} vectors for {self.count} quotes")
-        return vectors
-
-
-def _insert_article(db, row: int, entry: _Entry) -> None:
-    article = entry.article
-    published = article.published
-    db.execute(
-        "INSERT INTO articles (row, id, title, text, url, source, published, published_ts, "
-        "authors, content_hash, text_hash, origin, origin_path, duplicate_of, indexed_at) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        (
-            row,
-            article.id,
-            article.title,
-            article.text,
-            article.url,
-            article.source,
-            published.isoformat() if published else None,
-            published.timestamp() if published else None,
-            json.dumps(list(article.authors)),
-            article.content_hash,
-            article.text_hash,
-            article.origin,
-            article.origin_path,
-            entry.duplicate_of,
-            entry.indexed_at,
-        ),
-    )
-
-
-def _insert_chunk(db, position: int, article_row: int, chunk: dict) -> None:
-    db.execute(
-        "INSERT INTO chunks (position, article_row, ordinal, start, end, text, tokens) "
-        "VALUES (?,?,?,?,?,?,?)",
-        (
-            position,
-            article_row,
-            chunk["ordinal"],
-            chunk["start"],
-            chunk["end"],
-            chunk["text"],
-            chunk["tokens"],
-        ),
-    )
+    same_params = comparable(manifest.chunking) == comparable(asdict(params))
+    if manifest.model != model or not same_params:
+        log.info("model or chunking changed since the live generation: re-embedding all")
+        return False
+    return True
 
 
 def _line(origin: str) -> int | None:

@@ -2,10 +2,13 @@
 
 ``Engine`` loads the embedding model once and the current generation of an index directory,
 and offers search, answers, stats and (re)builds. It is synchronous and safe to share between
-threads: readers take a reference to the generation they started with, and a build swaps in
-the new generation only once it is complete, so a question asked during a reindex is answered
-from the old index, and one asked right after from the new one. Callers on an asyncio loop
-(the bot) run every method in a worker thread.
+threads: readers take a reference to the snapshot they started with, and a build swaps in the
+new generation only once it is committed, so a question asked during an update is answered from
+the old snapshot, and one asked right after from the new one. Switching to a new generation
+reuses the segments already loaded (they are immutable) and loads only the new ones, so an
+update of k articles costs the engine k articles of loading. Segment merges run in a background
+thread after updates (``background_merge``), never blocking questions or the next update.
+Callers on an asyncio loop (the bot) run every method in a worker thread.
 """
 
 from __future__ import annotations
@@ -26,7 +29,9 @@ from .question_types import wants_latest
 from .quote_index import QuoteHit
 from .quotes import parse_speech_question
 from .search import Hit, Searcher, SearchParams
-from .store import Generation, IndexDirectory, IndexStats
+from .segmented import EmbeddedStore, Segment, Snapshot
+from .storage import MergeSummary
+from .store import IndexDirectory, IndexStats
 from .vectors import use_one_thread
 
 log = logging.getLogger(__name__)
@@ -51,6 +56,8 @@ class Engine:
     require_index : bool
         Raise :class:`~index.errors.IndexNotFoundError` if nothing is built yet (the default);
         with False an engine can start empty and be built into.
+    background_merge : bool
+        After an update, merge segments (as the store's policy asks) in a background thread.
     """
 
     def __init__(
@@ -62,19 +69,29 @@ class Engine:
         search_params: SearchParams | None = None,
         answer_params: AnswerParams | None = None,
         require_index: bool = True,
+        background_merge: bool = True,
     ):
         use_one_thread()
         self.index_dir = Path(index_dir)
         if require_index and IndexDirectory(self.index_dir).current() is None:
             # Say so before spending seconds on loading a model.
-            Generation.open_current(self.index_dir)
+            Snapshot.open_current(self.index_dir)
         self.embedder = embedder or Embedder(model)
         self.search_params = search_params or SearchParams()
         self.answer_params = answer_params or AnswerParams()
-        self._generation: Generation | None = None
+        self.store = EmbeddedStore(self.index_dir)
+        self.background_merge = background_merge
+        self._generation: Snapshot | None = None
+        self._segments: dict[str, Segment] = {}
         self._swap_lock = threading.Lock()
+        self._refresh_lock = threading.Lock()
+        self._merge_lock = threading.Lock()
+        self._merger: threading.Thread | None = None
+        self._merge_again = False
+        self.merges: list[MergeSummary] = []
+        self.merge_error: BaseException | None = None
         if require_index:
-            self._install(Generation.open_current(self.index_dir))
+            self._install(self._open())
         else:
             self.refresh()
 
@@ -84,13 +101,17 @@ class Engine:
         return cls(index_dir, **kwargs)
 
     @property
-    def generation(self) -> Generation:
-        """The generation answering queries right now."""
+    def generation(self) -> Snapshot:
+        """The snapshot (of the live generation) answering queries right now."""
         generation = self._generation
         if generation is None:
-            Generation.open_current(self.index_dir)  # raises the precise "not built" error
+            Snapshot.open_current(self.index_dir)  # raises the precise "not built" error
             raise AssertionError("unreachable")
         return generation
+
+    def _open(self) -> Snapshot:
+        """Load the live generation, reusing the segments this engine already holds."""
+        return Snapshot.open_current(self.index_dir, cache=dict(self._segments))
 
     def refresh(self) -> bool:
         """Switch to the newest committed generation, if it is not the one in use.
@@ -100,23 +121,25 @@ class Engine:
         bool
             Whether a different generation is now live.
         """
-        current = IndexDirectory(self.index_dir).current()
-        if current is None or (self._generation and self._generation.path == current):
-            return False
-        try:
-            generation = Generation.open_current(self.index_dir)
-        except Exception:
-            if self._generation is None:
+        with self._refresh_lock:  # an update and a background merge may both refresh
+            current = IndexDirectory(self.index_dir).current()
+            if current is None or (self._generation and self._generation.path == current):
                 return False
-            raise
-        self._install(generation)
-        return True
+            try:
+                generation = self._open()
+            except Exception:
+                if self._generation is None:
+                    return False
+                raise
+            self._install(generation)
+            return True
 
-    def _install(self, generation: Generation) -> None:
+    def _install(self, generation: Snapshot) -> None:
         generation.check_model(self.embedder.model_name, self.embedder.dimension)
         with self._swap_lock:
-            # The old generation is not closed: a search that started on it may still be running.
+            # The old snapshot is not closed: a search that started on it may still be running.
             self._generation = generation
+            self._segments = {segment.name: segment for segment in generation.segments}
         log.info(
             "serving %s (%d articles, %d chunks)",
             generation.path.name,
@@ -188,7 +211,7 @@ class Engine:
         self,
         question: str,
         hits: list[Hit],
-        generation: Generation | None = None,
+        generation: Snapshot | None = None,
         *,
         sources: Iterable[str] | None = None,
         since: datetime | None = None,
@@ -245,7 +268,7 @@ class Engine:
             limit=limit,
         )
 
-    def _quotes_in(self, generation: Generation, speaker: str, *, about, **filters) -> list:
+    def _quotes_in(self, generation: Snapshot, speaker: str, *, about, **filters) -> list:
         vector = self.embedder.encode_query(about) if about else None
         return generation.quotes.lookup(speaker, topic=about, topic_vector=vector, **filters)
 
@@ -262,7 +285,7 @@ class Engine:
             index_type = manifest.index_type if manifest else "flat"
         if params is None and manifest is not None:
             params = ChunkingParams(**manifest.chunking)
-        return Builder(self.index_dir, self.embedder, params, index_type)
+        return Builder(self.index_dir, self.embedder, params, index_type, merge=False)
 
     def build(
         self,
@@ -277,7 +300,7 @@ class Engine:
         On any exception the previous generation keeps serving.
         """
         summary = self.builder().build(paths, full=full, prune=prune, progress=progress)
-        self.refresh()
+        self._after_update()
         return summary
 
     def add_articles(
@@ -285,11 +308,58 @@ class Engine:
     ) -> BuildSummary:
         """Add or update loaded articles (feeds, pages) and serve the result; blocking."""
         summary = self.builder().add_articles(articles, progress=progress)
-        self.refresh()
+        self._after_update()
         return summary
 
     def remove(self, article_ids: Iterable[str]) -> BuildSummary:
         """Remove articles by id and serve the result."""
         summary = self.builder().remove(article_ids)
-        self.refresh()
+        self._after_update()
         return summary
+
+    def merge(self, everything: bool = False) -> list[MergeSummary]:
+        """Merge segments now (as the policy asks, or all into one) and serve the result."""
+        done = self.builder().merge(everything=everything)
+        self.refresh()
+        return done
+
+    def _after_update(self) -> None:
+        self.refresh()
+        if self.background_merge and self.store.merge_plan():
+            self._merge_in_background()
+
+    def _merge_in_background(self) -> None:
+        """Start the merge thread, or tell the running one to look again when it is done."""
+        with self._merge_lock:
+            if self._merger is not None and self._merger.is_alive():
+                self._merge_again = True
+                return
+            self._merge_again = False
+            self._merger = threading.Thread(
+                target=self._merge_loop, name="newsdesk-merge", daemon=True
+            )
+            self._merger.start()
+
+    def _merge_loop(self) -> None:
+        while True:
+            try:
+                summary = self.store.merge()
+                if summary is not None:
+                    self.merges.append(summary)
+                    self.refresh()
+                    continue
+            except Exception as error:  # a failed merge changes nothing; say so and stop
+                self.merge_error = error
+                log.warning("background merge failed: %s", error, exc_info=True)
+            with self._merge_lock:
+                if not self._merge_again:
+                    return
+                self._merge_again = False
+
+    def wait_for_merges(self, timeout: float | None = None) -> bool:
+        """Wait for the background merge thread, if any; returns whether it has finished."""
+        merger = self._merger
+        if merger is not None:
+            merger.join(timeout)
+            return not merger.is_alive()
+        return True

@@ -1,10 +1,10 @@
 """The quote index: who said what, extracted once at build time, looked up by speaker and topic.
 
 A build runs :func:`index.quotes.find_quotes` over every article and stores each attributed
-quotation in the generation's catalog (``quotes``: offsets, kind, cue verb, the speaker as the
+quotation in its segment's catalog (``quotes``: offsets, kind, cue verb, the speaker as the
 article writes it and as its fullest name; ``quote_names``: the other names the article ties to
-that speaker, such as "Zelenskyy" or "the Ukrainian president"), with one
-vector per quotation (``quotes.npy``, the embedding of the sentence(s) holding it) so a topic is
+that speaker, such as "Zelenskyy" or "the Ukrainian president"), with one vector per quotation
+(the segment's ``quotes.npy``, the embedding of the sentence(s) holding it) so a topic is
 matched by meaning: "the invoices" finds a quote about overbilling.
 
 "What did X say (about Y)?" then searches X's quotations across the whole collection, not only
@@ -32,7 +32,6 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -41,7 +40,7 @@ from .dates import parse_timestamp, to_utc
 from .quotes import Quote, find_quotes, speaker_matches
 
 if TYPE_CHECKING:
-    from .store import Generation
+    from .segmented import Segment, Snapshot
 
 log = logging.getLogger(__name__)
 
@@ -258,27 +257,27 @@ def _prefixes(name: str) -> set[str]:
     return {word[:3] for word in letters.split() if len(word) >= 2}
 
 
-class QuoteIndex:
-    """Read side of one generation's quote index; safe for concurrent readers.
+class SegmentQuotes:
+    """One segment's speakers, loaded on first use and kept with the segment (it is immutable,
+    so a refreshed snapshot reuses them); safe for concurrent readers.
 
     Parameters
     ----------
-    generation : Generation
-        The loaded generation whose catalog holds the ``quotes`` tables.
+    segment : Segment
+        The loaded segment whose catalog holds the ``quotes`` tables.
     """
 
-    def __init__(self, generation: Generation):
-        self._generation = generation
+    def __init__(self, segment: Segment):
+        self._segment = segment
         self._lock = threading.Lock()
         # quote id -> (speaker, aliases); identical pairs are shared, and so is their match.
         self._speakers: dict[int, tuple[str, tuple[str, ...]]] | None = None
         self._by_prefix: dict[str, set[int]] = {}
-        self._vectors: np.ndarray | None = None
 
     @property
     def available(self) -> bool:
-        """Whether the generation was built with a quote index."""
-        return self._generation.manifest.quotes_version > 0
+        """Whether the segment was built with a quote index."""
+        return self._segment.meta.quotes_version > 0
 
     def _load(self) -> dict[int, tuple[str, tuple[str, ...]]]:
         with self._lock:
@@ -286,33 +285,28 @@ class QuoteIndex:
                 speakers: dict[int, tuple[str, tuple[str, ...]]] = {}
                 if self.available:
                     aliases: dict[int, list[str]] = {}
-                    for quote_id, name in self._generation.query(
+                    for quote_id, name in self._segment.query(
                         "SELECT quote_id, name FROM quote_names ORDER BY rowid"
                     ):
                         aliases.setdefault(quote_id, []).append(name)
                     shared: dict[tuple[str, tuple[str, ...]], tuple[str, tuple[str, ...]]] = {}
-                    for quote_id, speaker in self._generation.query(
-                        "SELECT id, speaker FROM quotes"
-                    ):
+                    for quote_id, speaker in self._segment.query("SELECT id, speaker FROM quotes"):
                         pair = (speaker, tuple(aliases.get(quote_id, ())))
                         speakers[quote_id] = shared.setdefault(pair, pair)
                         for name in (pair[0], *pair[1]):
                             for prefix in _prefixes(name):
                                 self._by_prefix.setdefault(prefix, set()).add(quote_id)
-                path = Path(self._generation.path) / VECTORS_FILE
-                # Memory-mapped: a lookup reads only the vectors of one speaker's quotations.
-                self._vectors = np.load(path, mmap_mode="r") if path.exists() else None
                 self._speakers = speakers
             return self._speakers
 
-    def speaker_quote_ids(self, speaker: str) -> list[int]:
-        """Ids of every quotation whose speaker (or an alias the article ties to them)
+    def speaker_quote_ids(self, speaker: str, verdicts: dict | None = None) -> list[int]:
+        """Local ids of every quotation whose speaker (or an alias the article ties to them)
         matches ``speaker``."""
         speakers = self._load()
         candidates: set[int] = set()
         for prefix in _prefixes(speaker):
             candidates |= self._by_prefix.get(prefix, set())
-        verdicts: dict[tuple[str, tuple[str, ...]], bool] = {}
+        verdicts = {} if verdicts is None else verdicts
         found = []
         for quote_id in candidates:
             pair = speakers[quote_id]
@@ -320,6 +314,45 @@ class QuoteIndex:
                 verdicts[pair] = speaker_matches(pair[0], speaker, pair[1])
             if verdicts[pair]:
                 found.append(quote_id)
+        return sorted(found)
+
+
+class QuoteIndex:
+    """Read side of the quote index over every segment of a snapshot; safe for concurrent
+    readers. Quotation ids and article rows are global within the snapshot; quotations of
+    tombstoned articles are never returned.
+
+    Parameters
+    ----------
+    snapshot : Snapshot
+        The loaded collection view.
+    """
+
+    def __init__(self, snapshot: Snapshot):
+        self._snapshot = snapshot
+
+    @property
+    def available(self) -> bool:
+        """Whether the collection was built with a quote index (every segment: the manifest
+        records the oldest extractor's version, 0 when a segment has none)."""
+        return self._snapshot.manifest.quotes_version > 0
+
+    def speaker_quote_ids(self, speaker: str) -> list[int]:
+        """Global ids of every live quotation whose speaker matches ``speaker``."""
+        found = []
+        verdicts: dict = {}
+        for segment, _, quote_offset, alive in self._snapshot.quote_segments():
+            local = segment.quotes.speaker_quote_ids(speaker, verdicts)
+            if not local:
+                continue
+            rows = {
+                r[0]: r[1]
+                for batch in _chunks(local)
+                for r in segment.query(
+                    f"SELECT id, article_row FROM quotes WHERE id IN ({_marks(batch)})", batch
+                )
+            }
+            found += [quote_offset + q for q in local if alive[rows[q]]]
         return sorted(found)
 
     def lookup(
@@ -356,19 +389,27 @@ class QuoteIndex:
         -------
         list[QuoteHit]
         """
-        ids = self.speaker_quote_ids(speaker)
-        if not ids:
+        if not self.available:
             return []
-        rows = self._rows(ids, sources, since, until)
-        if not rows:
-            return []
-        scores = self._topic_scores(rows, topic, topic_vector) if topic else None
         hits = []
-        for index, row in enumerate(rows):
-            score = None if scores is None else float(scores[index])
-            if score is not None and score < 0:
-                continue  # not about the topic
-            hits.append(self._hit(row, score))
+        verdicts: dict = {}
+        for segment, row_offset, quote_offset, alive in self._snapshot.quote_segments():
+            ids = segment.quotes.speaker_quote_ids(speaker, verdicts)
+            if not ids:
+                continue
+            rows = [
+                r
+                for r in self._rows(segment, ids, sources, since, until)
+                if alive[r["article_row"]]
+            ]
+            if not rows:
+                continue
+            scores = self._topic_scores(segment, rows, topic, topic_vector) if topic else None
+            for index, row in enumerate(rows):
+                score = None if scores is None else float(scores[index])
+                if score is not None and score < 0:
+                    continue  # not about the topic
+                hits.append(self._hit(row, score, row_offset, quote_offset))
         if newest_first or topic is None:
             hits.sort(key=lambda h: (-_timestamp(h.published), h.article_row, h.start))
             if topic is not None:
@@ -378,32 +419,39 @@ class QuoteIndex:
             hits.sort(key=lambda h: (-(h.score or 0.0), -_timestamp(h.published), h.start))
         return hits if limit is None else hits[:limit]
 
-    def _rows(self, ids: Sequence[int], sources, since, until) -> list:
-        marks = ",".join("?" * len(ids))
-        sql = (
-            "SELECT q.id, q.article_row, q.start, q.end, q.sentence_start, q.sentence_end, "
-            "q.kind, q.speaker, q.speaker_text, q.cue, a.id AS article_id, a.title, a.source, "
-            "a.url, a.published, a.authors, a.published_ts, "
-            "substr(a.text, q.start + 1, q.end - q.start) AS quote_text, "
-            "substr(a.text, q.sentence_start + 1, q.sentence_end - q.sentence_start) AS sentence "
-            f"FROM quotes q JOIN articles a ON a.row = q.article_row WHERE q.id IN ({marks})"
-        )
-        parameters: list = list(ids)
-        wanted = [s.strip().casefold() for s in sources or () if s and s.strip()]
-        if wanted:
-            sql += f" AND lower(COALESCE(a.source, '')) IN ({','.join('?' * len(wanted))})"
-            parameters += wanted
-        if since is not None:
-            sql += " AND a.published_ts >= ?"
-            parameters.append(to_utc(since).timestamp())
-        if until is not None:
-            sql += " AND a.published_ts <= ?"
-            parameters.append(to_utc(until).timestamp())
-        return self._generation.query(sql + " ORDER BY q.id", parameters)
+    @staticmethod
+    def _rows(segment, ids: Sequence[int], sources, since, until) -> list:
+        found = []
+        for batch in _chunks(ids):
+            marks = ",".join("?" * len(batch))
+            sql = (
+                "SELECT q.id, q.article_row, q.start, q.end, q.sentence_start, q.sentence_end, "
+                "q.kind, q.speaker, q.speaker_text, q.cue, a.id AS article_id, a.title, "
+                "a.source, a.url, a.published, a.authors, a.published_ts, "
+                "substr(a.text, q.start + 1, q.end - q.start) AS quote_text, "
+                "substr(a.text, q.sentence_start + 1, q.sentence_end - q.sentence_start) "
+                f"AS sentence FROM quotes q JOIN articles a ON a.row = q.article_row "
+                f"WHERE q.id IN ({marks})"
+            )
+            parameters: list = list(batch)
+            wanted = [s.strip().casefold() for s in sources or () if s and s.strip()]
+            if wanted:
+                sql += f" AND lower(COALESCE(a.source, '')) IN ({','.join('?' * len(wanted))})"
+                parameters += wanted
+            if since is not None:
+                sql += " AND a.published_ts >= ?"
+                parameters.append(to_utc(since).timestamp())
+            if until is not None:
+                sql += " AND a.published_ts <= ?"
+                parameters.append(to_utc(until).timestamp())
+            found += segment.query(sql + " ORDER BY q.id", parameters)
+        return found
 
-    def _topic_scores(self, rows, topic: str, topic_vector: np.ndarray | None) -> np.ndarray:
+    def _topic_scores(
+        self, segment, rows, topic: str, topic_vector: np.ndarray | None
+    ) -> np.ndarray:
         """Cosine plus keyword share per row; negative where the quotation is off-topic."""
-        keywords = self._generation.keywords
+        keywords = self._snapshot.keywords
         topic_terms = set(keywords.terms([topic], more_stopwords=True)[0])
         weights = keywords.idf(list(topic_terms))
         total = sum(weights.values()) or 1.0
@@ -415,16 +463,17 @@ class QuoteIndex:
             ]
         )
         cosine = np.zeros(len(rows))
-        if topic_vector is not None and self._vectors is not None:
-            vectors = self._vectors[[row["id"] for row in rows]]
+        if topic_vector is not None and segment.quote_vectors is not None:
+            vectors = segment.quote_vectors[[row["id"] for row in rows]]
             cosine = vectors @ np.asarray(topic_vector, dtype=np.float32).reshape(-1)
         relevant = (cosine >= TOPIC_MIN_SIMILARITY) | (share > 0)
         return np.where(relevant, cosine + 0.5 * share, -1.0)
 
-    def _hit(self, row, score: float | None) -> QuoteHit:
+    @staticmethod
+    def _hit(row, score: float | None, row_offset: int = 0, quote_offset: int = 0) -> QuoteHit:
         return QuoteHit(
-            quote_id=row["id"],
-            article_row=row["article_row"],
+            quote_id=row["id"] + quote_offset,
+            article_row=row["article_row"] + row_offset,
             article_id=row["article_id"],
             title=row["title"],
             source=row["source"],
@@ -443,6 +492,16 @@ class QuoteIndex:
             sentence=row["sentence"],
             score=score,
         )
+
+
+def _marks(items: Sequence) -> str:
+    return ",".join("?" * len(items))
+
+
+def _chunks(items: Sequence, size: int = 500):
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def _timestamp(moment: datetime | None) -> float:

@@ -1,6 +1,8 @@
 """Hybrid retrieval: dense (FAISS) + keyword (BM25) candidates, fused, grouped by article.
 
-One query runs both retrievers over the chunks of a loaded generation, fuses the two rankings
+One query runs both retrievers over the chunks of a collection view (:class:`index.storage.
+Collection`: every segment of the live generation, tombstoned rows never returned, keyword
+statistics collection-wide), fuses the two rankings
 with reciprocal-rank fusion, groups chunks into articles (an article scores as its best
 passage), gently prefers coverage published shortly before the as-of moment, collapses
 near-duplicate passages (the same wire story under two outlets), and returns the top articles
@@ -20,7 +22,7 @@ import numpy as np
 
 from .embedding import Embedder
 from .question_types import without_latest
-from .store import Generation
+from .storage import Collection
 
 MODES = ("hybrid", "dense", "keyword")
 _WORD = re.compile(r"\w+")
@@ -113,19 +115,19 @@ class Hit:
 
 
 class Searcher:
-    """Runs queries against one loaded generation.
+    """Runs queries against one collection view.
 
     Parameters
     ----------
-    generation : Generation
-        The loaded index.
+    generation : Collection
+        The loaded view (a snapshot of the live generation; any store's).
     embedder : Embedder
         The model the index was built with.
     params : SearchParams
         Retrieval settings.
     """
 
-    def __init__(self, generation: Generation, embedder: Embedder, params: SearchParams):
+    def __init__(self, generation: Collection, embedder: Embedder, params: SearchParams):
         self.generation = generation
         self.embedder = embedder
         self.params = params
@@ -196,7 +198,8 @@ class Searcher:
         if not query:
             return candidates
         allowed = self._mask(sources, since, until)
-        if allowed is not None and not allowed.any():
+        live = self.generation.live
+        if allowed is not None and not (allowed if live is None else allowed & live).any():
             return candidates
         if mode in ("hybrid", "dense"):
             vector = self.embedder.encode_query(query)
@@ -270,12 +273,14 @@ class Searcher:
 
     def _add_title_signal(self, article_scores: dict[int, float], query: np.ndarray | None) -> None:
         """Raise each article by ``title_weight`` x the best score x cos(query, its title)."""
-        titles = self.generation.titles
         weight = self.params.title_weight
-        if weight <= 0 or titles is None or query is None or not article_scores:
+        if weight <= 0 or query is None or not article_scores:
             return
         rows = list(article_scores)
-        cosines = np.asarray(titles[rows]) @ query
+        titles = self.generation.title_vectors(rows)
+        if titles is None:
+            return
+        cosines = titles @ query
         unit = weight * max(article_scores.values())
         floor = self.params.title_floor
         for row, cosine in zip(rows, cosines.tolist(), strict=True):
@@ -289,6 +294,8 @@ class Searcher:
     ) -> bool:
         """Whether any indexed article passes the outlet and date filters (all do without)."""
         mask = self._mask(sources, since, until)
+        if mask is not None and self.generation.live is not None:
+            mask = mask & self.generation.live
         return mask is None or bool(mask.any())
 
     def _mask(

@@ -1,24 +1,37 @@
-"""The on-disk index: generations of (SQLite catalog, FAISS vectors, BM25 index, manifest).
+"""The on-disk index: immutable segments, and generations that say which of them are live.
 
 Layout of an index directory::
 
-    CURRENT            name of the live generation, switched with one os.replace()
-    .build.lock        flock()ed by the one running build
-    gen-000007/        the live generation (read-only once written)
-        manifest.json  model, dimension, chunking parameters, counts, build time
-        catalog.sqlite articles, chunks (chunk ``position`` = row in the vector arrays) and
-                       attributed quotations with their speakers' names (see index.quote_index)
-        vectors.npy    normalised float32 embeddings, one row per chunk
-        quotes.npy     normalised float32 embeddings, one row per quotation (its sentence)
-        titles.npy     normalised float32 embeddings of each article's title, by catalog row
-        vectors.faiss  FAISS index over those rows
-        keyword/       bm25s index over the same rows
-    gen-000008.tmp-*/  a build in progress (or killed: removed by the next build)
+    CURRENT              name of the live generation, switched with one os.replace()
+    .build.lock          flock()ed by the one running build (or add, remove)
+    .commit.lock         flock()ed for the moment a generation is committed
+    .merge.lock          flock()ed by the one running merge
+    gen-000012/          a generation (a commit point; read-only once written)
+        manifest.json    model, dimension, chunking, counts, build time, and the live
+                         segments, each with its tombstones (rows of deleted articles)
+    segments/seg-000007/ a segment (read-only once written), see index.segmented:
+        meta.json        what it was built with and what it holds
+        catalog.sqlite   articles (rows 1..n), chunks (positions 0..m-1, the row in the vector
+                         arrays) and attributed quotations with their speakers' names
+        vectors.npy      normalised float32 embeddings, one row per chunk
+        chunks.npy       the article row of each chunk
+        quotes.npy       one embedding per quotation (its sentence)
+        titles.npy       one embedding per article title, by row
+        vectors.faiss    only for HNSW (a flat index is built from vectors.npy when opened)
+        postings/        keyword postings: raw term frequencies and lengths, no statistics
+    segments/seg-000009.tmp-*/, gen-000013.tmp-*/   work in progress (or killed: removed)
 
-A build writes a complete new generation beside the live one and switches ``CURRENT`` to it in
-one atomic step, so readers never see a half-written index and a killed build leaves the
-previous generation untouched. Readers load a generation fully (vectors, BM25) and keep one
-SQLite connection, so they keep answering from it even after a newer one replaces it.
+A change (build, add, remove) writes one new segment holding only the articles it adds and
+commits a generation listing the old segments, the new one, and tombstones for the articles it
+replaces or removes; a merge rewrites several segments as one, dropping tombstoned rows. Both
+commit by writing a generation beside the live one and switching ``CURRENT`` in one atomic step,
+so readers never see a half-written index and a killed process leaves the previous generation
+untouched. Readers keep the segments they loaded, so they answer from the generation they opened
+even after a newer one replaces it.
+
+Generations of format 1 (before segments: ``gen-*/`` holding the catalog, vectors and a bm25s
+index itself) are read as they are, as one segment; the next build migrates them (their files
+are hard-linked into a segment, nothing is re-embedded).
 """
 
 from __future__ import annotations
@@ -29,25 +42,19 @@ import json
 import logging
 import os
 import re
-import shutil
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-import numpy as np
-
 from .dates import parse_timestamp  # catalog timestamps; build.py imports it from here too
-from .errors import BuildInProgressError, IndexMismatchError, IndexNotFoundError
-from .keyword import KeywordIndex
-from .quote_index import QuoteIndex
-from .vectors import VectorIndex
+from .errors import BuildInProgressError
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 1: a generation held its data itself; 2: segments
 TITLES_FILE = "titles.npy"
 _GENERATION = re.compile(r"^gen-(\d{6})$")
 
@@ -121,6 +128,9 @@ class Manifest:
     quotes_version: int = 0
     # Whether titles.npy holds a vector per article title (for the title signal in search).
     titles: bool = False
+    # Format 2: the live segments, each {"name", "deleted": [rows], "articles", "duplicates",
+    # "chunks", "quotes"} (counts of live rows).
+    segments: list = field(default_factory=list)
 
     @classmethod
     def read(cls, path: Path) -> Manifest:
@@ -243,194 +253,60 @@ class IndexDirectory:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def start_generation(self) -> tuple[int, Path]:
-        """Create a scratch directory for the next generation (call under the build lock).
+    @contextlib.contextmanager
+    def commit_lock(self) -> Iterator[None]:
+        """Hold the lock under which generations are committed and leftovers removed (short;
+        waits for the holder)."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        with open(self.path / ".commit.lock", "w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
-        Scratch directories left by killed builds are removed first.
-        """
-        for leftover in self.path.glob("gen-*.tmp-*"):
-            log.warning("removing %s left by an interrupted build", leftover.name)
-            shutil.rmtree(leftover, ignore_errors=True)
-        existing = [int(_GENERATION.match(p.name).group(1)) for p in self.generations()]
-        number = max(existing, default=0) + 1
-        scratch = self.path / f"gen-{number:06d}.tmp-{os.getpid()}"
-        scratch.mkdir(parents=True)
-        return number, scratch
+    @contextlib.contextmanager
+    def merge_lock(self, wait: bool = False) -> Iterator[bool]:
+        """Try to become the one merge of this index; yields whether it did."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        with open(self.path / ".merge.lock", "w") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
-    def commit_generation(self, number: int, scratch: Path, keep: int = 2) -> Path:
-        """Make ``scratch`` the live generation atomically; keep the newest ``keep`` generations."""
-        for item in scratch.rglob("*"):
-            if item.is_file():
-                _fsync(item)
-        final = self.path / f"gen-{number:06d}"
-        os.replace(scratch, final)
-        pointer = self.path / f"CURRENT.tmp-{os.getpid()}"
-        pointer.write_text(final.name + "\n")
-        _fsync(pointer)
+    def next_number(self, prefix: str, directory: Path) -> int:
+        """The next free number for ``prefix-NNNNNN`` in ``directory`` (call under the commit
+        lock): above every committed, scratch or orphaned one."""
+        pattern = re.compile(rf"^{prefix}-(\d{{6}})(?:$|\.tmp-)")
+        numbers = [
+            int(m.group(1))
+            for p in (directory.iterdir() if directory.is_dir() else ())
+            if (m := pattern.match(p.name))
+        ]
+        return max(numbers, default=0) + 1
+
+    def switch(self, name: str) -> None:
+        """Point ``CURRENT`` at generation ``name`` atomically (durably, before returning)."""
+        pointer = self.path / f"CURRENT.tmp-{os.getpid()}-{threading.get_ident()}"
+        pointer.write_text(name + "\n")
+        fsync(pointer)
         os.replace(pointer, self.current_file)
-        _fsync(self.path)
-        for old in self.generations()[:-keep]:
-            # Readers hold what they use (loaded vectors, an open SQLite handle): unlinking is safe.
-            shutil.rmtree(old, ignore_errors=True)
-        return final
+        fsync(self.path)
 
 
-def _fsync(path: Path) -> None:
+def fsync(path: Path) -> None:
+    """Flush a file or directory to disk."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-class Generation:
-    """A loaded, read-only generation: everything search needs, safe for concurrent readers.
-
-    Parameters
-    ----------
-    path : Path
-        A committed generation directory.
-    """
-
-    def __init__(self, path: Path):
-        self.path = path
-        self.manifest = Manifest.read(path / "manifest.json")
-        self.vectors = VectorIndex.load(path / "vectors.faiss")
-        self.keywords = KeywordIndex.load(path / "keyword")
-        self._db = connect(path / "catalog.sqlite", readonly=True)
-        self._lock = threading.Lock()
-        self.quotes = QuoteIndex(self)
-        # One vector per article title, by catalog row (memory-mapped: read a few rows a query).
-        self.titles = np.load(path / TITLES_FILE, mmap_mode="r") if self.manifest.titles else None
-        rows = self._db.execute(
-            "SELECT c.position, c.article_row, a.published_ts, a.source FROM chunks c "
-            "JOIN articles a ON a.row = c.article_row ORDER BY c.position"
-        ).fetchall()
-        # Per-chunk arrays let search filter, group and weigh by date without touching SQLite.
-        self.chunk_article = np.array([r["article_row"] for r in rows], dtype=np.int64)
-        self.chunk_published = np.array(
-            [r["published_ts"] if r["published_ts"] is not None else np.nan for r in rows],
-            dtype=np.float64,
-        )
-        sources = sorted({r["source"] or "" for r in rows})
-        self.source_names = sources
-        codes = {name: code for code, name in enumerate(sources)}
-        self.chunk_source = np.array([codes[r["source"] or ""] for r in rows], dtype=np.int32)
-        if len(rows) != self.vectors.size or len(rows) != self.keywords.size:
-            raise IndexMismatchError(
-                f"generation {path.name} is inconsistent: {len(rows)} chunks, "
-                f"{self.vectors.size} vectors, {self.keywords.size} keyword documents"
-            )
-
-    @classmethod
-    def open_current(cls, index_dir: str | os.PathLike) -> Generation:
-        """Load the live generation of ``index_dir``.
-
-        Raises
-        ------
-        IndexNotFoundError
-            If nothing usable was built there.
-        """
-        directory = IndexDirectory(index_dir)
-        if not directory.path.is_dir():
-            raise IndexNotFoundError(index_dir, "the directory does not exist")
-        current = directory.current()
-        if current is None:
-            raise IndexNotFoundError(index_dir)
-        generation = cls(current)
-        if generation.manifest.articles == 0:
-            raise IndexNotFoundError(index_dir, "the index holds no articles")
-        return generation
-
-    def check_model(self, model: str, dimension: int) -> None:
-        """Refuse to search with a model other than the one the vectors came from."""
-        manifest = self.manifest
-        if manifest.model != model or manifest.dimension != dimension:
-            raise IndexMismatchError(
-                f"the index at {self.path.parent} was built with model {manifest.model!r} "
-                f"(dimension {manifest.dimension}) but the engine uses {model!r} "
-                f"(dimension {dimension}). Use --model {manifest.model!r}, or rebuild with "
-                "'python -m index build ... --full'."
-            )
-
-    def query(self, sql: str, parameters: Sequence = ()) -> list[sqlite3.Row]:
-        """Run a read-only query against the catalog."""
-        with self._lock:
-            return self._db.execute(sql, parameters).fetchall()
-
-    def chunks(self, positions: Iterable[int]) -> dict[int, StoredChunk]:
-        """Chunk rows by position."""
-        positions = [int(p) for p in positions]
-        if not positions:
-            return {}
-        marks = ",".join("?" * len(positions))
-        rows = self.query(
-            f"SELECT position, article_row, ordinal, start, end, text FROM chunks "
-            f"WHERE position IN ({marks})",
-            positions,
-        )
-        return {row["position"]: StoredChunk(**dict(row)) for row in rows}
-
-    def articles(self, rows: Iterable[int]) -> dict[int, StoredArticle]:
-        """Article metadata by catalog row."""
-        rows = [int(r) for r in rows]
-        if not rows:
-            return {}
-        marks = ",".join("?" * len(rows))
-        found = self.query(
-            f"SELECT row, id, title, url, source, published, authors FROM articles "
-            f"WHERE row IN ({marks})",
-            rows,
-        )
-        return {row["row"]: _stored_article(row) for row in found}
-
-    def article_text(self, row: int) -> str:
-        """The full text of one article."""
-        return self.query("SELECT text FROM articles WHERE row = ?", (row,))[0]["text"]
-
-    def article_rows_by_id(self, article_ids: Iterable[str]) -> dict[str, int]:
-        """Map article ids (including ids of stored duplicates) to catalog rows."""
-        ids = list(article_ids)
-        if not ids:
-            return {}
-        marks = ",".join("?" * len(ids))
-        found = self.query(
-            f"SELECT a.id, COALESCE(d.row, a.row) AS row FROM articles a "
-            f"LEFT JOIN articles d ON d.id = a.duplicate_of WHERE a.id IN ({marks})",
-            ids,
-        )
-        return {row["id"]: row["row"] for row in found}
-
-    def stats(self) -> IndexStats:
-        """Counts per outlet and the manifest's facts."""
-        rows = self.query(
-            # published keeps each outlet's UTC offset, so its strings do not sort by instant:
-            # SQLite takes the bare column from the row holding MAX(published_ts).
-            "SELECT COALESCE(source, '') AS source, COUNT(*) AS n, MAX(published_ts), "
-            "published AS newest FROM articles WHERE duplicate_of IS NULL "
-            "GROUP BY 1 ORDER BY n DESC, source"
-        )
-        manifest = self.manifest
-        return IndexStats(
-            articles=manifest.articles,
-            chunks=manifest.chunks,
-            duplicates=manifest.duplicates,
-            sources=[
-                SourceStats(r["source"] or "(unknown outlet)", r["n"], parse_timestamp(r["newest"]))
-                for r in rows
-            ],
-            built_at=parse_timestamp(manifest.built_at),
-            model=manifest.model,
-            dimension=manifest.dimension,
-            index_type=manifest.index_type,
-            generation=manifest.generation,
-            chunking=manifest.chunking,
-        )
-
-    def close(self) -> None:
-        """Close the catalog connection."""
-        with self._lock:
-            self._db.close()
 
 
 def _stored_article(row: sqlite3.Row) -> StoredArticle:
@@ -448,3 +324,12 @@ def _stored_article(row: sqlite3.Row) -> StoredArticle:
 def utc_now() -> datetime:
     """The current time, timezone-aware UTC."""
     return datetime.now(UTC)
+
+
+def __getattr__(name: str):
+    # The reader of a generation lives in index.segmented (which imports this module).
+    if name == "Generation":
+        from .segmented import Snapshot
+
+        return Snapshot
+    raise AttributeError(name)

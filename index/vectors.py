@@ -1,6 +1,6 @@
 """The dense side of retrieval: a FAISS index over chunk embeddings.
 
-Ids are chunk positions (row ``i`` of the generation's ``vectors.npy``). The default is an exact
+Ids are a segment's chunk positions (row ``i`` of its ``vectors.npy``). The default is an exact
 inner-product index (``IndexFlatIP``), which on normalised vectors is exact cosine search; HNSW is
 offered for collections where an exact scan gets too slow. Searches run with one OpenMP thread:
 an exact scan is bound by memory bandwidth, and on a busy 2-core machine a second thread made a
@@ -60,6 +60,16 @@ class VectorIndex:
         """Read an index written by :meth:`save`."""
         return cls(faiss.read_index(str(path)))
 
+    @classmethod
+    def open(cls, directory: Path, index_type: str) -> VectorIndex:
+        """The index of a segment or generation directory: ``vectors.faiss`` when written
+        (HNSW, and generations before segments), else an exact index over ``vectors.npy``
+        (a flat index is the vectors themselves: storing it twice would double the writes)."""
+        saved = directory / "vectors.faiss"
+        if saved.exists():
+            return cls.load(saved)
+        return cls.build(np.load(directory / "vectors.npy"), index_type)
+
     def save(self, path: Path) -> None:
         """Write the index to ``path``."""
         faiss.write_index(self._index, str(path))
@@ -83,7 +93,9 @@ class VectorIndex:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         params = None
         if allowed is not None:
-            selector = faiss.IDSelectorBatch(np.flatnonzero(allowed).astype(np.int64))
+            # A bitmap costs n/8 bytes to make; an id batch (a hash set) cost ms per query.
+            bits = np.packbits(allowed, bitorder="little")
+            selector = faiss.IDSelectorBitmap(len(allowed), faiss.swig_ptr(bits))
             params = (
                 faiss.SearchParametersHNSW(sel=selector, efSearch=128)
                 if isinstance(self._index, faiss.IndexHNSW)

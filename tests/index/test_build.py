@@ -36,13 +36,19 @@ def build(index_dir: Path, embedder, *paths: Path, **options) -> BuildSummary:
 
 
 def stored_ids(index_dir: Path) -> set[str]:
-    """Ids of the articles that have their own chunks in the live generation."""
+    """Ids of the live articles that have their own chunks in the live generation."""
     generation = Generation(IndexDirectory(index_dir).current())
-    try:
-        rows = generation.query("SELECT id FROM articles WHERE duplicate_of IS NULL")
-        return {row["id"] for row in rows}
-    finally:
-        generation.close()
+    live = live_chunks(generation)
+    rows = {chunk.article_row for chunk in live}
+    return {a.id for a in generation.articles(rows).values()}
+
+
+def live_chunks(generation) -> list:
+    """Every live (not tombstoned) chunk of a snapshot."""
+    positions = np.arange(len(generation.chunk_article))
+    if generation.live is not None:
+        positions = positions[generation.live]
+    return list(generation.chunks(positions.tolist()).values())
 
 
 def live_name(index_dir: Path) -> str:
@@ -123,7 +129,12 @@ def test_rebuilding_unchanged_articles_embeds_and_writes_nothing(built, embedder
 def test_a_changed_article_is_re_embedded_and_the_others_reused(
     built, embedder, collection, write_jsonl, make_record
 ):
-    old_vectors = np.load(built / "gen-000001" / "vectors.npy")
+    first = Generation(built / "gen-000001")
+    old_vectors = {
+        a: first.segments[0].vectors._index.reconstruct(int(p))
+        for p, a in enumerate(first.chunk_article.tolist())
+    }
+    old_rows = first.article_rows_by_id(["rates", "park", "outage"])
     write_jsonl(
         collection["wire"],
         [
@@ -137,36 +148,39 @@ def test_a_changed_article_is_re_embedded_and_the_others_reused(
     assert summary.embedded_chunks == 1 and summary.generation == 2
     assert live_name(built) == "gen-000002"
 
-    # The unchanged articles' vectors were copied, not recomputed: bit-for-bit the same rows.
-    new = Generation(built / "gen-000002")
-    old = Generation(built / "gen-000001")
-    new_vectors = np.load(built / "gen-000002" / "vectors.npy")
+    # The unchanged articles stay where they were: the first segment, untouched, gains a
+    # tombstone for the old 'strike'; a new segment holds only the new 'strike'.
+    second = Generation(built / "gen-000002")
+    assert second.segments[0].name == first.segments[0].name
+    assert len(second.segments) == 2 and second.segments[1].meta.articles == 1
+    assert second.manifest.segments[0]["deleted"] == [
+        first.article_rows_by_id(["strike"])["strike"]
+    ]
+    new_rows = second.article_rows_by_id(["rates", "park", "outage", "strike"])
     for article_id in ("rates", "park", "outage"):
-        old_row = old.article_rows_by_id([article_id])[article_id]
-        new_row = new.article_rows_by_id([article_id])[article_id]
-        old_position = old.query("SELECT position FROM chunks WHERE article_row=?", (old_row,))
-        new_position = new.query("SELECT position FROM chunks WHERE article_row=?", (new_row,))
+        assert new_rows[article_id] == old_rows[article_id]
+        position = int(np.flatnonzero(second.chunk_article == new_rows[article_id])[0])
         assert np.array_equal(
-            old_vectors[old_position[0]["position"]], new_vectors[new_position[0]["position"]]
+            second.segments[0].vectors._index.reconstruct(position),
+            old_vectors[old_rows[article_id]],
         )
-    new.close()
-    old.close()
 
     engine = Engine(built, embedder=embedder)
     assert top_id(engine, "volcano eruption lava Iceland") == "strike"
-    texts = [row["text"] for row in engine.generation.query("SELECT text FROM chunks")]
+    texts = [chunk.text for chunk in live_chunks(engine.generation)]
     assert len(texts) == 4 and not any("Dockworkers" in text for text in texts)
+    assert engine.search("Dockworkers walked off the job", k=5, mode="keyword") == []
 
 
 def test_titles_are_embedded_once_and_carried_to_the_next_generation(
     built, embedder, collection, write_jsonl, make_record
 ):
     first = Generation(built / "gen-000001")
-    assert first.manifest.titles and first.titles.shape == (5, embedder.dimension)
+    assert first.manifest.titles and first.segments[0].titles.shape == (5, embedder.dimension)
     row = first.article_rows_by_id(["park"])["park"]
     expected = embedder.encode(["Council approves park"])[0]
-    assert np.allclose(first.titles[row], expected, atol=1e-5)
-    assert not first.titles[0].any(), "row 0 is no article"
+    assert np.allclose(first.title_vectors([row])[0], expected, atol=1e-5)
+    assert not first.segments[0].titles[0].any(), "row 0 is no article"
     write_jsonl(
         collection["wire"],
         [
@@ -179,20 +193,20 @@ def test_titles_are_embedded_once_and_carried_to_the_next_generation(
     assert summary.updated == 1 and summary.embedded_chunks == 1
     second = Generation(built / "gen-000002")
     # The unchanged article's title vector is the very same row, not re-embedded.
-    assert np.array_equal(
-        second.titles[second.article_rows_by_id(["park"])["park"]], first.titles[row]
-    )
+    park = second.article_rows_by_id(["park"])["park"]
+    assert np.array_equal(second.title_vectors([park]), first.title_vectors([row]))
     strike = second.article_rows_by_id(["strike"])["strike"]
-    assert np.allclose(second.titles[strike], embedder.encode(["Volcano erupts"])[0], atol=1e-5)
-    first.close()
-    second.close()
+    assert np.allclose(
+        second.title_vectors([strike])[0], embedder.encode(["Volcano erupts"])[0], atol=1e-5
+    )
 
 
 def test_an_index_without_title_vectors_gains_them_on_its_next_build(built, embedder, collection):
-    manifest_path = built / "gen-000001" / "manifest.json"
-    manifest = json.loads(manifest_path.read_text())
-    manifest["titles"] = False  # as an index from before the title signal reads
-    manifest_path.write_text(json.dumps(manifest))
+    segment = Generation(built / "gen-000001").segments[0]
+    meta_path = segment.path / "meta.json"
+    meta = json.loads(meta_path.read_text())
+    meta["titles"] = False  # as a segment from before the title signal reads
+    meta_path.write_text(json.dumps(meta))
     assert Generation(built / "gen-000001").titles is None
 
     summary = build(built, embedder, collection["wire"], collection["dir"])
@@ -469,7 +483,7 @@ def test_a_killed_build_leaves_the_live_generation_and_the_next_build_recovers(
     )
     try:
         deadline = time.monotonic() + 300  # a guard against hanging, not a timing assertion
-        while not list(built.glob("gen-*.tmp-*")):
+        while not list(built.glob("segments/*.tmp-*")):
             if process.poll() is not None:
                 pytest.fail(f"the build ended before it could be killed:\n{output.read_text()}")
             assert time.monotonic() < deadline, "the build never started a generation"
@@ -482,7 +496,7 @@ def test_a_killed_build_leaves_the_live_generation_and_the_next_build_recovers(
             process.wait()
         log.close()
 
-    assert list(built.glob("gen-*.tmp-*")), "the killed build's scratch directory is expected"
+    assert list(built.glob("segments/*.tmp-*")), "the killed build's scratch is expected"
     assert live_name(built) == "gen-000001"
     engine = Engine(built, embedder=embedder)
     assert engine.stats().articles == 4
@@ -490,7 +504,7 @@ def test_a_killed_build_leaves_the_live_generation_and_the_next_build_recovers(
 
     summary = build(built, embedder, big)
     assert summary.added == 150 and summary.generation == 2
-    assert not list(built.glob("gen-*.tmp-*")), "the next build must clear the leftovers"
+    assert not list(built.glob("segments/*.tmp-*")), "the next build must clear the leftovers"
     assert live_name(built) == "gen-000002"
     assert engine.refresh() is True
     assert engine.stats().articles == 154

@@ -12,13 +12,11 @@ import json
 import shutil
 from datetime import UTC, datetime
 
-import numpy as np
 import pytest
 
 from index.build import Builder
 from index.cli import main
 from index.engine import Engine
-from index.quote_index import VECTORS_FILE
 
 TRIAL = """\
 The former treasurer of the Harbor City port authority took the stand on Tuesday in the fraud \
@@ -206,8 +204,7 @@ def test_rebuilds_copy_quotations_and_an_older_index_gains_them(
     index_dir, collection, embedder, tmp_path, copy_index
 ):
     copy = copy_index(index_dir)
-    current = (copy / "CURRENT").read_text().strip()
-    before = np.load(copy / current / VECTORS_FILE)
+    before = Engine(copy, embedder=embedder).generation.manifest.quotes
     # An unchanged collection writes nothing; one new article copies the others' quotations.
     builder = Builder(copy, embedder)
     assert builder.build([collection]).generation is None
@@ -225,14 +222,15 @@ def test_rebuilds_copy_quotations_and_an_older_index_gains_them(
     summary = builder.build([extra])
     assert summary.added == 1 and summary.embedded_chunks == 1
     engine = Engine(copy, embedder=embedder)
-    assert engine.generation.manifest.quotes == len(before) + 1
+    assert engine.generation.manifest.quotes == before + 1
     assert [q.text for q in engine.quotes("Ana Ruiz")] == ["We will publish every invoice"]
-    # An index from before the quote index (its manifest says version 0) gets one on the
-    # next build, although no article changed.
-    manifest_path = engine.generation.path / "manifest.json"
-    manifest = json.loads(manifest_path.read_text())
-    manifest["quotes_version"] = 0
-    manifest_path.write_text(json.dumps(manifest))
+    # Segments from before the quote index (their meta says version 0) get one on the next
+    # build, although no article changed.
+    for segment in engine.generation.segments:
+        meta_path = segment.path / "meta.json"
+        meta = json.loads(meta_path.read_text())
+        meta["quotes_version"] = 0
+        meta_path.write_text(json.dumps(meta))
     summary = Builder(copy, embedder).build([extra])
     assert summary.generation is not None and summary.embedded_chunks == 0
     rebuilt = Engine(copy, embedder=embedder)

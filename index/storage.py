@@ -1,0 +1,200 @@
+"""The storage interface the engine talks to: a collection's read views and its writers.
+
+Everything above this interface (building, search, answers, stats) is written against these
+protocols and never learns where the collection lives. Today's implementation is the embedded
+store (:mod:`index.segmented`: FAISS, BM25 postings and SQLite in immutable segments under one
+index directory); a PostgreSQL store (pgvector, a ``tsvector`` column) comes next behind the
+same interface, chosen by the location given (a directory or a ``postgresql://`` URL).
+
+Three roles:
+
+- :class:`Collection`: one consistent, read-only view of the collection (what a reader opened).
+  Search runs its two retrievers through it (``vectors.search``, ``keywords.search``: chunk
+  positions and scores, tombstoned rows never returned), reads per-chunk arrays for filters,
+  grouping and recency, and fetches rows. Positions and article rows are valid within one view.
+- :class:`Store`: where a collection lives: opens views, hands out the one writer, merges.
+- :class:`StoreWriter`: one change (a build, an add, a remove): looks up what is stored by id,
+  content hash and text hash, adds new article versions with their chunks, vectors, quotations
+  and title vector, deletes by id, and commits all of it atomically (an article is never
+  half-visible; a killed writer leaves the previous state).
+
+The ranking logic (fusion, title signal, recency, as-of, latest, duplicate collapse) stays in
+:mod:`index.search` and the answer in :mod:`index.answer`, the same on every store.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from .articles import Article
+    from .quote_index import QuoteRecord
+    from .store import IndexStats, Manifest, StoredArticle, StoredChunk
+
+
+@dataclass(frozen=True)
+class StoredVersion:
+    """The stored (live) version of one article, as a writer looks it up."""
+
+    id: str
+    content_hash: str
+    text_hash: str
+    origin_path: str
+    indexed_at: str
+    duplicate_of: str | None
+    # Where it is stored (opaque to callers: the store's own address of the row).
+    location: tuple = ()
+
+
+@dataclass
+class NewArticle:
+    """An article version to store, with everything derived from it.
+
+    ``chunks`` are dicts with ``ordinal``, ``start``, ``end``, ``text`` and ``tokens``;
+    ``vectors`` has one row per chunk; ``keyword_texts`` one text per chunk (what BM25 indexes);
+    ``quotes`` and ``quote_vectors`` match one for one. A duplicate (``duplicate_of`` set) has
+    no chunks, quotations or title vector.
+    """
+
+    article: Article
+    indexed_at: str
+    duplicate_of: str | None = None
+    chunks: list[dict] = field(default_factory=list)
+    vectors: np.ndarray | None = None
+    keyword_texts: list[str] = field(default_factory=list)
+    quotes: list[QuoteRecord] = field(default_factory=list)
+    quote_vectors: np.ndarray | None = None
+    title_vector: np.ndarray | None = None
+
+
+@dataclass
+class MergeSummary:
+    """What a merge did."""
+
+    merged: list[str]
+    into: str
+    articles: int
+    chunks: int
+    dropped_rows: int
+    seconds: float
+    generation: int
+
+
+class Vectors(Protocol):
+    """Dense retrieval over a view: ids are chunk positions."""
+
+    size: int
+
+    def search(
+        self, query: np.ndarray, k: int, allowed: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]: ...
+
+
+class Keywords(Protocol):
+    """Keyword retrieval and term statistics over a view (BM25 with collection statistics)."""
+
+    size: int
+
+    def search(
+        self, query: str, k: int, allowed: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]: ...
+
+    def terms(self, texts: Sequence[str], more_stopwords: bool = False) -> list[list[str]]: ...
+
+    def idf(self, terms: Sequence[str]) -> dict[str, float]: ...
+
+
+@runtime_checkable
+class Collection(Protocol):
+    """One consistent read-only view of a collection (safe for concurrent readers).
+
+    Per-chunk arrays are indexed by chunk position: ``chunk_article`` (the article row),
+    ``chunk_published`` (UTC seconds, NaN when undated), ``chunk_source`` (a code into
+    ``source_names``); ``live`` masks tombstoned chunks out (None: all live).
+    """
+
+    manifest: Manifest
+    vectors: Vectors
+    keywords: Keywords
+    chunk_article: np.ndarray
+    chunk_published: np.ndarray
+    chunk_source: np.ndarray
+    source_names: list[str]
+    live: np.ndarray | None
+
+    def title_vectors(self, rows: Sequence[int]) -> np.ndarray | None: ...
+
+    def chunks(self, positions: Iterable[int]) -> dict[int, StoredChunk]: ...
+
+    def articles(self, rows: Iterable[int]) -> dict[int, StoredArticle]: ...
+
+    def article_text(self, row: int) -> str: ...
+
+    def article_rows_by_id(self, article_ids: Iterable[str]) -> dict[str, int]: ...
+
+    def stats(self) -> IndexStats: ...
+
+    def check_model(self, model: str, dimension: int) -> None: ...
+
+
+class StoreWriter(Protocol):
+    """The one change in progress on a store (exclusive: a second one is refused)."""
+
+    @property
+    def settings(self) -> Manifest | None:
+        """Model, dimension, chunking and index type of what is stored (None: empty)."""
+
+    def lookup(self, article_ids: Iterable[str]) -> dict[str, StoredVersion]: ...
+
+    def scan(self) -> list[StoredVersion]: ...
+
+    def canonical_by_text(
+        self, text_hashes: Iterable[str], exclude: set[str]
+    ) -> dict[str, str]: ...
+
+    def duplicates_of(self, article_ids: Iterable[str]) -> list[StoredVersion]: ...
+
+    def load(self, versions: Iterable[StoredVersion]) -> dict[str, Article]: ...
+
+    def outdated(self) -> bool: ...
+
+    def upgrade(self, embedder) -> int | None: ...
+
+    def begin(self, model: str, dimension: int, chunking: dict, index_type: str) -> None: ...
+
+    def add(self, item: NewArticle) -> None: ...
+
+    def carry(self, version: StoredVersion, article: Article, indexed_at: str) -> int: ...
+
+    def delete(self, article_ids: Iterable[str]) -> None: ...
+
+    def replace_all(self) -> None: ...
+
+    def commit(self) -> Manifest | None: ...
+
+
+class Store(Protocol):
+    """Where a collection lives."""
+
+    location: str
+
+    def current_version(self) -> str | None: ...
+
+    def open(self, cache: dict | None = None) -> Collection: ...
+
+    def writer(self) -> AbstractContextManager[StoreWriter]: ...
+
+    def merge(self, *, everything: bool = False, embedder=None) -> MergeSummary | None: ...
+
+
+def open_store(location: str | os.PathLike) -> Store:
+    """The store at ``location`` (today: an index directory, the embedded store)."""
+    from .segmented import EmbeddedStore
+
+    return EmbeddedStore(location)
