@@ -205,6 +205,15 @@ def construct(source: Path, out: Path, min_chunks: int) -> None:
     catalog.commit()
     catalog.close()
     np.save(scratch / "vectors.npy", all_vectors)
+    if (live / "titles.npy").exists():  # a copy's title vector is its original's
+        titles = np.load(live / "titles.npy")
+        rows = np.zeros((max(a["row"] for a in new_articles) + 1, titles.shape[1]), np.float32)
+        rows[: len(titles)] = titles
+        for number, article in plan:
+            rows[article["row"] + number * max_row] = titles[article["row"]]
+        np.save(scratch / "titles.npy", rows)
+    else:
+        manifest["titles"] = False
     VectorIndex.build(all_vectors, manifest.get("index_type", "flat")).save(
         scratch / "vectors.faiss"
     )

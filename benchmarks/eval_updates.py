@@ -94,6 +94,8 @@ def main() -> int:
         if article_id not in chosen:
             chosen.append(article_id)
 
+    if len(chosen) < wanted:
+        raise SystemExit(f"error: only {len(chosen)} of {wanted} articles in {args.articles}")
     updated = work / "updated"
     shutil.copytree(full, updated, copy_function=os.link)
     builder = builder_of(updated)

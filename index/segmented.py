@@ -145,7 +145,7 @@ class SegmentCatalog:
                 chunks=manifest.chunks,
                 quotes=manifest.quotes,
                 quotes_version=manifest.quotes_version,
-                titles=manifest.titles,
+                titles=manifest.titles and (path / TITLES_FILE).exists(),
                 created=manifest.built_at,
                 format=1,
             )
@@ -971,6 +971,7 @@ class EmbeddedStore:
             meta.name, meta.format, meta.created = name, FORMAT_VERSION, utc_now().isoformat()
             if not (scratch / quote_index.VECTORS_FILE).exists():
                 meta.quotes_version = 0
+            meta.titles = meta.titles and (scratch / TITLES_FILE).exists()
             meta.write(scratch / META)
             for item in scratch.rglob("*"):
                 if item.is_file():
