@@ -1136,6 +1136,39 @@ class EmbeddedStore:
                 chunks_of.setdefault(row["article_row"], []).append(dict(row))
             keep_chunks = np.ones(len(chunk_article), dtype=bool)
             dropped = 0
+            # Articles wait here until their new quotations' and titles' vectors are made, in
+            # batches (one encode per article made an upgrade several times slower).
+            pending: list[dict] = []
+
+            def flush() -> None:
+                contexts = [c for item in pending for c in item["contexts"]]
+                titles_wanted = [item["values"]["title"] for item in pending if item["embed_title"]]
+                quote_vecs = embedder.encode(contexts) if contexts else None
+                title_vecs = iter(embedder.encode(titles_wanted) if titles_wanted else ())
+                at = 0
+                for item in pending:
+                    count = len(item["contexts"])
+                    if item["embed_title"]:
+                        item["title"] = next(title_vecs)
+                    if item["reextracted"]:
+                        item["quote_vectors"] = quote_vecs[at : at + count] if count else None
+                        at += count
+                    add(item)
+                pending.clear()
+
+            def add(item: dict) -> None:
+                values = item["values"]
+                positions = item["positions"]
+                mapping[(name, item["row"])] = writer.add(
+                    values,
+                    item["chunks"],
+                    np.asarray(vectors[positions]) if positions else None,
+                    None,
+                    item["records"],
+                    item["quote_vectors"],
+                    item["title"] if values["duplicate_of"] is None else None,
+                )
+
             for row in source.query("SELECT * FROM articles ORDER BY row"):
                 local = row["row"]
                 chunks = chunks_of.get(local, [])
@@ -1145,29 +1178,34 @@ class EmbeddedStore:
                         keep_chunks[chunk["position"]] = False
                     continue
                 values = {c: row[c] for c in _ARTICLE_COLUMNS}
-                positions = [c["position"] for c in chunks]
-                title = titles[local] if titles is not None else None
-                if title is None and values["duplicate_of"] is None:
-                    title = embedder.encode([values["title"]])[0]
-                if reextract and values["duplicate_of"] is None:
-                    records = quote_index.extract(values["text"])
-                    contexts = [r.context(values["text"]) for r in records]
-                    quote_vecs = embedder.encode(contexts) if contexts else None
+                canonical = values["duplicate_of"] is None
+                item = {
+                    "row": local,
+                    "values": values,
+                    "chunks": chunks,
+                    "positions": [c["position"] for c in chunks],
+                    "title": titles[local] if titles is not None else None,
+                    "embed_title": titles is None and canonical,
+                    "reextracted": reextract and canonical,
+                    "contexts": [],
+                }
+                if item["reextracted"]:
+                    item["records"] = quote_index.extract(values["text"])
+                    item["contexts"] = [r.context(values["text"]) for r in item["records"]]
+                    item["quote_vectors"] = None
                 else:
                     stored = quote_index.records_of(source.db, local)
-                    records = [r for _, r in stored]
-                    quote_vecs = (
+                    item["records"] = [r for _, r in stored]
+                    item["quote_vectors"] = (
                         np.asarray(quote_vectors[[i for i, _ in stored]]) if stored else None
                     )
-                mapping[(name, local)] = writer.add(
-                    values,
-                    chunks,
-                    np.asarray(vectors[positions]) if positions else None,
-                    None,
-                    records,
-                    quote_vecs,
-                    title if values["duplicate_of"] is None else None,
-                )
+                if item["reextracted"] or item["embed_title"] or pending:
+                    pending.append(item)  # keeps the rows in order
+                    if len(pending) >= 32:
+                        flush()
+                else:
+                    add(item)
+            flush()
             postings = Postings.load(source.path / POSTINGS)
             parts.append((postings, keep_chunks))
             return dropped
