@@ -231,10 +231,6 @@ class FeedFollower:
         self.wake()
         return feed
 
-    def has_feed_articles(self) -> bool:
-        """Whether the index may hold articles from feeds (it has feed state)."""
-        return (self.index_dir / STATE_FILE).exists()
-
     def status(self) -> str:
         """Who polls the feeds, in a sentence for /feeds replies."""
         if not self.poll_enabled:

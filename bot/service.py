@@ -328,8 +328,8 @@ class Newsdesk:
         awaited on the event loop with the job, at most every ``progress_interval`` seconds.
         A failed build leaves the old generation serving; the job records why. A feed poll
         in progress finishes first (the job says it is waiting). Articles whose source file is
-        gone are removed, unless the index follows feeds: a prune would remove the feeds'
-        articles too (they come from no file), and the poller would not bring them back.
+        gone, or no longer holds them, are removed; those from feeds and pages come from no
+        file and are kept (see :func:`index.build._prunable`).
         """
         self._check_not_running()
         if not self.sources:
@@ -369,11 +369,8 @@ class Newsdesk:
                 log.info("reindex: waiting for the feed poll to finish")
             async with self.update_lock:
                 job.waiting = False
-                prune = not self.feeds.has_feed_articles()
-                if not prune:
-                    log.info("reindex: the index follows feeds, so nothing is pruned")
                 job.summary = await asyncio.to_thread(
-                    self.engine.build, self.sources, full=full, prune=prune, progress=progress
+                    self.engine.build, self.sources, full=full, prune=True, progress=progress
                 )
         except Exception as exc:
             job.error = str(exc) or type(exc).__name__

@@ -3,7 +3,8 @@
 Builds are incremental and cost what changed. Every article carries a stable id and a content
 hash; an unchanged article is left where it is (its chunks and vectors are never touched), a
 changed one is re-chunked and re-embedded and its old version tombstoned, and with ``prune`` an
-article whose source no longer yields it is tombstoned. Exact duplicate texts (wire copy
+article whose file no longer yields it is tombstoned (articles from feeds and pages never are:
+see :func:`_prunable`). Exact duplicate texts (wire copy
 republished under another id) are stored once: the copy is kept in the catalog, pointing at its
 canonical article, with no chunks; when the canonical article goes, a copy takes its place.
 
@@ -18,6 +19,7 @@ policy asks (``merge=False`` leaves that to the caller: the engine merges in the
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -141,8 +143,10 @@ class Builder:
         full : bool
             Re-embed everything instead of reusing unchanged articles' vectors.
         prune : bool
-            Remove indexed articles that ``paths`` no longer yield (except those from files that
-            could not be fully read this time).
+            Remove indexed articles of files that no longer yield them: files under ``paths``,
+            and files that no longer exist anywhere. Never those of files that could not be fully
+            read this time (or under a path that could not be), and never articles that came
+            from no file (feeds, pages, ``add_articles``): a build of files cannot know them.
         progress : callable, optional
             ``progress(done, total)`` over the articles that need embedding.
 
@@ -167,7 +171,12 @@ class Builder:
                 )
                 continue
             incoming[article.id] = article
-        summary = self._update(incoming, loaded.problem_paths, full, prune, None, progress)
+        # Spelled as load_articles spells origins: absolute, symlinks not resolved.
+        named = [paths] if isinstance(paths, str | os.PathLike) else paths
+        roots = [os.path.abspath(path) for path in named]
+        summary = self._update(
+            incoming, loaded.problem_paths, full, prune, None, progress, roots=roots
+        )
         summary.problems = problems
         summary.failed = len(problems)
         summary.seconds = time.perf_counter() - started
@@ -236,12 +245,21 @@ class Builder:
         prune: bool,
         remove_ids: set[str] | None,
         progress: Progress | None,
+        roots: Sequence[str] = (),
     ) -> BuildSummary:
         summary = BuildSummary()
         with self.store.writer() as writer:
             upgraded = self._upgrade(writer) if writer.outdated() else None
             self._change(
-                writer, summary, incoming, protected_paths, full, prune, remove_ids, progress
+                writer,
+                summary,
+                incoming,
+                protected_paths,
+                full,
+                prune,
+                remove_ids,
+                progress,
+                roots,
             )
             if summary.generation is None:
                 summary.generation = upgraded
@@ -268,6 +286,7 @@ class Builder:
         prune: bool,
         remove_ids: set[str] | None,
         progress: Progress | None,
+        roots: Sequence[str] = (),
     ) -> None:
         settings = writer.settings
         reusable = (
@@ -291,7 +310,7 @@ class Builder:
             for article_id, version in stored.items():
                 if article_id in incoming or article_id in gone:
                     continue
-                if version.origin_path not in protected_paths:
+                if _prunable(version.origin_path, roots, protected_paths):
                     gone.add(article_id)
                     summary.removed += 1
         now = utc_now().isoformat()
@@ -497,6 +516,27 @@ def _compatible(manifest: Manifest, model: str, params: ChunkingParams) -> bool:
         log.info("model or chunking changed since the live generation: re-embedding all")
         return False
     return True
+
+
+def _prunable(origin_path: str, roots: Sequence[str], protected: set[str]) -> bool:
+    """Whether a prune may remove a stored article that this build's files did not yield.
+
+    Only articles read from files qualify: a feed's or a page's article has a URL as its
+    origin (an ``add_articles`` one may have none), and no file build can tell whether it
+    still stands. A file's article goes when its file is under the paths built (which were all
+    read) or no longer exists; a file elsewhere that still exists was not read, so it may still
+    hold it. Files that could not be fully read, and whatever lies under a path that could
+    not be read (an unmounted folder), keep theirs.
+    """
+    if not origin_path or not os.path.isabs(origin_path):
+        return False
+    if any(_within(origin_path, path) for path in protected if path):
+        return False
+    return any(_within(origin_path, root) for root in roots) or not os.path.lexists(origin_path)
+
+
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def _line(origin: str) -> int | None:

@@ -367,7 +367,7 @@ async def test_heartbeats_and_questions_are_answered_during_a_poll(
     assert site.url("/news/ferry") in await answer_links(fake_discord, FERRY_QUESTION)
 
 
-async def test_a_reindex_waits_for_the_poll_and_keeps_the_feeds_articles(
+async def test_a_reindex_waits_for_the_poll_prunes_deleted_files_and_keeps_feed_articles(
     fake_discord: FakeDiscord, feeds_bot: NewsdeskBot, site, corpus: Path
 ):
     write_corpus(corpus, town_articles(3))
@@ -382,6 +382,15 @@ async def test_a_reindex_waits_for_the_poll_and_keeps_the_feeds_articles(
     assert final["content"].startswith("Reindex done: added 3, updated 0, removed 0, unchanged 4")
     assert feeds_bot.service.feeds.polls == 1
     assert site.url("/news/ferry") in await answer_links(fake_discord, FERRY_QUESTION)
+
+    # A reindex prunes: a deleted file's article goes, the feed's article (no file's) stays.
+    (corpus / "town-1.md").unlink()
+    again = await fake_discord.send_interaction("reindex", user=fake_discord.admin)
+    final = await again.wait_for_original(lambda m: m["content"].startswith("Reindex done"))
+    assert final["content"].startswith("Reindex done: added 0, updated 0, removed 1, unchanged 6")
+    assert site.url("/news/ferry") in await answer_links(fake_discord, FERRY_QUESTION)
+    found = await asyncio.to_thread(feeds_bot.service.engine.search, "town number 1 budget", k=7)
+    assert "town-1" not in {hit.article_id for hit in found}
 
 
 async def test_a_running_watcher_keeps_the_bot_from_polling_until_it_stops(

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from index.articles import Article
 from index.build import Builder, BuildSummary
 from index.engine import Engine
 from index.errors import BuildInProgressError, IndexMismatchError, IndexNotFoundError
@@ -223,6 +224,45 @@ def test_prune_removes_articles_whose_source_disappeared(built, embedder, collec
     summary = build(built, embedder, collection["wire"], collection["dir"], prune=True)
     assert summary.removed == 1 and summary.unchanged == 3 and summary.embedded_chunks == 0
     assert stored_ids(built) == {"rates", "strike", "park"}
+
+
+def test_prune_leaves_files_elsewhere_while_they_exist_and_articles_from_no_file(
+    built, embedder, collection
+):
+    """A build of the directory alone reads the wire file no more: its articles stay while it
+    exists, and go once it is deleted. Articles added from a feed or page (a URL as origin)
+    or with no origin are no file's: no prune removes them."""
+    Builder(built, embedder).add_articles(
+        [
+            Article(
+                id="feed-volcano",
+                title="Volcano erupts",
+                text=VOLCANO,
+                url="https://news.example/volcano",
+                origin="https://news.example/volcano",
+                origin_path="https://news.example/volcano",
+                partial=True,
+            ),
+            Article(id="loose", title="Loose", text=STRIKE.replace("every", "one")),
+        ]
+    )
+    summary = build(built, embedder, collection["dir"], prune=True)
+    assert (summary.removed, summary.generation) == (0, None)
+    assert stored_ids(built) == {"rates", "strike", "park", "outage", "feed-volcano", "loose"}
+
+    collection["wire"].unlink()
+    collection["outage"].unlink()
+    summary = build(built, embedder, collection["dir"], prune=True)
+    assert summary.removed == 4
+    assert stored_ids(built) == {"feed-volcano", "loose"}
+
+
+def test_prune_keeps_what_lies_under_a_folder_that_is_missing(built, embedder, collection):
+    """An unmounted or mistyped folder is a problem reported, not a deletion of its files."""
+    collection["dir"].rename(collection["dir"].with_name("elsewhere"))
+    summary = build(built, embedder, collection["wire"], collection["dir"], prune=True)
+    assert summary.failed == 1 and summary.removed == 0
+    assert "outage" in stored_ids(built)
 
 
 def test_prune_keeps_the_articles_of_a_jsonl_file_with_a_broken_line(built, embedder, collection):

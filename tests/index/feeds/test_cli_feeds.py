@@ -127,6 +127,36 @@ def test_add_reads_article_urls_into_the_index(news_site, tmp_path, capsys, embe
     assert code == 1
 
 
+def test_a_pruning_build_keeps_pages_and_feed_articles_and_drops_deleted_files(
+    news_site, tmp_path, capsys, embedder, write_markdown
+):
+    articles = tmp_path / "articles"
+    write_markdown(
+        articles / "ferry.md",
+        "The harbour ferry will run every twenty minutes from April, the port said.\n",
+        id="ferry",
+        title="Ferry every twenty minutes",
+    )
+    write_markdown(
+        articles / "library.md",
+        "The town library will open on Sundays from March, the mayor announced.\n",
+        id="library",
+        title="Library opens on Sundays",
+    )
+    index = tmp_path / "index"
+    assert cli(capsys, "build", articles, "--index", index)[0] == 0
+    assert cli(capsys, "add", news_site.url("/news/buses"), "--index", index)[0] == 0
+    (articles / "library.md").unlink()
+
+    code, out, err = cli(capsys, "build", articles, "--index", index, "--prune")
+    assert code == 0, err
+    assert "1 removed, 1 unchanged" in out and "2 articles" in out
+    engine = Engine(index, embedder=embedder)
+    found = {hit.article_id for hit in engine.search("night buses ferry library", k=5)}
+    assert "ferry" in found and "library" not in found
+    assert any(h.url == news_site.url("/news/buses") for h in engine.search("night buses", k=3))
+
+
 def _spawn(*args: object) -> subprocess.Popen:
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
     return subprocess.Popen(
