@@ -6,8 +6,11 @@ statistics collection-wide), fuses the two rankings
 with reciprocal-rank fusion, groups chunks into articles (an article scores as its best
 passage), gently prefers coverage published shortly before the as-of moment, collapses
 near-duplicate passages (the same wire story under two outlets), and returns the top articles
-with their best passages, offsets and scores. Source and date filters are applied inside both
-retrievers as masks, so a narrow filter still returns its best matches, not leftovers.
+with their best passages, offsets and scores. Source and date filters are pushed into the
+collection (``Collection.allowed``: a mask on the embedded store, a SQL condition on PostgreSQL)
+and applied inside both retrievers, so a narrow filter still returns its best matches, not
+leftovers. Nothing here reads per-chunk arrays of the whole collection: the few candidates'
+articles and dates are looked up by position (``Collection.chunk_facts``).
 """
 
 from __future__ import annotations
@@ -197,9 +200,8 @@ class Searcher:
         query = query.strip()
         if not query:
             return candidates
-        allowed = self._mask(sources, since, until)
-        live = self.generation.live
-        if allowed is not None and not (allowed if live is None else allowed & live).any():
+        allowed = self.generation.allowed(sources, since, until)
+        if allowed is not None and not self.generation.matches(allowed):
             return candidates
         if mode in ("hybrid", "dense"):
             vector = self.embedder.encode_query(query)
@@ -239,7 +241,9 @@ class Searcher:
             _add_ranks(chunk_scores, candidates.keyword_ids, params.keyword_weight, params.rrf_k)
         if not chunk_scores:
             return []
-        article_of = self.generation.chunk_article
+        positions = np.fromiter(chunk_scores, dtype=np.int64, count=len(chunk_scores))
+        rows, published = self.generation.chunk_facts(positions)
+        article_of = dict(zip(positions.tolist(), rows.tolist(), strict=True))
         if params.fusion == "article":
             # Each retriever ranks articles by their best chunk; the ranks are fused, so an
             # article whose passages are found by both retrievers counts both votes even when
@@ -260,7 +264,7 @@ class Searcher:
         else:
             article_scores = {}
             for position, score in chunk_scores.items():
-                article = int(article_of[position])
+                article = article_of[position]
                 article_scores[article] = max(article_scores.get(article, 0.0), score)
         dense = dict(
             zip(candidates.dense_ids.tolist(), candidates.dense_scores.tolist(), strict=True)
@@ -269,7 +273,18 @@ class Searcher:
             zip(candidates.keyword_ids.tolist(), candidates.keyword_scores.tolist(), strict=True)
         )
         self._add_title_signal(article_scores, candidates.query_vector)
-        return self._articles(chunk_scores, article_scores, dense, keyword, k, as_of, latest)
+        return self._articles(
+            chunk_scores,
+            positions,
+            rows,
+            published,
+            article_scores,
+            dense,
+            keyword,
+            k,
+            as_of,
+            latest,
+        )
 
     def _add_title_signal(self, article_scores: dict[int, float], query: np.ndarray | None) -> None:
         """Raise each article by ``title_weight`` x the best score x cos(query, its title)."""
@@ -293,35 +308,15 @@ class Searcher:
         until: datetime | None = None,
     ) -> bool:
         """Whether any indexed article passes the outlet and date filters (all do without)."""
-        mask = self._mask(sources, since, until)
-        if mask is not None and self.generation.live is not None:
-            mask = mask & self.generation.live
-        return mask is None or bool(mask.any())
-
-    def _mask(
-        self, sources: Iterable[str] | None, since: datetime | None, until: datetime | None
-    ) -> np.ndarray | None:
-        generation = self.generation
-        mask = None
-        if sources:
-            wanted = {s.strip().casefold() for s in sources if s and s.strip()}
-            codes = [
-                i for i, name in enumerate(generation.source_names) if name.casefold() in wanted
-            ]
-            mask = np.isin(generation.chunk_source, codes)
-        published = generation.chunk_published
-        with np.errstate(invalid="ignore"):
-            if since is not None:
-                after = published >= _utc(since).timestamp()
-                mask = after if mask is None else mask & after
-            if until is not None:
-                before = published <= _utc(until).timestamp()
-                mask = before if mask is None else mask & before
-        return mask
+        allowed = self.generation.allowed(sources, since, until)
+        return allowed is None or self.generation.matches(allowed)
 
     def _articles(
         self,
         fused: dict[int, float],
+        positions: np.ndarray,
+        articles: np.ndarray,
+        published: np.ndarray,
         article_scores: dict[int, float],
         dense: dict[int, float],
         keyword: dict[int, float],
@@ -330,12 +325,10 @@ class Searcher:
         latest: bool = False,
     ) -> list[Hit]:
         generation, params = self.generation, self.params
-        positions = np.fromiter(fused, dtype=np.int64, count=len(fused))
-        articles = generation.chunk_article[positions]
         by_article: dict[int, list[tuple[float, int]]] = {}
         for position, article in zip(positions.tolist(), articles.tolist(), strict=True):
             by_article.setdefault(article, []).append((fused[position], position))
-        bonus = self._recency_bonus(positions, articles, as_of, article_scores)
+        bonus = self._recency_bonus(published, articles, as_of, article_scores)
         ranked = sorted(
             (
                 (score + bonus.get(article, 0.0), article)
@@ -344,7 +337,7 @@ class Searcher:
             reverse=True,
         )
         if latest:
-            ranked = self._newest_relevant_first(ranked, article_scores, positions, articles)
+            ranked = self._newest_relevant_first(ranked, article_scores, published, articles)
         # Fetch a few more than k: some may collapse as near-duplicates.
         shortlist = ranked[: max(k * 3, k + 5)]
         chosen_positions = {
@@ -358,6 +351,9 @@ class Searcher:
         hits: list[Hit] = []
         seen_shingles: list[set[tuple[str, ...]]] = []
         for score, article in shortlist:
+            if article not in metadata or any(p not in chunks for p in chosen_positions[article]):
+                # Removed since the retrievers ran (PostgreSQL views read the latest commit).
+                continue
             passages = tuple(
                 Passage(p, chunks[p].start, chunks[p].end, chunks[p].text, fused[p])
                 for p in chosen_positions[article]
@@ -395,14 +391,12 @@ class Searcher:
         self,
         ranked: list[tuple[float, int]],
         relevance: dict[int, float],
-        positions: np.ndarray,
+        published: np.ndarray,
         articles: np.ndarray,
     ) -> list[tuple[float, int]]:
         """Re-order for a "latest" question: the articles at least ``latest_min_relevance`` as
         relevant as the best one, newest first (undated last), then the rest as ranked."""
-        published = dict(
-            zip(articles.tolist(), self.generation.chunk_published[positions].tolist(), strict=True)
-        )
+        published = dict(zip(articles.tolist(), published.tolist(), strict=True))
         floor = self.params.latest_min_relevance * max(relevance.values())
         close = [(score, a) for score, a in ranked if relevance[a] >= floor]
         rest = [(score, a) for score, a in ranked if relevance[a] < floor]
@@ -415,7 +409,7 @@ class Searcher:
 
     def _recency_bonus(
         self,
-        positions: np.ndarray,
+        published: np.ndarray,
         articles: np.ndarray,
         as_of: datetime | None,
         relevance: dict[int, float],
@@ -429,7 +423,6 @@ class Searcher:
         """
         params = self.params
         weight, half_life = params.recency_weight, params.recency_half_life_days
-        published = self.generation.chunk_published[positions]
         if as_of is None and params.asof_articles > 0:
             weight = params.collection_recency_weight
             half_life = params.collection_recency_half_life_days
@@ -486,9 +479,9 @@ def _add_normalised(
         fused[key] = fused.get(key, 0.0) + weight * normalised
 
 
-def _first_per_article(positions: np.ndarray, article_of: np.ndarray) -> list[int]:
+def _first_per_article(positions: np.ndarray, article_of: dict[int, int]) -> list[int]:
     """Articles in the order their best chunk appears in a ranked chunk list."""
-    return list(dict.fromkeys(article_of[positions].tolist()))
+    return list(dict.fromkeys(article_of[p] for p in positions.tolist()))
 
 
 def _shingles(text: str, size: int = 5) -> set[tuple[str, ...]]:

@@ -36,12 +36,14 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
 
 from . import quote_index
 from .articles import Article
+from .dates import to_utc
 from .errors import BuildError, IndexMismatchError, IndexNotFoundError
 from .keyword import CollectionKeywords, KeywordIndex, Postings
 from .quote_index import QuoteIndex, SegmentQuotes
@@ -57,6 +59,7 @@ from .store import (
     StoredArticle,
     StoredChunk,
     _stored_article,
+    column,
     connect,
     fsync,
     parse_timestamp,
@@ -130,6 +133,13 @@ class SegmentCatalog:
             raise FileNotFoundError(path / "catalog.sqlite")
         self.db = connect(path / "catalog.sqlite", readonly=True)
         self._lock = threading.Lock()
+        present = {r["name"] for r in self.db.execute("PRAGMA table_info(articles)")}
+        # Select list for the columns added since the first segments: an older catalog (never
+        # altered: segments are immutable) reads as holding their defaults.
+        self.added_columns = ", ".join(
+            name if name in present else f"{'NULL' if default is None else default} AS {name}"
+            for name, default in _ADDED_COLUMNS.items()
+        )
         if legacy:
             manifest = Manifest.read(path / "manifest.json")
             rows = self.db.execute("SELECT COALESCE(MAX(row), 0) FROM articles").fetchone()[0]
@@ -396,6 +406,53 @@ class Snapshot:
                 "'python -m index build ... --full'."
             )
 
+    # -- filters and per-position facts (what search asks of the collection)
+
+    @property
+    def version(self) -> str:
+        """The generation this view reads (compare with :meth:`EmbeddedStore.current_version`)."""
+        return self.path.name
+
+    @property
+    def reusable(self) -> dict[str, Segment]:
+        """The loaded segments by name, for the next view of this store to reuse."""
+        return {segment.name: segment for segment in self.segments}
+
+    def allowed(
+        self,
+        sources: Iterable[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> np.ndarray | None:
+        """A mask over chunk positions of the chunks passing the filters (None: no filter).
+
+        Undated chunks fail ``since`` and ``until``; outlets match case-insensitively.
+        """
+        mask = None
+        if sources:
+            wanted = {s.strip().casefold() for s in sources if s and s.strip()}
+            codes = [i for i, name in enumerate(self.source_names) if name.casefold() in wanted]
+            mask = np.isin(self.chunk_source, codes)
+        published = self.chunk_published
+        with np.errstate(invalid="ignore"):
+            if since is not None:
+                after = published >= to_utc(since).timestamp()
+                mask = after if mask is None else mask & after
+            if until is not None:
+                before = published <= to_utc(until).timestamp()
+                mask = before if mask is None else mask & before
+        return mask
+
+    def matches(self, allowed: np.ndarray) -> bool:
+        """Whether any live chunk passes ``allowed`` (from :meth:`allowed`)."""
+        live = self.live
+        return bool((allowed if live is None else allowed & live).any())
+
+    def chunk_facts(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The article row (int64) and publication time (UTC seconds, NaN: undated) of each
+        chunk position, in order."""
+        return self.chunk_article[positions], self.chunk_published[positions]
+
     # -- addressing
 
     def _segment_of_row(self, row: int) -> int:
@@ -465,8 +522,8 @@ class Snapshot:
             segment, offset = self.segments[index], int(self.row_offsets[index])
             marks = ",".join("?" * len(pairs))
             for row in segment.query(
-                f"SELECT row, id, title, url, source, published, authors FROM articles "
-                f"WHERE row IN ({marks})",
+                f"SELECT row, id, title, url, source, published, authors, "
+                f"{segment.added_columns} FROM articles WHERE row IN ({marks})",
                 [local for _, local in pairs],
             ):
                 article = _stored_article(row)
@@ -597,6 +654,8 @@ def _article_values(article: Article, duplicate_of: str | None, indexed_at: str)
         "origin_path": article.origin_path,
         "duplicate_of": duplicate_of,
         "indexed_at": indexed_at,
+        "partial": int(article.partial),
+        "updated": article.updated.isoformat() if article.updated else None,
     }
 
 
@@ -611,9 +670,13 @@ def _article_from_row(r) -> Article:
         authors=tuple(json.loads(r["authors"] or "[]")),
         origin=r["origin"],
         origin_path=r["origin_path"],
+        partial=bool(column(r, "partial", False)),
+        updated=parse_timestamp(column(r, "updated")),
     )
 
 
+# Article columns added after segments were first written, with the value older rows stand for.
+_ADDED_COLUMNS = {"partial": 0, "updated": None}
 _ARTICLE_COLUMNS = (
     "id",
     "title",
@@ -629,6 +692,7 @@ _ARTICLE_COLUMNS = (
     "origin_path",
     "duplicate_of",
     "indexed_at",
+    *_ADDED_COLUMNS,
 )
 
 
@@ -1177,7 +1241,7 @@ class EmbeddedStore:
                     for chunk in chunks:
                         keep_chunks[chunk["position"]] = False
                     continue
-                values = {c: row[c] for c in _ARTICLE_COLUMNS}
+                values = {c: column(row, c, _ADDED_COLUMNS.get(c)) for c in _ARTICLE_COLUMNS}
                 canonical = values["duplicate_of"] is None
                 item = {
                     "row": local,

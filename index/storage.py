@@ -28,6 +28,7 @@ import os
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
@@ -92,17 +93,26 @@ class Vectors(Protocol):
     size: int
 
     def search(
-        self, query: np.ndarray, k: int, allowed: np.ndarray | None = None
-    ) -> tuple[np.ndarray, np.ndarray]: ...
+        self, query: np.ndarray, k: int, allowed: object | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Positions (int64) and inner products (float32) of the ``k`` nearest live chunks
+        passing ``allowed`` (from :meth:`Collection.allowed`), best first. ``query`` has shape
+        ``(1, dimension)`` or ``(dimension,)``, normalised."""
+        ...
 
 
 class Keywords(Protocol):
-    """Keyword retrieval and term statistics over a view (BM25 with collection statistics)."""
+    """Keyword retrieval and term statistics over a view.
+
+    ``search`` scores are the store's own (BM25 on the embedded store, ``ts_rank_cd`` on
+    PostgreSQL); ``terms`` and ``idf`` are the same analysis and formula on every store (what
+    answers and quotations weigh words with).
+    """
 
     size: int
 
     def search(
-        self, query: str, k: int, allowed: np.ndarray | None = None
+        self, query: str, k: int, allowed: object | None = None
     ) -> tuple[np.ndarray, np.ndarray]: ...
 
     def terms(self, texts: Sequence[str], more_stopwords: bool = False) -> list[list[str]]: ...
@@ -114,19 +124,35 @@ class Keywords(Protocol):
 class Collection(Protocol):
     """One consistent read-only view of a collection (safe for concurrent readers).
 
-    Per-chunk arrays are indexed by chunk position: ``chunk_article`` (the article row),
-    ``chunk_published`` (UTC seconds, NaN when undated), ``chunk_source`` (a code into
-    ``source_names``); ``live`` masks tombstoned chunks out (None: all live).
+    Filters are pushed into the collection: :meth:`allowed` turns outlets and a date range
+    into an opaque filter (a mask on the embedded store, a SQL condition on PostgreSQL) that
+    both retrievers accept, and :meth:`chunk_facts` gives the article row and publication time
+    of a few chunk positions. Nothing above this interface holds per-chunk arrays of the whole
+    collection. ``version`` names what the view reads (compare with
+    :meth:`Store.current_version`); ``reusable`` is what a newer view of the same store may
+    reuse (loaded immutable parts; empty when nothing is).
     """
 
     manifest: Manifest
     vectors: Vectors
     keywords: Keywords
-    chunk_article: np.ndarray
-    chunk_published: np.ndarray
-    chunk_source: np.ndarray
-    source_names: list[str]
-    live: np.ndarray | None
+
+    @property
+    def version(self) -> str: ...
+
+    @property
+    def reusable(self) -> dict: ...
+
+    def allowed(
+        self,
+        sources: Iterable[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> object | None: ...
+
+    def matches(self, allowed: object) -> bool: ...
+
+    def chunk_facts(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]: ...
 
     def title_vectors(self, rows: Sequence[int]) -> np.ndarray | None: ...
 
