@@ -8,8 +8,11 @@ next due time and last error; every entry seen per feed (its key, content hash a
 it became); and, per article id, the content hash and URL last handed to the index, which tells
 a changed story from an unchanged one and finds a story another feed already brought in.
 
-SQLite in WAL mode with a busy timeout: the CLI (``feeds add``/``list``/``remove``) may write
-while a watcher polls. Times are stored as ISO 8601 in UTC.
+Two places, one interface (:class:`FeedStore`, which picks by where the collection lives): an
+index directory keeps ``feeds.sqlite`` in SQLite (WAL mode with a busy timeout: the CLI's
+``feeds add``/``list``/``remove`` may write while a watcher polls; times as ISO 8601 in UTC); a
+collection in PostgreSQL keeps its feed state in the same database, in tables keyed by the
+collection (:mod:`index.postgres.feeds`), where every process sharing the collection sees it.
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ __all__ = [
     "FeedNotFoundError",
     "FeedState",
     "FeedStore",
+    "SqliteFeedStore",
+    "is_database_url",
 ]
 
 STATE_FILE = "feeds.sqlite"
@@ -171,35 +176,45 @@ _FEED_COLUMNS = [
 _TIMES = {"added", "last_fetch", "last_success", "failing_since", "next_due"}
 
 
+def is_database_url(location: object) -> bool:
+    """Whether ``location`` names a PostgreSQL database (a ``postgresql://`` or ``postgres://``
+    URL) rather than an index directory."""
+    return isinstance(location, str) and location.lower().startswith(
+        ("postgresql://", "postgres://")
+    )
+
+
 class FeedStore:
-    """The feed state of one index directory.
+    """The feed state of one collection (thread-safe; every method blocks on I/O).
+
+    ``FeedStore(location)`` opens the right kind: :class:`SqliteFeedStore` for an index
+    directory, :class:`~index.postgres.feeds.PostgresFeedStore` for a ``postgresql://`` URL.
+    Both behave alike; this class holds the rules they share.
 
     Parameters
     ----------
-    index_dir : path-like
-        The index directory (created if missing); the state lives in ``feeds.sqlite`` there.
+    location : path-like or str
+        An index directory (created if missing) or a ``postgresql://`` URL.
     """
 
-    def __init__(self, index_dir: str | os.PathLike) -> None:
-        self.index_dir = Path(index_dir)
-        self.path = self.index_dir / STATE_FILE
-        self.index_dir.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.executescript(_SCHEMA)
+    def __new__(cls, location: str | os.PathLike, *args, **kwargs):
+        if cls is FeedStore:
+            if is_database_url(location):
+                from ..postgres.feeds import PostgresFeedStore
 
-    @contextlib.contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        try:
-            db.row_factory = sqlite3.Row
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA busy_timeout=30000")
-            yield db
-        finally:
-            db.close()
+                cls = PostgresFeedStore
+            else:
+                cls = SqliteFeedStore
+        return super().__new__(cls)
 
-    # ----------------------------------------------------------------------------------------
-    # Feeds
+    @staticmethod
+    def exists(location: str | os.PathLike) -> bool:
+        """Whether the collection at ``location`` has feed state (without creating any)."""
+        if is_database_url(location):
+            from ..postgres.feeds import PostgresFeedStore
+
+            return PostgresFeedStore.has_state(location)
+        return (Path(location) / STATE_FILE).exists()
 
     def add(
         self,
@@ -230,6 +245,14 @@ class FeedStore:
         self._insert(state)
         return state
 
+    def get(self, url: str) -> FeedState | None:
+        """One feed's state, or None."""
+        raise NotImplementedError
+
+    def feeds(self) -> list[FeedState]:
+        """Every followed feed, in the order they were added."""
+        raise NotImplementedError
+
     def remove(self, url: str) -> None:
         """Stop following a feed and forget its entries (its articles stay in the index).
 
@@ -237,6 +260,80 @@ class FeedStore:
         ------
         FeedNotFoundError
         """
+        raise NotImplementedError
+
+    def entry(self, feed_url: str, key: str) -> EntryRecord | None:
+        """An entry seen in this feed before, or None."""
+        raise NotImplementedError
+
+    def article(self, article_id: str) -> ArticleRecord | None:
+        """What was last indexed under ``article_id`` from a feed or page, or None."""
+        raise NotImplementedError
+
+    def article_for_url(self, url: str) -> ArticleRecord | None:
+        """The article indexed with this (clean) URL, or None."""
+        raise NotImplementedError
+
+    def record(
+        self,
+        feeds: Iterable[FeedState] = (),
+        entries: Iterable[EntryRecord] = (),
+        articles: Iterable[ArticleRecord] = (),
+        *,
+        now: datetime,
+    ) -> None:
+        """Write what a poll learnt, in one transaction: feed states, entries seen, articles
+        indexed. A feed removed meanwhile (``feeds remove`` during a poll) stays removed, and
+        its entries are not recorded.
+        """
+        self._record(list(feeds), list(entries), list(articles), to_utc(now))
+
+    def _record(
+        self,
+        feeds: list[FeedState],
+        entries: list[EntryRecord],
+        articles: list[ArticleRecord],
+        seen: datetime,
+    ) -> None:
+        """:meth:`record`, with ``seen`` (UTC) the time entries were seen and articles indexed."""
+        raise NotImplementedError
+
+    def _insert(self, state: FeedState) -> None:
+        """Write ``state`` whole, over the feed's row if it has one."""
+        raise NotImplementedError
+
+
+class SqliteFeedStore(FeedStore):
+    """The feed state of one index directory, in ``feeds.sqlite`` there.
+
+    Parameters
+    ----------
+    index_dir : path-like
+        The index directory (created if missing).
+    """
+
+    def __init__(self, index_dir: str | os.PathLike) -> None:
+        self.index_dir = Path(index_dir)
+        self.path = self.index_dir / STATE_FILE
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.executescript(_SCHEMA)
+
+    @contextlib.contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        try:
+            db.row_factory = sqlite3.Row
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA busy_timeout=30000")
+            yield db
+        finally:
+            db.close()
+
+    # ----------------------------------------------------------------------------------------
+    # Feeds
+
+    def remove(self, url: str) -> None:
         with self._connect() as db, _transaction(db):
             removed = db.execute("DELETE FROM feeds WHERE url = ?", (url,)).rowcount
             db.execute("DELETE FROM entries WHERE feed_url = ?", (url,))
@@ -244,12 +341,10 @@ class FeedStore:
             raise FeedNotFoundError(f"no feed {url} is followed (see: feeds list)")
 
     def get(self, url: str) -> FeedState | None:
-        """One feed's state, or None."""
         found = [f for f in self._feeds("WHERE url = ?", (url,))]
         return found[0] if found else None
 
     def feeds(self) -> list[FeedState]:
-        """Every followed feed, in the order they were added."""
         return self._feeds("ORDER BY added, url", ())
 
     def _feeds(self, where: str, parameters: tuple) -> list[FeedState]:
@@ -273,7 +368,6 @@ class FeedStore:
     # Entries and articles
 
     def entry(self, feed_url: str, key: str) -> EntryRecord | None:
-        """An entry seen in this feed before, or None."""
         with self._connect() as db:
             row = db.execute(
                 "SELECT * FROM entries WHERE feed_url = ? AND key = ?", (feed_url, key)
@@ -285,7 +379,6 @@ class FeedStore:
         )
 
     def article(self, article_id: str) -> ArticleRecord | None:
-        """What was last indexed under ``article_id`` from a feed or page, or None."""
         with self._connect() as db:
             row = db.execute(
                 "SELECT * FROM articles WHERE article_id = ?", (article_id,)
@@ -293,26 +386,14 @@ class FeedStore:
         return _article_record(row) if row else None
 
     def article_for_url(self, url: str) -> ArticleRecord | None:
-        """The article indexed with this (clean) URL, or None."""
         with self._connect() as db:
             row = db.execute("SELECT * FROM articles WHERE url = ? LIMIT 1", (url,)).fetchone()
         return _article_record(row) if row else None
 
     # ----------------------------------------------------------------------------------------
 
-    def record(
-        self,
-        feeds: Iterable[FeedState] = (),
-        entries: Iterable[EntryRecord] = (),
-        articles: Iterable[ArticleRecord] = (),
-        *,
-        now: datetime,
-    ) -> None:
-        """Write what a poll learnt, in one transaction: feed states, entries seen, articles
-        indexed. A feed removed meanwhile (``feeds remove`` during a poll) stays removed, and
-        its entries are not recorded.
-        """
-        seen = to_utc(now).isoformat()
+    def _record(self, feeds, entries, articles, seen: datetime) -> None:
+        seen = seen.isoformat()
         with self._connect() as db, _transaction(db):
             for state in feeds:
                 values = _feed_values(state)

@@ -1,8 +1,11 @@
-"""Fixtures for the feed tests: a local web server (``feed_site.Site``) and fetch settings."""
+"""Fixtures for the feed tests: a local web server (``feed_site.Site``), fetch settings, and
+where feed state lives (an index directory's SQLite, or a collection in PostgreSQL)."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from feed_site import Site, running_site
@@ -29,3 +32,13 @@ def config() -> FetchConfig:
         max_feed_bytes=200_000,
         max_page_bytes=200_000,
     )
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def feed_state(request, tmp_path) -> Path | str:
+    """Where a test's feed state lives, once per store: ``tmp_path/index`` (``feeds.sqlite``),
+    or a fresh collection in the session's real PostgreSQL server."""
+    if request.param == "sqlite":
+        return tmp_path / "index"
+    server = request.getfixturevalue("postgres_server")
+    return f"{server.url}?collection=feeds-{uuid.uuid4().hex[:12]}"

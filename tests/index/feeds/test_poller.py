@@ -64,7 +64,7 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-def make_poller(tmp_path, embedder, config, clock):
+def make_poller(tmp_path, feed_state, embedder, config, clock):
     made = []
 
     def make(**kwargs) -> tuple[Poller, CountingSink]:
@@ -72,9 +72,7 @@ def make_poller(tmp_path, embedder, config, clock):
         fetcher = Fetcher(config)
         made.append(fetcher)
         scheduler = Scheduler(clock, rng=random.Random(1))
-        return Poller(
-            tmp_path / "index", sink, fetcher=fetcher, scheduler=scheduler, **kwargs
-        ), sink
+        return Poller(feed_state, sink, fetcher=fetcher, scheduler=scheduler, **kwargs), sink
 
     yield make
     for fetcher in made:
@@ -91,7 +89,7 @@ def titles(engine: Engine, query: str) -> list[str]:
 
 
 def test_first_poll_then_steady_state_costs_one_304_per_feed(
-    site, make_poller, clock, embedder, tmp_path
+    site, make_poller, clock, embedder, feed_state, tmp_path
 ):
     buses, storm, library = (serve_story(site, s) for s in ("buses", "storm", "library"))
     site.serve(
@@ -140,7 +138,7 @@ def test_first_poll_then_steady_state_costs_one_304_per_feed(
         etag='"json-1"',
     )
     poller, sink = make_poller()
-    store = FeedStore(tmp_path / "index")
+    store = FeedStore(feed_state)
     store.add(site.url("/rss.xml"), now=clock.now(), source="Example Post")
     store.add(site.url("/atom.xml"), now=clock.now())
     store.add(site.url("/feed.json"), now=clock.now())
@@ -165,7 +163,7 @@ def test_first_poll_then_steady_state_costs_one_304_per_feed(
 
 
 def test_an_entry_updated_under_the_same_guid_is_re_added_with_its_updated_time(
-    site, make_poller, clock, embedder, tmp_path
+    site, make_poller, clock, embedder, feed_state, tmp_path
 ):
     url = serve_story(site, "storm")
     entry = {
@@ -176,7 +174,7 @@ def test_an_entry_updated_under_the_same_guid_is_re_added_with_its_updated_time(
     }
     site.serve("/rss.xml", rss([entry]), content_type="application/rss+xml", etag='"1"')
     poller, sink = make_poller()
-    FeedStore(tmp_path / "index").add(site.url("/rss.xml"), now=clock.now())
+    FeedStore(feed_state).add(site.url("/rss.xml"), now=clock.now())
     assert poller.poll().added == 1
 
     clock.advance(15 * 60)
@@ -212,7 +210,7 @@ def test_an_entry_updated_under_the_same_guid_is_re_added_with_its_updated_time(
     assert again.articles == [] and len(sink.calls) == 2
 
 
-def test_one_story_in_two_feeds_is_one_article_fetched_once(site, make_poller, clock, tmp_path):
+def test_one_story_in_two_feeds_is_one_article_fetched_once(site, make_poller, clock, feed_state):
     url = serve_story(site, "library")
     item = {
         "title": "City library reopens after repairs",
@@ -226,7 +224,7 @@ def test_one_story_in_two_feeds_is_one_article_fetched_once(site, make_poller, c
         content_type="application/rss+xml",
     )
     poller, sink = make_poller()
-    store = FeedStore(tmp_path / "index")
+    store = FeedStore(feed_state)
     store.add(site.url("/top.xml"), now=clock.now())
     store.add(site.url("/local.xml"), now=clock.now())
     report = poller.poll()
@@ -235,7 +233,7 @@ def test_one_story_in_two_feeds_is_one_article_fetched_once(site, make_poller, c
     assert [f.entries_seen for f in store.feeds()] == [1, 1]
 
 
-def test_failing_feeds_do_not_stop_the_others(site, make_poller, clock, tmp_path):
+def test_failing_feeds_do_not_stop_the_others(site, make_poller, clock, feed_state):
     url = serve_story(site, "buses")
     site.serve(
         "/moved.xml",
@@ -255,7 +253,7 @@ def test_failing_feeds_do_not_stop_the_others(site, make_poller, clock, tmp_path
     site.serve("/home", "<!DOCTYPE html><html><head></head><body>no feeds</body></html>")
     urls = ["/old.xml", "/gone.xml", "/boom.xml", "/hang.xml", "/broken.xml", "/garbage.xml"]
     urls.append("/home")
-    store = FeedStore(tmp_path / "index")
+    store = FeedStore(feed_state)
     for path in urls:
         store.add(site.url(path), now=clock.now())
     poller, _ = make_poller(workers=7)
@@ -278,7 +276,7 @@ def test_failing_feeds_do_not_stop_the_others(site, make_poller, clock, tmp_path
 
 
 def test_pages_that_cannot_be_read_come_from_the_feed_marked_partial(
-    site, make_poller, clock, tmp_path
+    site, make_poller, clock, feed_state
 ):
     site.serve("/robots.txt", "User-agent: *\nDisallow: /members/\n", content_type="text/plain")
     blocked = site.serve("/members/storm", page(*STORIES["storm"]))
@@ -308,7 +306,7 @@ def test_pages_that_cannot_be_read_come_from_the_feed_marked_partial(
         },
     ]
     site.serve("/rss.xml", rss(items), content_type="application/rss+xml")
-    FeedStore(tmp_path / "index").add(site.url("/rss.xml"), now=clock.now())
+    FeedStore(feed_state).add(site.url("/rss.xml"), now=clock.now())
     poller, sink = make_poller()
     report = poller.poll()
     assert report.added == 3 and all(a.partial for a in sink.calls[0])
@@ -319,7 +317,7 @@ def test_pages_that_cannot_be_read_come_from_the_feed_marked_partial(
     assert site.requests("/members/storm") == []
 
 
-def test_a_poll_the_index_refused_is_fetched_again(site, make_poller, clock, tmp_path):
+def test_a_poll_the_index_refused_is_fetched_again(site, make_poller, clock, feed_state, tmp_path):
     url = serve_story(site, "buses")
     site.serve(
         "/rss.xml",
@@ -327,7 +325,7 @@ def test_a_poll_the_index_refused_is_fetched_again(site, make_poller, clock, tmp
         content_type="application/rss+xml",
         etag='"1"',
     )
-    store = FeedStore(tmp_path / "index")
+    store = FeedStore(feed_state)
     store.add(site.url("/rss.xml"), now=clock.now())
     poller, _ = make_poller()
     with IndexDirectory(tmp_path / "index").build_lock():  # another build is running
@@ -340,7 +338,7 @@ def test_a_poll_the_index_refused_is_fetched_again(site, make_poller, clock, tmp
     assert retried.feeds[0].status == "ok" and retried.added == 1
 
 
-def test_run_polls_until_stopped(site, make_poller, clock, tmp_path):
+def test_run_polls_until_stopped(site, make_poller, clock, feed_state):
     url = serve_story(site, "buses")
     site.serve(
         "/rss.xml",
@@ -348,7 +346,7 @@ def test_run_polls_until_stopped(site, make_poller, clock, tmp_path):
         content_type="application/rss+xml",
         etag='"1"',
     )
-    FeedStore(tmp_path / "index").add(site.url("/rss.xml"), now=clock.now(), interval=600)
+    FeedStore(feed_state).add(site.url("/rss.xml"), now=clock.now(), interval=600)
     poller, _ = make_poller()
     stop, reports = threading.Event(), []
 

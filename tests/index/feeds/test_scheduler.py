@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -25,8 +26,8 @@ def scheduler(clock: ManualClock | None = None) -> Scheduler:
     return Scheduler(clock or ManualClock(START), rng=random.Random(7))
 
 
-def test_a_new_feed_is_due_at_once_then_every_interval(tmp_path):
-    store, clock = FeedStore(tmp_path), ManualClock(START)
+def test_a_new_feed_is_due_at_once_then_every_interval(feed_state):
+    store, clock = FeedStore(feed_state), ManualClock(START)
     rules = scheduler(clock)
     store.add("https://a.example/rss", now=clock.now(), interval=900)
     (feed,) = rules.due(store.feeds())
@@ -74,8 +75,9 @@ def test_a_day_of_failures_disables_the_feed_and_success_resets():
     assert other.last_success == START + timedelta(hours=1)
 
 
-def test_state_survives_a_restart(tmp_path):
-    store = FeedStore(tmp_path)
+def test_state_survives_a_restart(feed_state, tmp_path):
+    assert not FeedStore.exists(feed_state)
+    store = FeedStore(feed_state)
     feed = store.add("https://a.example/rss", now=START, source="Example", interval=600)
     feed.etag, feed.last_modified, feed.failures = '"v9"', "Fri, 29 Nov 2024 12:00:00 GMT", 2
     feed.last_error, feed.failing_since = "HTTP 500", START
@@ -85,15 +87,21 @@ def test_state_survives_a_restart(tmp_path):
         [ArticleRecord("url:abc", "c1", "https://a.example/1")],
         now=START,
     )
-    again = FeedStore(tmp_path).get("https://a.example/rss")
+    again = FeedStore(feed_state).get("https://a.example/rss")
     assert again == feed and again.entries_seen == 1 and again.outlet == "Example"
-    assert FeedStore(tmp_path).entry(feed.url, "guid:1").article_id == "url:abc"
-    assert FeedStore(tmp_path).article_for_url("https://a.example/1").content_hash == "c1"
-    assert (tmp_path / "feeds.sqlite").exists() and not list(tmp_path.glob("gen-*"))
+    assert FeedStore(feed_state).entry(feed.url, "guid:1").article_id == "url:abc"
+    assert FeedStore(feed_state).article_for_url("https://a.example/1").content_hash == "c1"
+    assert FeedStore(feed_state).article("url:abc") == ArticleRecord(
+        "url:abc", "c1", "https://a.example/1"
+    )
+    assert FeedStore.exists(feed_state)
+    assert not list(tmp_path.rglob("gen-*"))
+    if isinstance(feed_state, Path):
+        assert (feed_state / "feeds.sqlite").exists()
 
 
-def test_add_remove_and_re_enable(tmp_path):
-    store = FeedStore(tmp_path)
+def test_add_remove_and_re_enable(feed_state):
+    store = FeedStore(feed_state)
     store.add("https://a.example/rss", now=START)
     with pytest.raises(FeedExistsError):
         store.add("https://a.example/rss", now=START)
