@@ -45,7 +45,7 @@ from urllib.parse import quote
 
 import discord
 
-from index.answer import NOT_COVERED, AnswerPart, Citation
+from index.answer import NOT_COVERED, PARTIAL, AnswerPart, Citation, quote_citation
 
 if TYPE_CHECKING:
     from bot.feeds import AddedFeed
@@ -240,7 +240,11 @@ def _citation_line(citation: Citation, *, markdown: bool, numbered: bool = True)
     """
     title = truncate(" ".join((citation.title or "").split()) or "Untitled article", 200)
     url = citation.url if citation.url and len(citation.url) <= 600 else None
-    details = " · ".join(x for x in (citation.source, format_date(citation.published)) if x)
+    details = " · ".join(
+        x
+        for x in (citation.source, format_date(citation.published), *_coverage_flags(citation))
+        if x
+    )
     if not markdown:
         prefix = f"[{citation.marker}] " if numbered else ""
         link = f"{title} <{url}>" if url else title
@@ -251,6 +255,19 @@ def _citation_line(citation: Citation, *, markdown: bool, numbered: bool = True)
         return prefix + f"[{title}]({_link_target(url)})" + (f" — {details}" if details else "")
     line = prefix + escape(title) + (f" — {details}" if details else "")
     return line + (f" · [article]({_link_target(url)})" if url else "")
+
+
+def _coverage_flags(citation: Citation) -> list[str]:
+    """``updated 30 Nov 2024`` (``… 14:05 UTC`` on the day of publication) and
+    ``partial: feed summary only``, when they apply."""
+    flags = []
+    if (shown := citation.update_shown) is not None:
+        updated, with_time = shown
+        when = format_datetime(updated) if with_time else format_date(updated)
+        flags.append(f"updated {when}")
+    if citation.partial:
+        flags.append(PARTIAL)
+    return flags
 
 
 def _pack_fields(name: str, lines: Iterable[str]) -> list[tuple[str, str]]:
@@ -373,9 +390,7 @@ def _quotation_parts(hits: Sequence[QuoteHit]) -> tuple[list[AnswerPart], list[C
         marker = markers.get(hit.article_id)
         if marker is None:
             marker = markers[hit.article_id] = len(markers) + 1
-            citations.append(
-                Citation(marker, hit.article_id, hit.title, hit.source, hit.published, hit.url)
-            )
+            citations.append(quote_citation(marker, hit))
         parts.append(
             AnswerPart(
                 text=text,

@@ -26,9 +26,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from .dates import to_utc
 from .furniture import is_furniture
 from .keyword import KeywordIndex
 from .question_types import classify, focus_words, offers, reports_update, without_latest
@@ -38,6 +39,8 @@ from .search import Hit
 from .sentences import split_sentences
 
 NOT_COVERED = "The articles I have don't answer that, so I won't guess."
+# After a citation whose article is only its feed's summary (the page could not be read).
+PARTIAL = "partial: feed summary only"
 # A sentence opening like this usually needs the previous sentence to make sense.
 _LEANS_BACK = re.compile(
     r"^[\"“‘']?(It|He|She|They|This|That|These|Those|The (show|company|move|deal|group|film|"
@@ -153,7 +156,12 @@ class AnswerParams:
 
 @dataclass(frozen=True)
 class Citation:
-    """A cited article; ``marker`` is the number shown as ``[n]``."""
+    """A cited article; ``marker`` is the number shown as ``[n]``.
+
+    ``partial``: the article is its feed's summary or teaser (the page could not be read), so
+    readers know the quote may lack context; ``updated``: when the outlet changed the story
+    after publishing it (None when it never did, or it is not known).
+    """
 
     marker: int
     article_id: str
@@ -161,6 +169,38 @@ class Citation:
     source: str | None
     published: datetime | None
     url: str | None
+    partial: bool = False
+    updated: datetime | None = None
+
+    @property
+    def update_shown(self) -> tuple[datetime, bool] | None:
+        """The update to mention, if any: ``(updated, with_time)``.
+
+        Only an update after publication counts (pages often give the publication time as
+        their modified time too). On the day of publication the time of day is what tells the
+        reader something, so ``with_time`` says to show it.
+        """
+        updated, published = self.updated, self.published
+        if updated is None or (published is not None and to_utc(updated) <= to_utc(published)):
+            return None
+        return updated, published is not None and updated.date() == published.date()
+
+    @property
+    def flags(self) -> list[str]:
+        """``updated 2024-11-30`` (with the time in UTC on the day of publication) and
+        ``partial: feed summary only``, when they apply: what follows the date."""
+        flags = []
+        if (shown := self.update_shown) is not None:
+            updated, with_time = shown
+            when = (
+                to_utc(updated).strftime("%Y-%m-%d %H:%M UTC")
+                if with_time
+                else updated.date().isoformat()
+            )
+            flags.append(f"updated {when}")
+        if self.partial:
+            flags.append(PARTIAL)
+        return flags
 
     def as_dict(self) -> dict:
         """JSON-ready form."""
@@ -171,6 +211,8 @@ class Citation:
             "source": self.source,
             "published": self.published.isoformat() if self.published else None,
             "url": self.url,
+            "partial": self.partial,
+            "updated": self.updated.isoformat() if self.updated else None,
         }
 
 
@@ -267,10 +309,12 @@ def no_articles_note(
 
 
 def describe(citation: Citation) -> str:
-    """``Title — Outlet, 2024-11-29 <url>`` with whatever is known."""
+    """``Title — Outlet, 2024-11-29, updated 2024-11-30, partial: feed summary only <url>``
+    with whatever is known."""
     details = [citation.source or "unknown outlet"]
     if citation.published:
         details.append(citation.published.date().isoformat())
+    details += citation.flags
     text = f"{citation.title} — {', '.join(details)}"
     return f"{text} <{citation.url}>" if citation.url else text
 
@@ -303,12 +347,22 @@ class Composer:
     article_text : callable
         ``article_text(article_row) -> str``: the full text (quotes need surrounding context).
     params : AnswerParams
+    articles : callable, optional
+        ``articles(rows) -> {row: StoredArticle}`` (the collection's catalog): citations then
+        say whether an article is partial and when it was updated.
     """
 
-    def __init__(self, keywords: KeywordIndex, article_text, params: AnswerParams | None = None):
+    def __init__(
+        self,
+        keywords: KeywordIndex,
+        article_text,
+        params: AnswerParams | None = None,
+        articles=None,
+    ):
         self.keywords = keywords
         self.article_text = article_text
         self.params = params or AnswerParams()
+        self.articles = articles
 
     def compose(
         self, question: str, hits: Sequence[Hit], quoted: Sequence[QuoteHit] | None = None
@@ -325,6 +379,34 @@ class Composer:
             (see :meth:`index.engine.Engine.answer_from_hits`). When there are any, they are
             the answer; when there are none, the answer falls back to the passages, saying so.
         """
+        answer = self._compose(question, hits, quoted)
+        rows = {hit.article_id: hit.article_row for hit in hits}
+        rows.update({quote.article_id: quote.article_row for quote in quoted or ()})
+        return self._with_coverage_facts(answer, rows)
+
+    def _with_coverage_facts(self, answer: Answer, rows: dict[str, int]) -> Answer:
+        """The answer with each citation's partial flag and update time from the catalog
+        (search hits do not carry them)."""
+        cited = [*answer.citations, *answer.closest]
+        if self.articles is None or not cited:
+            return answer
+        stored = self.articles({rows[c.article_id] for c in cited if c.article_id in rows})
+
+        def noted(citation: Citation) -> Citation:
+            meta = stored.get(rows.get(citation.article_id, -1))
+            if meta is None:
+                return citation
+            return replace(citation, partial=meta.partial, updated=meta.updated)
+
+        return replace(
+            answer,
+            citations=[noted(c) for c in answer.citations],
+            closest=[noted(c) for c in answer.closest],
+        )
+
+    def _compose(
+        self, question: str, hits: Sequence[Hit], quoted: Sequence[QuoteHit] | None
+    ) -> Answer:
         hits = list(hits)[: self.params.max_articles]
         speech = parse_speech_question(question)
         if speech is not None and quoted:
@@ -609,6 +691,20 @@ def _jaccard(a: set[str], b: set[str]) -> float:
 
 def _overlaps(a: _Candidate, b: _Candidate) -> bool:
     return a.hit.article_row == b.hit.article_row and a.start < b.end and b.start < a.end
+
+
+def quote_citation(marker: int, quote: QuoteHit) -> Citation:
+    """The citation of the article a quotation is from."""
+    return Citation(
+        marker,
+        quote.article_id,
+        quote.title,
+        quote.source,
+        quote.published,
+        quote.url,
+        partial=quote.partial,
+        updated=quote.updated,
+    )
 
 
 def _citation(marker: int, hit: Hit) -> Citation:

@@ -330,15 +330,20 @@ def _search(args) -> int:
         mode=args.mode,
         latest=args.latest,
     )
+    # Hits do not carry partial and updated; the catalog does (one query for all of them).
+    stored = engine.generation.articles(h.article_row for h in hits)
     if args.json:
-        print(json.dumps({"query": args.query, "hits": [_hit_json(h) for h in hits]}))
+        found = [_hit_json(h, stored.get(h.article_row)) for h in hits]
+        print(json.dumps({"query": args.query, "hits": found}))
         return EXIT_OK
     if not hits:
         print("no matching articles")
     for rank, hit in enumerate(hits, start=1):
         date = hit.published.date().isoformat() if hit.published else "undated"
+        meta = stored.get(hit.article_row)
+        flags = _flags(meta.partial, meta.updated, hit.published) if meta else ""
         print(
-            f"{rank}. {hit.title} — {hit.source or 'unknown outlet'}, {date} "
+            f"{rank}. {hit.title} — {hit.source or 'unknown outlet'}, {date}{flags} "
             f"[{hit.article_id}] score {hit.score:.4f}"
         )
         if hit.url:
@@ -348,13 +353,15 @@ def _search(args) -> int:
     return EXIT_OK
 
 
-def _hit_json(hit) -> dict:
+def _hit_json(hit, meta) -> dict:
     return {
         "article_id": hit.article_id,
         "title": hit.title,
         "source": hit.source,
         "url": hit.url,
         "published": hit.published.isoformat() if hit.published else None,
+        "partial": bool(meta and meta.partial),
+        "updated": meta.updated.isoformat() if meta and meta.updated else None,
         "score": hit.score,
         "passages": [
             {"start": p.start, "end": p.end, "text": p.text, "score": p.score} for p in hit.passages
@@ -410,10 +417,19 @@ def _quotes(args) -> int:
         words = f"“{shown}”" if quote.own_words else shown
         cue = f" ({quote.cue})" if quote.cue else ""
         print(f"{number}. {quote.label}{cue}: {' '.join(words.split())}")
-        print(f"   {quote.title} — {quote.source or 'unknown outlet'}, {date}")
+        flags = _flags(quote.partial, quote.updated, quote.published)
+        print(f"   {quote.title} — {quote.source or 'unknown outlet'}, {date}{flags}")
         if quote.url:
             print(f"   {quote.url}")
     return EXIT_OK
+
+
+def _flags(partial: bool, updated: datetime | None, published: datetime | None) -> str:
+    """``, updated 2024-11-30, partial: feed summary only`` as citations show them, or ""."""
+    from .answer import Citation
+
+    cited = Citation(0, "", "", None, published, None, partial=partial, updated=updated)
+    return "".join(f", {flag}" for flag in cited.flags)
 
 
 def _stats(args) -> int:

@@ -238,7 +238,12 @@ class Engine:
                 newest_first=wants_latest(question),
                 limit=None,
             )
-        composer = Composer(generation.keywords, generation.article_text, self.answer_params)
+        composer = Composer(
+            generation.keywords,
+            generation.article_text,
+            self.answer_params,
+            articles=generation.articles,
+        )
         return composer.compose(question, hits, quoted)
 
     def quotes(

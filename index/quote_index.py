@@ -198,6 +198,8 @@ class QuoteHit:
     sentence_end: int
     sentence: str
     score: float | None = None
+    partial: bool = False  # the article is its feed's summary (see Article.partial)
+    updated: datetime | None = None
 
     @property
     def own_words(self) -> bool:
@@ -246,6 +248,8 @@ class QuoteHit:
             "source": self.source,
             "url": self.url,
             "published": self.published.isoformat() if self.published else None,
+            "partial": self.partial,
+            "updated": self.updated.isoformat() if self.updated else None,
             "score": None if self.score is None else round(self.score, 4),
         }
 
@@ -428,6 +432,7 @@ class QuoteIndex:
                 "SELECT q.id, q.article_row, q.start, q.end, q.sentence_start, q.sentence_end, "
                 "q.kind, q.speaker, q.speaker_text, q.cue, a.id AS article_id, a.title, "
                 "a.source, a.url, a.published, a.authors, a.published_ts, "
+                f"{segment.added_columns('a')}, "
                 "substr(a.text, q.start + 1, q.end - q.start) AS quote_text, "
                 "substr(a.text, q.sentence_start + 1, q.sentence_end - q.sentence_start) "
                 f"AS sentence FROM quotes q JOIN articles a ON a.row = q.article_row "
@@ -491,6 +496,8 @@ class QuoteIndex:
             sentence_end=row["sentence_end"],
             sentence=row["sentence"],
             score=score,
+            partial=bool(row["partial"]),
+            updated=parse_timestamp(row["updated"]),
         )
 
 

@@ -133,13 +133,7 @@ class SegmentCatalog:
             raise FileNotFoundError(path / "catalog.sqlite")
         self.db = connect(path / "catalog.sqlite", readonly=True)
         self._lock = threading.Lock()
-        present = {r["name"] for r in self.db.execute("PRAGMA table_info(articles)")}
-        # Select list for the columns added since the first segments: an older catalog (never
-        # altered: segments are immutable) reads as holding their defaults.
-        self.added_columns = ", ".join(
-            name if name in present else f"{'NULL' if default is None else default} AS {name}"
-            for name, default in _ADDED_COLUMNS.items()
-        )
+        self._columns = {r["name"] for r in self.db.execute("PRAGMA table_info(articles)")}
         if legacy:
             manifest = Manifest.read(path / "manifest.json")
             rows = self.db.execute("SELECT COALESCE(MAX(row), 0) FROM articles").fetchone()[0]
@@ -161,6 +155,15 @@ class SegmentCatalog:
             )
         else:
             self.meta = SegmentMeta.read(path / META)
+
+    def added_columns(self, table: str = "articles") -> str:
+        """Select-list items for the article columns added since the first segments
+        (``partial, updated``), named ``table`` in the query: an older catalog, never altered
+        since segments are immutable, reads as holding their defaults."""
+        return ", ".join(
+            f"{table}.{name}" if name in self._columns else f"{_sql(default)} AS {name}"
+            for name, default in _ADDED_COLUMNS.items()
+        )
 
     def query(self, sql: str, parameters: Sequence = ()) -> list:
         """Run a read-only query against this segment's catalog."""
@@ -523,7 +526,7 @@ class Snapshot:
             marks = ",".join("?" * len(pairs))
             for row in segment.query(
                 f"SELECT row, id, title, url, source, published, authors, "
-                f"{segment.added_columns} FROM articles WHERE row IN ({marks})",
+                f"{segment.added_columns()} FROM articles WHERE row IN ({marks})",
                 [local for _, local in pairs],
             ):
                 article = _stored_article(row)
@@ -677,6 +680,12 @@ def _article_from_row(r) -> Article:
 
 # Article columns added after segments were first written, with the value older rows stand for.
 _ADDED_COLUMNS = {"partial": 0, "updated": None}
+
+
+def _sql(value) -> str:
+    return "NULL" if value is None else repr(value)
+
+
 _ARTICLE_COLUMNS = (
     "id",
     "title",

@@ -74,7 +74,9 @@ CREATE TABLE articles (
     origin TEXT NOT NULL DEFAULT '',
     origin_path TEXT NOT NULL DEFAULT '',
     duplicate_of TEXT,
-    indexed_at TEXT NOT NULL
+    indexed_at TEXT NOT NULL,
+    partial INTEGER NOT NULL DEFAULT 0,
+    updated TEXT
 );
 CREATE INDEX articles_text_hash ON articles(text_hash);
 CREATE TABLE chunks (
@@ -171,7 +173,12 @@ class IndexStats:
 
 @dataclass(frozen=True)
 class StoredArticle:
-    """An article row as the catalog holds it."""
+    """An article row as the catalog holds it.
+
+    ``partial``: only the feed's summary or teaser was available (see
+    :attr:`index.articles.Article.partial`); ``updated``: when the outlet changed the story
+    after publishing it. Both are shown in citations.
+    """
 
     row: int
     id: str
@@ -180,6 +187,8 @@ class StoredArticle:
     source: str | None
     published: datetime | None
     authors: tuple[str, ...]
+    partial: bool = False
+    updated: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -318,7 +327,19 @@ def _stored_article(row: sqlite3.Row) -> StoredArticle:
         source=row["source"],
         published=parse_timestamp(row["published"]),
         authors=tuple(json.loads(row["authors"] or "[]")),
+        partial=bool(column(row, "partial", False)),
+        updated=parse_timestamp(column(row, "updated")),
     )
+
+
+def column(row: sqlite3.Row, name: str, default=None):
+    """``row[name]``, or ``default`` for a catalog written before that column existed.
+
+    Segments are immutable (opened read-only), so columns added later are never added to old
+    catalogs: their readers take the default, and a merge writes the rows out with the column.
+    """
+    # ``in`` on a sqlite3.Row looks at its values, not its column names.
+    return row[name] if name in row.keys() else default  # noqa: SIM118
 
 
 def utc_now() -> datetime:

@@ -9,11 +9,13 @@ import os
 import random
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -292,6 +294,63 @@ def test_a_background_merge_never_blocks_updates(copy_index, twenty, embedder):
     view = assert_consistent(index_dir)
     assert view.manifest.articles == 22
     assert ids(engine.search("Carrow storm, 353 homes lost power", k=1)) == ["storm-50"]
+
+
+FERRY = Article(
+    id="ferry",
+    title="Harbour ferry to run every twenty minutes",
+    text=(
+        "The harbour ferry between Northport and Eastwick will run every twenty minutes from "
+        "April. \u201cCommuters voted with their feet, and now we follow them,\u201d said the "
+        "port director, Hannah Weiss."
+    ),
+    url="https://gazette.example/ferry",
+    source="Harbour Gazette",
+    published=datetime(2024, 12, 20, 11, 0, tzinfo=UTC),
+    origin="https://gazette.example/ferry",
+    origin_path="https://gazette.example/ferry",
+    partial=True,
+    updated=datetime(2024, 12, 21, 8, 30, tzinfo=UTC),
+)
+
+
+def test_partial_and_updated_are_stored_cited_merged_and_absent_from_older_segments(
+    tmp_path, embedder
+):
+    index_dir = tmp_path / "index"
+    builder = Builder(index_dir, embedder, merge=False)
+    builder.add_articles([article(0), article(1)])
+    builder.add_articles([FERRY])
+    # The first segment as written before the columns existed (segments are never altered
+    # afterwards, so an index keeps such catalogs until a merge rewrites them).
+    older = snapshot(index_dir).segments[0]
+    with sqlite3.connect(older.path / "catalog.sqlite") as db:
+        db.execute("ALTER TABLE articles DROP COLUMN partial")
+        db.execute("ALTER TABLE articles DROP COLUMN updated")
+
+    def check(engine: Engine) -> None:
+        answer = engine.ask("How often will the harbour ferry run from April?")
+        (cited,) = answer.citations
+        assert (cited.article_id, cited.partial, cited.updated) == ("ferry", True, FERRY.updated)
+        assert "updated 2024-12-21, partial: feed summary only" in answer.render_plain()
+        answer = engine.ask("How many homes lost power in the Ashford storm?")
+        assert answer.citations[0].article_id == "storm-0"
+        assert (answer.citations[0].partial, answer.citations[0].updated) == (False, None)
+        (quote,) = engine.quotes("Hannah Weiss")
+        assert (quote.partial, quote.updated) == (True, FERRY.updated)
+
+    engine = Engine(index_dir, embedder=embedder, background_merge=False)
+    check(engine)
+    engine.merge(everything=True)
+    assert engine.refresh() is False and len(engine.generation.segments) == 1
+    check(engine)
+    # What a re-embedding or a promoted duplicate reads back is the article as it was given,
+    # so a poll that meets the same entry again finds it unchanged.
+    with EmbeddedStore(index_dir).writer() as writer:
+        version = writer.lookup(["ferry"])["ferry"]
+        assert writer.load([version])["ferry"] == FERRY
+        assert version.content_hash == FERRY.content_hash
+    assert Builder(index_dir, embedder).add_articles([FERRY]).unchanged == 1
 
 
 def test_an_index_of_the_previous_format_is_read_and_migrated_on_the_next_build(
