@@ -350,6 +350,34 @@ async def test_a_failing_feed_fails_alone(
     assert site.url("/news/buses") in await answer_links(fake_discord, BUSES_QUESTION)
 
 
+async def test_answers_say_when_a_feed_article_is_partial_and_when_it_was_updated(
+    fake_discord: FakeDiscord, feeds_bot: NewsdeskBot, site, clock: ManualClock
+):
+    item = {
+        "title": "Harbour ferry to run every twenty minutes",
+        "link": site.url("/news/ferry-moved"),  # never served: the feed's summary stands in
+        "guid": "gazette-ferry",
+        "date": "Fri, 20 Dec 2024 11:00:00 +0000",
+        "summary": " ".join(FERRY[:2]),
+    }
+    url = serve_feed(site, [item])
+    await command(fake_discord, "feeds add", {"url": url}, user=fake_discord.admin)
+    await wait_for_polls(fake_discord, feeds_bot, 1)
+    sources = md.shown(await answer_links(fake_discord, FERRY_QUESTION))
+    assert "— Harbour Gazette · 20 Dec 2024 · partial: feed summary only" in sources
+    assert "updated" not in sources
+
+    # The outlet rewrites the entry under the same GUID: re-indexed, cited with its update.
+    serve_feed(site, [{**item, "summary": " ".join(FERRY)}], tag="2")
+    clock.advance(15 * 60)
+    await wait_for_polls(fake_discord, feeds_bot, 2)
+    sources = md.shown(await answer_links(fake_discord, FERRY_QUESTION))
+    assert (
+        "— Harbour Gazette · 20 Dec 2024 · updated 2024-12-20 12:15 UTC · "
+        "partial: feed summary only"
+    ) in sources
+
+
 async def test_heartbeats_and_questions_are_answered_during_a_poll(
     fake_discord: FakeDiscord, feeds_bot: NewsdeskBot, site
 ):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from urllib.parse import unquote
 
@@ -327,6 +328,27 @@ def test_a_plain_headline_is_the_link_text():
         r"**[1]** Heatwave live \| Power cuts hit 40,000 homes as temperatures top 41C"
         " — Daily Ledger · 12 Jun 2024 · [article](https://ledger.example.com/1)"
     )
+
+
+def test_citations_say_partial_and_updated():
+    ledger = headline("Council approves 2025 budget")
+    partial = replace(ledger, partial=True, updated=datetime(2024, 6, 14, 9, 5, tzinfo=UTC))
+    same_day = replace(ledger, marker=2, updated=datetime(2024, 6, 12, 18, 40, tzinfo=UTC))
+    not_after = replace(ledger, marker=3, updated=datetime(2024, 6, 11, tzinfo=UTC))
+    citations = [partial, same_day, not_after]
+    parts = [AnswerPart(f"Sentence {c.marker}.", c.marker) for c in citations]
+    answer = Answer("q", True, parts, citations)
+    lines = render.answer_embed(answer).fields[0].value.split("\n")
+    assert [md.shown(line).split(" — ", 1)[1] for line in lines] == [
+        "Daily Ledger · 12 Jun 2024 · updated 14 Jun 2024 · partial: feed summary only",
+        "Daily Ledger · 12 Jun 2024 · updated 2024-06-12 18:40 UTC",
+        "Daily Ledger · 12 Jun 2024",
+    ]
+    text = render.answer_text(answer)
+    assert "— Daily Ledger · 12 Jun 2024 · updated 14 Jun 2024 · partial: feed summary only" in text
+    # /quotes cites the quotation's article the same way.
+    hit = replace(quote_hit(1, 2), partial=True)
+    assert "· 2 Nov 2024 · partial: feed summary only" in render.quotes_text("Ana Ruiz", [hit])
 
 
 def test_closest_articles_and_outlet_names_are_escaped():

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from feed_site import STORY, page, rss
+from feed_site import STORY, atom, page, rss
 
 from index.cli import main
 from index.engine import Engine
@@ -155,6 +155,46 @@ def test_a_pruning_build_keeps_pages_and_feed_articles_and_drops_deleted_files(
     found = {hit.article_id for hit in engine.search("night buses ferry library", k=5)}
     assert "ferry" in found and "library" not in found
     assert any(h.url == news_site.url("/news/buses") for h in engine.search("night buses", k=3))
+
+
+def test_citations_say_partial_and_updated(site, tmp_path, capsys, embedder):
+    """An entry whose page is gone is its feed's summary (partial); one the outlet changed after
+    publishing says when. ask, search and quotes show both, as text and as JSON."""
+    summary = (
+        "The harbour ferry will run every twenty minutes from April, the port authority said. "
+        '"Commuters voted with their feet," said the port director, Hannah Weiss.'
+    )
+    entry = {
+        "title": "Harbour ferry to run every twenty minutes",
+        "id": "urn:gazette:ferry",
+        "link": site.url("/news/ferry"),  # not served: a 404
+        "published": "2024-12-20T11:00:00Z",
+        "updated": "2024-12-21T08:30:00Z",
+        "summary": summary,
+    }
+    feed = site.serve(
+        "/atom.xml", atom([entry], title="Harbour Gazette"), content_type="application/atom+xml"
+    )
+    index = tmp_path / "index"
+    assert cli(capsys, "feeds", "add", feed, "--index", index)[0] == 0
+    code, out, err = cli(capsys, "watch", "--index", index, "--once")
+    assert code == 0 and "1 added" in out, (out, err)
+    flags = "2024-12-20, updated 2024-12-21, partial: feed summary only"
+
+    question = "How often will the harbour ferry run from April?"
+    code, out, _ = cli(capsys, "ask", question, "--index", index)
+    assert code == 0
+    assert f"Harbour ferry to run every twenty minutes — Harbour Gazette, {flags}" in out
+    _, out, _ = cli(capsys, "ask", question, "--index", index, "--json")
+    (cited,) = json.loads(out)["citations"]
+    assert (cited["partial"], cited["updated"]) == (True, "2024-12-21T08:30:00+00:00")
+    _, out, _ = cli(capsys, "search", "harbour ferry", "--index", index)
+    assert f"— Harbour Gazette, {flags} [" in out
+    _, out, _ = cli(capsys, "search", "harbour ferry", "--index", index, "--json")
+    (hit,) = json.loads(out)["hits"]
+    assert (hit["partial"], hit["updated"]) == (True, "2024-12-21T08:30:00+00:00")
+    _, out, _ = cli(capsys, "quotes", "Hannah Weiss", "--index", index)
+    assert f"Harbour ferry to run every twenty minutes — Harbour Gazette, {flags}" in out
 
 
 def _spawn(*args: object) -> subprocess.Popen:
