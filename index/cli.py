@@ -146,6 +146,14 @@ def _parser() -> argparse.ArgumentParser:
     sub = command("watch", _watch, "poll due feeds into the index until stopped (Ctrl-C)")
     sub.add_argument("--once", action="store_true", help="poll the due feeds once and exit")
     sub.add_argument("--workers", type=int, default=4, help="feeds fetched at once (default 4)")
+    sub.add_argument(
+        "--max-wait",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="longest wait between looks at the feeds and, on PostgreSQL, between a standby's "
+        "attempts to take over (default 60)",
+    )
 
     sub = command("remove", _remove, "remove articles by id")
     sub.add_argument("ids", nargs="+", metavar="ID")
@@ -790,6 +798,7 @@ def _watch(args) -> int:
 
     from .feeds.poller import Poller
     from .feeds.scheduler import poller_lock
+    from .feeds.state import is_database_url as is_url
 
     stop = threading.Event()
     console = Console(stderr=True)
@@ -806,27 +815,37 @@ def _watch(args) -> int:
         if report.index_error:
             print(f"  not indexed (retried next poll): {report.index_error}", flush=True)
 
-    with poller_lock(args.index), _fetcher() as fetcher:
+    with _fetcher() as fetcher:
         poller = Poller(args.index, _builder(args), fetcher=fetcher, workers=args.workers)
-        feeds = poller.store.feeds()
         if args.once:
-            report = poller.poll()
+            with poller_lock(args.index):
+                report = poller.poll()
             if args.json:
                 print(json.dumps(report.as_dict()))
             else:
                 show(report)
             return EXIT_OK
+        feeds = poller.store.feeds()
         enabled = sum(f.enabled for f in feeds)
-        print(
-            f"watching {enabled} feed{'s' * (enabled != 1)} of {args.index} (Ctrl-C stops)"
-            + ("; add one with: python -m index feeds add URL" if not feeds else ""),
-            flush=True,
-        )
+        watching = [
+            f"watching {enabled} feed{'s' * (enabled != 1)} of {poller.where} (Ctrl-C stops)"
+            + ("; add one with: python -m index feeds add URL" if not feeds else "")
+        ]
+
+        def status(state: str, message: str) -> None:
+            # Said once the lock is taken or standing by begins: a second watcher of a
+            # directory fails before claiming to watch. Only a shared (PostgreSQL) collection
+            # has standbys, so only there are the turns told.
+            while watching:
+                print(watching.pop(), flush=True)
+            if is_url(args.index):
+                print(f"{datetime.now().strftime('%H:%M:%S')} {message}", flush=True)
+
         previous = {
             sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)
         }
         try:
-            polls = poller.run(stop, on_report=show)
+            polls = poller.follow(stop, on_report=show, on_status=status, max_wait=args.max_wait)
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)

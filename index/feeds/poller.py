@@ -31,8 +31,8 @@ from .fetch import Fetcher, FetchError, Response
 from .identity import article_id, entry_hash, entry_key
 from .pages import Extracted, ExtractionError, article_from_entry, fetch_article
 from .parse import FEED_ACCEPT, FeedEntry, FeedParseError, ParsedFeed, parse_feed
-from .scheduler import Scheduler
-from .state import ArticleRecord, EntryRecord, FeedState, FeedStore
+from .scheduler import PollerBusyError, PollerLease, Scheduler, poller_lock
+from .state import ArticleRecord, EntryRecord, FeedState, FeedStore, is_database_url
 
 __all__ = [
     "CheckedEntry",
@@ -267,8 +267,9 @@ class Poller:
 
     Parameters
     ----------
-    index_dir : path-like
-        The index; the feeds' state is ``feeds.sqlite`` there.
+    index_dir : path-like or str
+        Where the feeds' state lives: the index directory (``feeds.sqlite`` there) or the
+        collection's ``postgresql://`` URL (see :class:`~index.feeds.state.FeedStore`).
     sink : Sink
         Takes each poll's articles in one ``add_articles`` call.
     fetcher : Fetcher, optional
@@ -291,6 +292,7 @@ class Poller:
         workers: int = 4,
         max_entries: int = 100,
     ) -> None:
+        self.location = index_dir
         self.store = FeedStore(index_dir)
         self.sink = sink
         self.fetcher = fetcher or Fetcher()
@@ -385,15 +387,20 @@ class Poller:
         *,
         on_report: Callable[[PollReport], None] | None = None,
         max_wait: float = 60.0,
+        lease: PollerLease | None = None,
     ) -> int:
         """Poll due feeds until ``stop`` is set; returns the number of polls that did something.
 
         Between polls it sleeps until the next feed is due, at most ``max_wait`` seconds (so
         feeds added meanwhile are picked up). A poll in progress when ``stop`` is set finishes.
-        Hold :func:`~index.feeds.scheduler.poller_lock` around it.
+        Hold :func:`~index.feeds.scheduler.poller_lock` around it and pass its ``lease``: the
+        loop also ends, before a poll, once the lease is no longer held (see :meth:`follow`).
         """
         polls = 0
         while not stop.is_set():
+            if lease is not None and not lease.held():
+                log.warning("no longer the poller of %s: another process may lead", self.where)
+                break
             report = self.poll()
             if report.feeds:
                 polls += 1
@@ -406,6 +413,63 @@ class Poller:
             if self.clock.sleep(max(wait, 0.05), stop):
                 break
         return polls
+
+    def follow(
+        self,
+        stop: threading.Event,
+        *,
+        on_report: Callable[[PollReport], None] | None = None,
+        on_status: Callable[[str, str], None] | None = None,
+        max_wait: float = 60.0,
+    ) -> int:
+        """Follow the collection's feeds as its one poller until ``stop`` is set; returns the
+        number of polls that did something.
+
+        On an index directory it takes the poller lock or fails at once, as it always has. On a
+        collection in PostgreSQL several processes may follow it: one leads and polls, the
+        others stand by and try to take over every ``max_wait`` seconds (real time), so a
+        leader that dies (even by ``kill -9``) is replaced within that; a leader whose database
+        connection broke stands by again.
+
+        Parameters
+        ----------
+        on_status : callable, optional
+            Called with ``("leading", message)``, ``("standby", message)`` (once per spell of
+            standing by) or ``("lost", message)``.
+
+        Raises
+        ------
+        PollerBusyError
+            On an index directory, when another poller holds it.
+        """
+        say = on_status or (lambda state, message: log.info("%s", message))
+        polls, standing_by = 0, False
+        while not stop.is_set():
+            try:
+                with poller_lock(self.location) as lease:
+                    standing_by = False
+                    say("leading", f"this process polls the feeds of {self.where}")
+                    polls += self.run(stop, on_report=on_report, max_wait=max_wait, lease=lease)
+            except PollerBusyError as error:
+                if not is_database_url(self.location):
+                    raise
+                if not standing_by:
+                    say("standby", f"standing by: {error}")
+                    standing_by = True
+                stop.wait(max_wait)
+                continue
+            if not stop.is_set():
+                say("lost", f"lost the lead of {self.where}; standing by")
+        return polls
+
+    @property
+    def where(self) -> str:
+        """The collection, for messages (no credentials)."""
+        if is_database_url(self.location):
+            from ..postgres.feeds import split_location
+
+            return f"collection {split_location(str(self.location))[1]!r}"
+        return str(self.location)
 
     def check(self, url: str, *, pages: bool = True, limit: int = 10) -> FeedCheck:
         """Fetch a feed (or a homepage's feed) once and say what polling it would add.

@@ -7,8 +7,10 @@ or the interval if longer), at least what a ``Retry-After`` asked, times a rando
 [0.75, 1.25]; a feed that has failed on end for a day is disabled, with its last error kept.
 Time comes from a :class:`Clock`: :class:`SystemClock` in service, :class:`ManualClock` where
 tests and simulations move time by hand instead of waiting. :func:`poller_lock` makes sure one
-poller at a time follows an index's feeds (an OS file lock, released by the kernel if the
-process dies).
+poller at a time follows a collection's feeds: for an index directory an OS file lock, released
+by the kernel if the process dies; for a collection in PostgreSQL, leadership elected by an
+advisory lock (:mod:`index.postgres.leader`), released when the holder's session ends, so that
+several processes sharing the collection take turns.
 """
 
 from __future__ import annotations
@@ -26,13 +28,14 @@ from pathlib import Path
 from typing import Protocol
 
 from ..errors import NewsdeskError
-from .state import FeedState
+from .state import FeedState, is_database_url
 
 __all__ = [
     "Backoff",
     "Clock",
     "ManualClock",
     "PollerBusyError",
+    "PollerLease",
     "Scheduler",
     "SystemClock",
     "poller_lock",
@@ -200,16 +203,63 @@ class PollerBusyError(NewsdeskError):
     """Another poller follows this index's feeds."""
 
 
+class PollerLease(Protocol):
+    """What :func:`poller_lock` gives its holder."""
+
+    def held(self) -> bool:
+        """Whether this process is still the poller (blocks on the network for a database)."""
+        ...
+
+
+class _FileLease:
+    def held(self) -> bool:
+        return True  # the kernel keeps an flock for as long as the file stays open
+
+
 @contextlib.contextmanager
-def poller_lock(index_dir: str | os.PathLike) -> Iterator[None]:
-    """Hold the index's poller lock for the duration; one poller per index.
+def poller_lock(location: str | os.PathLike) -> Iterator[PollerLease]:
+    """Be the collection's one poller for the duration.
+
+    Parameters
+    ----------
+    location : path-like or str
+        An index directory, or a collection's ``postgresql://`` URL.
+
+    Yields
+    ------
+    PollerLease
+        Ask ``held()`` before each poll: a database connection that broke loses the lead (then
+        leave the block and stand by).
 
     Raises
     ------
     PollerBusyError
-        When another process (or another poller in this one) holds it; the message names it.
+        When another process (or another poller in this one) is the poller; the message
+        names it.
     """
-    directory = Path(index_dir)
+    if is_database_url(location):
+        from ..postgres.feeds import split_location
+        from ..postgres.leader import Leadership
+
+        conninfo, collection = split_location(str(location))
+        leadership = Leadership(conninfo, collection)
+        if not leadership.try_acquire():
+            if leadership.last_error:
+                raise PollerBusyError(
+                    f"no poller can be elected for collection {collection!r} "
+                    f"({leadership.last_error}); this one tries again later"
+                )
+            holder = leadership.holder() or "another process"
+            raise PollerBusyError(
+                f"another poller ({holder}) leads the feeds of collection {collection!r}; "
+                "this one stands by and takes over when that one stops"
+            )
+        try:
+            yield leadership
+        finally:
+            leadership.release()
+        return
+    directory = Path(location)
     directory.mkdir(parents=True, exist_ok=True)
     with open(directory / LOCK_FILE, "a+") as handle:
         try:
@@ -227,7 +277,7 @@ def poller_lock(index_dir: str | os.PathLike) -> Iterator[None]:
             handle.truncate()
             handle.write(str(os.getpid()))
             handle.flush()
-            yield
+            yield _FileLease()
         finally:
             handle.seek(0)
             handle.truncate()

@@ -92,6 +92,8 @@ class Leadership:
         self.connect_timeout = connect_timeout
         self._connection: psycopg.Connection | None = None
         self._lock = threading.Lock()
+        self.last_error: str | None = None
+        """Why the last :meth:`try_acquire` could not ask the server (None: it asked)."""
 
     def __repr__(self) -> str:
         state = "leading" if self._connection is not None else "standing by"
@@ -124,16 +126,19 @@ class Leadership:
                     **_KEEPALIVES,
                 )
             except psycopg.OperationalError as error:
-                log.warning("leader election for %s: cannot connect: %s", self.collection, error)
+                self.last_error = f"cannot connect: {error}".strip()
+                log.warning("leader election for %s: %s", self.collection, self.last_error)
                 return False
             try:
                 (won,) = connection.execute(
                     "SELECT pg_try_advisory_lock(%s)", (self.key,)
                 ).fetchone()
             except psycopg.Error as error:
+                self.last_error = str(error).strip()
                 log.warning("leader election for %s failed: %s", self.collection, error)
                 connection.close()
                 return False
+            self.last_error = None
             if not won:
                 connection.close()  # a standby keeps no connection between attempts
                 return False
@@ -168,7 +173,7 @@ class Leadership:
                 self.conninfo, autocommit=True, connect_timeout=max(1, round(self.connect_timeout))
             ) as connection:
                 row = connection.execute(
-                    "SELECT a.application_name, a.client_addr::text FROM pg_locks l "
+                    "SELECT a.application_name, host(a.client_addr) FROM pg_locks l "
                     "JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' "
                     "AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname "
                     "= current_database()) AND l.classid = %s AND l.objid = %s "

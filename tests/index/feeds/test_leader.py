@@ -1,0 +1,220 @@
+"""One poller per collection in PostgreSQL, elected by an advisory lock, against the real server:
+collections elect separately, a leader whose session ends loses the lead, and when the leading
+process is killed (-9) a standby in another process takes over within its interval."""
+
+from __future__ import annotations
+
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+from feed_site import rss
+
+from index.feeds.scheduler import PollerBusyError, poller_lock
+from index.feeds.state import FeedStore
+from index.postgres.leader import Leadership, lock_key
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture
+def collection_url(postgres_server) -> str:
+    return f"{postgres_server.url}?collection=lead-{uuid.uuid4().hex[:10]}"
+
+
+def test_one_leader_per_collection_and_collections_elect_separately(postgres_server):
+    url = postgres_server.url
+    first, second = Leadership(url, "news", name="first"), Leadership(url, "news", name="second")
+    other = Leadership(url, "sport", name="other")
+    try:
+        assert first.try_acquire() and first.held()
+        assert first.try_acquire()  # asking again while leading is harmless
+        assert not second.try_acquire() and not second.held()
+        assert second.holder() == "first at 127.0.0.1"
+        assert other.try_acquire()  # another collection, another election
+        first.release()
+        assert not first.held()
+        assert second.try_acquire() and second.holder() == "second at 127.0.0.1"
+    finally:
+        for leadership in (first, second, other):
+            leadership.release()
+    assert lock_key("news") != lock_key("sport") and lock_key("news") == lock_key("news")
+
+
+def test_a_leader_whose_session_ends_stands_down(postgres_server, collection_url):
+    with poller_lock(collection_url) as lease:
+        assert lease.held()
+        with (
+            pytest.raises(PollerBusyError, match=r"another poller \(newsdesk pid \d+ on "),
+            poller_lock(collection_url),
+        ):
+            pass
+        # The server ends the leader's session (a restart, a failover, an admin): the lock goes
+        # with it, another process may lead, and this one must notice before its next poll.
+        (leader,) = lock_holders(postgres_server.url, collection_url)
+        with psycopg.connect(postgres_server.url, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (leader,))
+        assert not lease.held()
+        with poller_lock(collection_url) as taken_over:
+            assert taken_over.held()
+
+
+def test_no_poller_is_elected_without_a_database():
+    with socket.socket() as sock:  # a port nothing listens on: connecting is refused
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    dead = f"postgresql://newsdesk@127.0.0.1:{port}/newsdesk?collection=x"
+    with (
+        pytest.raises(PollerBusyError, match=r"no poller can be elected.*cannot connect"),
+        poller_lock(dead),
+    ):
+        pass
+
+
+def lock_holders(server_url: str, collection_url: str) -> list[int]:
+    """Backend pids holding the feeds lock of the collection at ``collection_url``."""
+    key = lock_key(collection_url.rsplit("collection=", 1)[1])
+    with psycopg.connect(server_url, autocommit=True) as admin:
+        rows = admin.execute(
+            "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted "
+            "AND classid = %s AND objid = %s AND objsubid = 1",
+            ((key >> 32) & 0xFFFFFFFF, key & 0xFFFFFFFF),
+        ).fetchall()
+    return [pid for (pid,) in rows]
+
+
+# A process following a collection's feeds exactly as `python -m index watch` does (Poller.follow)
+# with a sink that refuses articles: the feed it follows has no entries, so nothing is indexed
+# and no model is loaded.
+WORKER = """
+import sys, threading, time
+from index.feeds.fetch import FetchConfig, Fetcher
+from index.feeds.poller import Poller
+
+class NothingToIndex:
+    def add_articles(self, articles):
+        raise AssertionError("the feed has no entries")
+
+def say(state, message):
+    print(f"{time.time():.3f} {state} {message}", flush=True)
+
+poller = Poller(sys.argv[1], NothingToIndex(), fetcher=Fetcher(FetchConfig(delay=0.0)))
+poller.follow(
+    threading.Event(),
+    on_report=lambda report: say("polled", report.line()),
+    on_status=say,
+    max_wait=float(sys.argv[2]),
+)
+"""
+
+
+class Worker:
+    """A follower in a subprocess; its stdout lines are collected as ``(time, state, text)``."""
+
+    def __init__(self, url: str, max_wait: float) -> None:
+        env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", WORKER, url, str(max_wait)],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.lines: queue.Queue[tuple[float, str, str]] = queue.Queue()
+        self.seen: list[tuple[float, str, str]] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            stamp, state, text = line.rstrip("\n").split(" ", 2)
+            self.lines.put((float(stamp), state, text))
+
+    def wait_for(self, state: str, timeout: float = 30.0) -> tuple[float, str, str]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            self.seen.append(line)
+            if line[1] == state:
+                return line
+        raise AssertionError(
+            f"no {state!r} from the worker in {timeout} s; saw {self.seen}; "
+            f"stderr: {self.stderr_now()}"
+        )
+
+    def drain(self) -> list[tuple[float, str, str]]:
+        while True:
+            try:
+                self.seen.append(self.lines.get_nowait())
+            except queue.Empty:
+                return self.seen
+
+    def stderr_now(self) -> str:
+        if self.process.poll() is None:
+            return "(running)"
+        return self.process.stderr.read()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_kill_9_the_leader_and_a_standby_takes_over_within_its_interval(
+    site, postgres_server, collection_url
+):
+    site.serve("/rss.xml", rss([], title="Quiet"), content_type="application/rss+xml")
+    feed = site.url("/rss.xml")
+    FeedStore(collection_url).add(feed, now=_now(), interval=0.2)
+    max_wait = 0.5
+    first = Worker(collection_url, max_wait)
+    second = None
+    try:
+        first.wait_for("leading")
+        first.wait_for("polled")
+        second = Worker(collection_url, max_wait)
+        second.wait_for("standby")
+        polled_before = len(site.requests("/rss.xml"))
+        time.sleep(4 * max_wait)
+        # Only the leader polls: the standby has said nothing since, the feed kept being polled.
+        assert [s for _, s, _ in second.drain()] == ["standby"]
+        assert len(site.requests("/rss.xml")) > polled_before
+        assert any(s == "polled" for _, s, _ in first.drain())
+
+        first.process.send_signal(signal.SIGKILL)
+        killed = time.time()
+        first.process.wait(timeout=10)
+        took_over, _, message = second.wait_for("leading", timeout=10 * max_wait + 10)
+        second.wait_for("polled")
+        takeover = took_over - killed
+        print(f"takeover after kill -9: {takeover:.3f} s (standby interval {max_wait} s)")
+        assert "this process polls the feeds of collection" in message
+        assert 0 <= takeover <= max_wait + 1.0
+        assert len(lock_holders(postgres_server.url, collection_url)) == 1
+        assert (
+            f"newsdesk pid {second.process.pid} on "
+            in Leadership(postgres_server.url, collection_url.rsplit("collection=", 1)[1]).holder()
+        )
+    finally:
+        first.stop()
+        if second is not None:
+            second.stop()
+
+
+def _now():
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)
