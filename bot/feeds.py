@@ -14,7 +14,10 @@ answered from them. It:
 * polls only while the index has enabled feeds, and only while it holds the index's poller lock
   (:func:`~index.feeds.scheduler.poller_lock`): when ``python -m index watch`` already follows
   that index, the bot says so in the log, polls nothing, refreshes its engine now and then to
-  serve what the watcher adds, and takes over if the watcher stops;
+  serve what the watcher adds, and takes over if the watcher stops. On a collection in
+  PostgreSQL the lock is an election among every process sharing it (other bots, watchers):
+  the bot stands by the same way, and a bot whose database connection broke under it stops
+  polling before its next poll and stands by again;
 * never overlaps with itself or a /reindex: each poll holds ``update_lock``, the asyncio lock
   /reindex builds under;
 * sleeps until the next feed is due (at most ``max_wait`` seconds, so feeds added by the CLI are
@@ -42,10 +45,9 @@ from bot.errors import UserFacingError
 from index.feeds.fetch import FetchConfig, Fetcher, FetchError
 from index.feeds.parse import FeedParseError
 from index.feeds.poller import Poller, PollReport, feed_to_follow
-from index.feeds.scheduler import PollerBusyError, Scheduler, poller_lock
+from index.feeds.scheduler import PollerBusyError, PollerLease, Scheduler, poller_lock
 from index.feeds.state import (
     DEFAULT_INTERVAL,
-    STATE_FILE,
     FeedExistsError,
     FeedNotFoundError,
     FeedState,
@@ -162,6 +164,7 @@ class FeedFollower:
         self._poller: Poller | None = None
         self._feed_store: FeedStore | None = None
         self._held: contextlib.ExitStack | None = None
+        self._lease: PollerLease | None = None
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
@@ -298,6 +301,9 @@ class FeedFollower:
         if not self.poll_enabled:
             await asyncio.to_thread(self._refresh)
             return self.options.max_wait
+        if self._held is not None and not await asyncio.to_thread(self._still_leads):
+            log.warning("feeds: the bot lost the lead of %s; standing by", self.index_dir)
+            self._release()
         if self._held is None:
             try:
                 self._held = await asyncio.to_thread(self._acquire)
@@ -355,11 +361,14 @@ class FeedFollower:
 
     def _acquire(self) -> contextlib.ExitStack:
         stack = contextlib.ExitStack()
-        stack.enter_context(poller_lock(self.index_dir))
+        self._lease = stack.enter_context(poller_lock(self.index_dir))
         return stack
 
+    def _still_leads(self) -> bool:  # in a worker thread: on PostgreSQL it asks the server
+        return self._lease is not None and self._lease.held()
+
     def _release(self) -> None:
-        held, self._held = self._held, None
+        held, self._held, self._lease = self._held, None, None
         if held is not None:
             held.close()
             log.info("feeds: the bot no longer polls the feeds of %s", self.index_dir)
@@ -391,6 +400,6 @@ class FeedFollower:
         return self._feed_store
 
     def _read_feeds(self) -> list[FeedState]:
-        if not (self.index_dir / STATE_FILE).exists():
+        if self._feed_store is None and not FeedStore.exists(self.index_dir):
             return []  # never create the state of an index that follows no feed
         return self._store().feeds()
