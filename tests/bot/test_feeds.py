@@ -395,6 +395,44 @@ async def test_heartbeats_and_questions_are_answered_during_a_poll(
     assert site.url("/news/ferry") in await answer_links(fake_discord, FERRY_QUESTION)
 
 
+async def test_a_question_asked_while_a_poll_is_being_indexed_is_answered(
+    fake_discord: FakeDiscord, feeds_bot: NewsdeskBot, site, settings
+):
+    """64 entries are indexed in two steps of 32; once the first step is in the new segment's
+    scratch directory and while the second is being embedded, /ask is answered (from the
+    collection as it was) before the poll ends."""
+    items = [
+        {
+            "title": f"Town {n} approves road budget",
+            "guid": f"wire-town-{n}",
+            "date": "Fri, 20 Dec 2024 09:30:00 +0000",
+            "content": "".join(
+                f"<p>The council of town number {n} approved {n * 1000 + k} dollars for road "
+                f"repairs in district {n * 7 + k} on Monday, after residents of street {k} "
+                f"complained about potholes for {k + 2} years.</p>"
+                for k in range(4)
+            ),
+        }
+        for n in range(64)
+    ]
+    url = serve_feed(site, items, path="/wire.xml", title="Local Wire")
+    await command(fake_discord, "feeds add", {"url": url}, user=fake_discord.admin)
+    segments = settings.index_dir / "segments"
+
+    def writing() -> bool:
+        return any(p.name.endswith("-build") for p in segments.iterdir())
+
+    await fake_discord.wait_until(writing, seconds=120)
+    ask = await fake_discord.send_interaction("ask", {"question": "Did the Fed cut rates?"})
+    answered = await ask.wait_for_original(lambda m: bool(m["embeds"]))
+    assert writing() and feeds_bot.service.feeds.polling_now, "answered during the update"
+    assert "Federal Reserve cuts interest rates" in " ".join(
+        f["value"] for f in answered["embeds"][0]["fields"]
+    )
+    await wait_for_polls(fake_discord, feeds_bot, 1)
+    assert feeds_bot.service.feeds.last_report.added == 64
+
+
 async def test_a_reindex_waits_for_the_poll_prunes_deleted_files_and_keeps_feed_articles(
     fake_discord: FakeDiscord, feeds_bot: NewsdeskBot, site, corpus: Path
 ):

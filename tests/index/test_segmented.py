@@ -282,6 +282,42 @@ def test_questions_are_answered_during_updates_and_merges(copy_index, twenty, em
     assert_consistent(index_dir)
 
 
+def test_a_question_asked_while_an_update_is_being_written_is_answered_at_once(
+    copy_index, twenty, embedder
+):
+    """The update is held inside its writer (its articles embedded, the build lock held, the
+    segment not committed) while another thread asks: the answer comes from the collection as
+    it was, without waiting; the new article is served once the update commits."""
+    index_dir = copy_index(twenty)
+    engine = Engine(index_dir, embedder=embedder, background_merge=False)
+    writing, release = threading.Event(), threading.Event()
+
+    def progress(done: int, total: int) -> None:  # called in the updating thread
+        if done == total:
+            writing.set()
+            assert release.wait(120)
+
+    summaries = []
+    updater = threading.Thread(
+        target=lambda: summaries.append(engine.add_articles([article(60)], progress=progress))
+    )
+    updater.start()
+    try:
+        assert writing.wait(120)
+        # Were the question to wait for the update, it would wait for ever (the update waits
+        # for it): the updater gives up after 120 s and the checks below fail.
+        answer = engine.ask("How many schools closed in the Elsby teachers strike?")
+        assert answer.covered and answer.citations[0].article_id == "school-12"
+        hits = engine.search("Elsby storm, 423 homes lost power", k=3)
+        assert updater.is_alive() and not summaries, "answered while the update was in progress"
+        assert "storm-60" not in ids(hits)
+    finally:
+        release.set()
+        updater.join()
+    assert summaries[0].added == 1
+    assert ids(engine.search("Elsby storm, 423 homes lost power", k=1)) == ["storm-60"]
+
+
 def test_a_background_merge_never_blocks_updates(copy_index, twenty, embedder):
     index_dir = copy_index(twenty)
     engine = Engine(index_dir, embedder=embedder)
