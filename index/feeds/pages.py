@@ -42,6 +42,7 @@ from lxml import etree
 from ..articles import Article, decode_html, url_article_id
 from ..dates import DateError, parse_moment, parse_published
 from ..furniture import furniture_kind
+from . import identity
 from .fetch import Fetcher, FetchError
 from .identity import clean_url
 from .parse import FeedEntry, html_to_text
@@ -384,7 +385,8 @@ def article_from_entry(
     link = clean_url(entry.link) if entry.link else None
     title = clean_title(entry.title, [source] if source else []) or body.split("\n")[0][:120]
     article = Article(
-        id=article_id or (url_article_id(link) if link else f"entry:{abs(hash(body))}"),
+        # hash() of a str differs from one process to the next: this id must not.
+        id=article_id or (url_article_id(link) if link else identity.article_id(entry, feed_url)),
         title=title,
         text=body,
         url=link,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from index.articles import url_article_id
 from index.feeds.identity import article_id, clean_url, entry_hash, entry_key
+from index.feeds.pages import article_from_entry
 from index.feeds.parse import FeedEntry
 
 FEED = "https://news.example/rss"
@@ -57,3 +58,11 @@ def test_entry_hash_changes_with_content_only():
         "g", "https://n.example/a", "Title", "Summary, corrected", published="2024-11-29"
     )
     assert entry_hash(entry) == entry_hash(same) != entry_hash(edited)
+
+
+def test_an_entry_with_neither_guid_nor_link_read_alone_gets_its_stable_id():
+    """What ``feeds check`` and other callers without a poller get: the id a poll would give,
+    the same in every process (not Python's per-process str hash)."""
+    entry = FeedEntry(None, None, "Ferry", "The harbour ferry will run every twenty minutes.")
+    article = article_from_entry(entry, FEED).article
+    assert article.id == article_id(entry, FEED) and article.id.startswith("entry:")

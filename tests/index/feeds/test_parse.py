@@ -1,5 +1,5 @@
-"""Feeds as outlets publish them: RSS 2.0, Atom 1.0, JSON Feed 1.0/1.1, broken ones, legacy
-charsets, relative links, and homepages that advertise their feeds."""
+"""Feeds as outlets publish them: RSS 0.91/0.92/2.0, Atom 1.0, JSON Feed 1.0/1.1, broken ones,
+legacy charsets, relative links, and homepages that advertise their feeds."""
 
 from __future__ import annotations
 
@@ -34,6 +34,36 @@ def test_rss_entries_carry_guid_absolute_link_raw_dates_content_and_creator():
     assert entry.summary == "The council voted on Tuesday."
     assert entry.content == "The council voted.\nEleven routes are added."
     assert entry.authors == ("Jane Doe",) and entry.body == entry.content
+
+
+def test_rss_0_91_and_0_92_as_old_outlets_still_serve_them():
+    rss091 = (
+        b'<?xml version="1.0" encoding="ISO-8859-1"?>\n'
+        b'<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" '
+        b'"http://my.netscape.com/publish/formats/rss-0.91.dtd">\n'
+        b'<rss version="0.91"><channel><title>Old Gazette</title>'
+        b"<link>https://old.example/</link><description>News</description>"
+        b"<language>en-us</language><item><title>Harbour ferry to run every twenty minutes</title>"
+        b"<link>/news/ferry.html</link><description>The harbour ferry will run every twenty "
+        b"minutes from April.</description></item></channel></rss>"
+    )
+    feed = parse_feed(rss091, "https://old.example/rss091.xml", "text/xml")
+    assert (feed.kind, feed.title, feed.problems) == ("rss", "Old Gazette", [])
+    (entry,) = feed.entries
+    assert entry.title == "Harbour ferry to run every twenty minutes"
+    assert entry.link == "https://old.example/news/ferry.html" and entry.guid is None
+    assert entry.summary == "The harbour ferry will run every twenty minutes from April."
+    # 0.92: an item may be only a description (no title), and dates are optional.
+    rss092 = (
+        b'<?xml version="1.0"?><rss version="0.92"><channel><title>Old Wire</title>'
+        b"<link>https://wire.example/</link><description>Wire</description>"
+        b"<item><description>Night buses now run in every district.</description>"
+        b"<link>https://wire.example/buses</link></item></channel></rss>"
+    )
+    feed = parse_feed(rss092, "https://wire.example/rss.xml", "application/rss+xml")
+    (entry,) = feed.entries
+    assert (feed.kind, entry.link) == ("rss", "https://wire.example/buses")
+    assert entry.summary == "Night buses now run in every district."
 
 
 def test_atom_keeps_published_and_updated_apart_and_resolves_xml_base():

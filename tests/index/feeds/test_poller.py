@@ -256,7 +256,9 @@ def test_failing_feeds_do_not_stop_the_others(site, make_poller, clock, feed_sta
     store = FeedStore(feed_state)
     for path in urls:
         store.add(site.url(path), now=clock.now())
-    poller, _ = make_poller(workers=7)
+    # A host no resolver knows (.invalid never resolves, RFC 6761): a DNS failure.
+    store.add("http://newsdesk-feeds.invalid/rss.xml", now=clock.now())
+    poller, _ = make_poller(workers=8)
     report = poller.poll()
     status = {r.feed.url.rsplit("/", 1)[1]: (r.status, r.error) for r in report.feeds}
     assert status["old.xml"] == ("ok", None) and report.added == 1
@@ -267,6 +269,7 @@ def test_failing_feeds_do_not_stop_the_others(site, make_poller, clock, feed_sta
     assert broken.status == "ok" and broken.notes[0].startswith("malformed feed")
     assert status["garbage.xml"][1].startswith("not a feed")
     assert status["home"][1] == "a web page that advertises no feed"
+    assert status["rss.xml"][0] == "failed" and status["rss.xml"][1].startswith("cannot connect")
     by_url = {f.url.rsplit("/", 1)[1]: f for f in store.feeds()}
     assert by_url["old.xml"].failures == 0 and by_url["old.xml"].last_success == clock.now()
     failed = by_url["boom.xml"]
