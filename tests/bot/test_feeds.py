@@ -376,6 +376,9 @@ async def test_answers_say_when_a_feed_article_is_partial_and_when_it_was_update
         "— Harbour Gazette · 20 Dec 2024 · updated 2024-12-20 12:15 UTC · "
         "partial: feed summary only"
     ) in sources
+    # The new version is what answers quote, as soon as the poll has indexed it.
+    answer = await command(fake_discord, "ask", {"question": "What did Hannah Weiss say?"})
+    assert "Commuters voted with their feet" in md.shown(answer["description"])
 
 
 async def test_heartbeats_and_questions_are_answered_during_a_poll(
