@@ -221,6 +221,18 @@ async def test_a_homepage_is_followed_polled_listed_answered_from_and_removed(
         pass
 
 
+async def test_an_outlet_name_given_is_the_feeds_and_its_articles_source(
+    fake_discord: FakeDiscord, feeds_bot: NewsdeskBot, site
+):
+    url = serve_feed(site, [bus_item(site)])
+    added = await command(
+        fake_discord, "feeds add", {"url": url, "source": "City Desk"}, user=fake_discord.admin
+    )
+    assert added["description"].startswith(f"Following {url} as **City Desk**, every 15 min")
+    await wait_for_polls(fake_discord, feeds_bot, 1)
+    assert "— City Desk · 20 Dec 2024" in md.shown(await answer_links(fake_discord, BUSES_QUESTION))
+
+
 async def test_remove_offers_the_followed_feeds(fake_discord: FakeDiscord, feeds_bot, site):
     url = serve_feed(site, [bus_item(site)])
     await command(fake_discord, "feeds add", {"url": url}, user=fake_discord.admin)
