@@ -31,9 +31,8 @@ from . import quote_index
 from .articles import Article, LoadProblem, load_articles
 from .chunking import Chunker, ChunkingParams, embedding_text
 from .embedding import DEFAULT_MODEL, Embedder
-from .segmented import EmbeddedStore
-from .storage import MergeSummary, NewArticle, StoredVersion
-from .store import IndexDirectory, Manifest, utc_now
+from .storage import MergeSummary, NewArticle, StoredVersion, open_store
+from .store import Manifest, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -80,12 +79,13 @@ class _Entry:
 
 
 class Builder:
-    """Writes new generations of one index directory.
+    """Writes changes into one collection (an index directory or a PostgreSQL collection).
 
     Parameters
     ----------
-    index_dir : path-like
-        The index directory; created on first build.
+    index_dir : path-like or str
+        The index directory (created on first build) or a ``postgresql://`` URL (the tables
+        and the collection are created on first build); see :func:`index.storage.open_store`.
     embedder : Embedder or callable returning one
         The model; a callable is only called if something needs embedding, so an unchanged
         re-build never pays for loading the model.
@@ -109,8 +109,9 @@ class Builder:
         model_name: str | None = None,
         merge: bool = True,
     ):
-        self.directory = IndexDirectory(index_dir)
-        self.store = EmbeddedStore(index_dir)
+        self.store = open_store(index_dir)
+        # The embedded store's directory (None on PostgreSQL).
+        self.directory = getattr(self.store, "directory", None)
         self.merge_after = merge
         self.model_name = (
             embedder.model_name if isinstance(embedder, Embedder) else model_name or DEFAULT_MODEL

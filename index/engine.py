@@ -29,21 +29,21 @@ from .question_types import wants_latest
 from .quote_index import QuoteHit
 from .quotes import parse_speech_question
 from .search import Hit, Searcher, SearchParams
-from .segmented import EmbeddedStore, Segment, Snapshot
-from .storage import MergeSummary
-from .store import IndexDirectory, IndexStats
+from .storage import Collection, MergeSummary, is_url, open_store
+from .store import IndexStats
 from .vectors import use_one_thread
 
 log = logging.getLogger(__name__)
 
 
 class Engine:
-    """Search and answer over one index directory.
+    """Search and answer over one collection: an index directory or a PostgreSQL collection.
 
     Parameters
     ----------
-    index_dir : path-like
-        The index directory.
+    index_dir : path-like or str
+        The index directory, or a ``postgresql://`` URL (see :func:`index.storage.open_store`).
+        ``index_dir`` keeps it (a Path for a directory, the URL as given otherwise).
     embedder : Embedder, optional
         A loaded model to share. Otherwise ``model`` is loaded; either way it must be the model
         the index was built with (checked against the manifest, never guessed).
@@ -72,17 +72,18 @@ class Engine:
         background_merge: bool = True,
     ):
         use_one_thread()
-        self.index_dir = Path(index_dir)
-        if require_index and IndexDirectory(self.index_dir).current() is None:
-            # Say so before spending seconds on loading a model.
-            Snapshot.open_current(self.index_dir)
+        self.index_dir = str(index_dir) if is_url(index_dir) else Path(index_dir)
+        self.store = open_store(self.index_dir)
+        if require_index and self.store.current_version() is None:
+            # Say so (the store's precise error) before spending seconds on loading a model.
+            self.store.open()
         self.embedder = embedder or Embedder(model)
         self.search_params = search_params or SearchParams()
         self.answer_params = answer_params or AnswerParams()
-        self.store = EmbeddedStore(self.index_dir)
         self.background_merge = background_merge
-        self._generation: Snapshot | None = None
-        self._segments: dict[str, Segment] = {}
+        self._generation: Collection | None = None
+        # What the live view loaded that the next one may reuse (the embedded store's segments).
+        self._reusable: dict = {}
         self._swap_lock = threading.Lock()
         self._refresh_lock = threading.Lock()
         self._merge_lock = threading.Lock()
@@ -101,17 +102,18 @@ class Engine:
         return cls(index_dir, **kwargs)
 
     @property
-    def generation(self) -> Snapshot:
-        """The snapshot (of the live generation) answering queries right now."""
+    def generation(self) -> Collection:
+        """The collection view (a snapshot of the live generation on the embedded store)
+        answering queries right now."""
         generation = self._generation
         if generation is None:
-            Snapshot.open_current(self.index_dir)  # raises the precise "not built" error
+            self.store.open()  # raises the precise "not built" error
             raise AssertionError("unreachable")
         return generation
 
-    def _open(self) -> Snapshot:
-        """Load the live generation, reusing the segments this engine already holds."""
-        return Snapshot.open_current(self.index_dir, cache=dict(self._segments))
+    def _open(self) -> Collection:
+        """Open a view of the collection, reusing what this engine's view already loaded."""
+        return self.store.open(cache=dict(self._reusable))
 
     def refresh(self) -> bool:
         """Switch to the newest committed generation, if it is not the one in use.
@@ -122,8 +124,8 @@ class Engine:
             Whether a different generation is now live.
         """
         with self._refresh_lock:  # an update and a background merge may both refresh
-            current = IndexDirectory(self.index_dir).current()
-            if current is None or (self._generation and self._generation.path == current):
+            current = self.store.current_version()
+            if current is None or (self._generation and self._generation.version == current):
                 return False
             try:
                 generation = self._open()
@@ -134,15 +136,16 @@ class Engine:
             self._install(generation)
             return True
 
-    def _install(self, generation: Snapshot) -> None:
+    def _install(self, generation: Collection) -> None:
         generation.check_model(self.embedder.model_name, self.embedder.dimension)
         with self._swap_lock:
             # The old snapshot is not closed: a search that started on it may still be running.
             self._generation = generation
-            self._segments = {segment.name: segment for segment in generation.segments}
+            self._reusable = generation.reusable
         log.info(
-            "serving %s (%d articles, %d chunks)",
-            generation.path.name,
+            "serving %s of %s (%d articles, %d chunks)",
+            generation.version,
+            self.store,
             generation.manifest.articles,
             generation.manifest.chunks,
         )
@@ -211,7 +214,7 @@ class Engine:
         self,
         question: str,
         hits: list[Hit],
-        generation: Snapshot | None = None,
+        generation: Collection | None = None,
         *,
         sources: Iterable[str] | None = None,
         since: datetime | None = None,
@@ -273,7 +276,7 @@ class Engine:
             limit=limit,
         )
 
-    def _quotes_in(self, generation: Snapshot, speaker: str, *, about, **filters) -> list:
+    def _quotes_in(self, generation: Collection, speaker: str, *, about, **filters) -> list:
         vector = self.embedder.encode_query(about) if about else None
         return generation.quotes.lookup(speaker, topic=about, topic_vector=vector, **filters)
 

@@ -32,6 +32,23 @@ _EMPTY_MARKER = "EMPTY"
 _MORE_STOPWORDS = frozenset(STOPWORDS_EN_PLUS)
 
 
+def analyze_terms(
+    stemmer: Stemmer.Stemmer, texts: Sequence[str], more_stopwords: bool = False
+) -> list[list[str]]:
+    """Index terms of ``texts`` as BM25 analyses them: lower-cased words of two or more
+    characters, English stop words out (``more_stopwords``: question and function words too),
+    Snowball-stemmed; repeats kept, in order. Every store weighs words with this analysis."""
+    stopwords = _MORE_STOPWORDS if more_stopwords else _STOPWORDS
+    words = [[w for w in _TOKEN.findall(t.lower()) if w not in stopwords] for t in texts]
+    stems = iter(stemmer.stemWords([w for ws in words for w in ws]))
+    return [[next(stems) for _ in ws] for ws in words]
+
+
+def idf(documents: int, frequency: int) -> float:
+    """BM25's inverse document frequency of a term held by ``frequency`` of ``documents``."""
+    return float(np.log(1 + (documents - frequency + 0.5) / (frequency + 0.5)))
+
+
 class KeywordIndex:
     """BM25 over a fixed list of texts; result ids are positions in that list.
 
@@ -121,10 +138,7 @@ class KeywordIndex:
         list[list[str]]
             The terms of each text, in order, repeats kept.
         """
-        stopwords = _MORE_STOPWORDS if more_stopwords else _STOPWORDS
-        words = [[w for w in _TOKEN.findall(t.lower()) if w not in stopwords] for t in texts]
-        stems = iter(self._stemmer.stemWords([w for ws in words for w in ws]))
-        return [[next(stems) for _ in ws] for ws in words]
+        return analyze_terms(self._stemmer, texts, more_stopwords)
 
     def idf(self, terms: Sequence[str]) -> dict[str, float]:
         """Inverse document frequency of each term over the indexed texts (unknown terms: max)."""
@@ -346,7 +360,7 @@ class CollectionKeywords:
         return found, frequency
 
     def _idf(self, frequency: int) -> float:
-        return float(np.log(1 + (self.size - frequency + 0.5) / (frequency + 0.5)))
+        return idf(self.size, frequency)
 
     def search(
         self, query: str, k: int, allowed: np.ndarray | None = None
@@ -395,10 +409,7 @@ class CollectionKeywords:
 
     def terms(self, texts: Sequence[str], more_stopwords: bool = False) -> list[list[str]]:
         """Analyse texts into index terms; see :meth:`KeywordIndex.terms`."""
-        stopwords = _MORE_STOPWORDS if more_stopwords else _STOPWORDS
-        words = [[w for w in _TOKEN.findall(t.lower()) if w not in stopwords] for t in texts]
-        stems = iter(self._stemmer.stemWords([w for ws in words for w in ws]))
-        return [[next(stems) for _ in ws] for ws in words]
+        return analyze_terms(self._stemmer, texts, more_stopwords)
 
     def idf(self, terms: Sequence[str]) -> dict[str, float]:
         """Inverse document frequency of each term over the live collection (unknown: max)."""

@@ -40,7 +40,7 @@ from .dates import parse_timestamp, to_utc
 from .quotes import Quote, find_quotes, speaker_matches
 
 if TYPE_CHECKING:
-    from .segmented import Segment, Snapshot
+    from .segmented import Segment
 
 log = logging.getLogger(__name__)
 
@@ -322,17 +322,20 @@ class SegmentQuotes:
 
 
 class QuoteIndex:
-    """Read side of the quote index over every segment of a snapshot; safe for concurrent
-    readers. Quotation ids and article rows are global within the snapshot; quotations of
-    tombstoned articles are never returned.
+    """Read side of the quote index over a collection view; safe for concurrent readers.
+
+    The view supplies its quotations in parts (:meth:`quote_parts`: each segment of an embedded
+    snapshot, the whole collection on PostgreSQL); matching speakers, topics and ordering are
+    done here, the same on every store. Quotation ids and article rows are the view's; quotations
+    of removed articles are never returned.
 
     Parameters
     ----------
-    snapshot : Snapshot
-        The loaded collection view.
+    snapshot : Collection
+        The loaded collection view (with ``manifest``, ``keywords`` and ``quote_parts()``).
     """
 
-    def __init__(self, snapshot: Snapshot):
+    def __init__(self, snapshot):
         self._snapshot = snapshot
 
     @property
@@ -340,24 +343,6 @@ class QuoteIndex:
         """Whether the collection was built with a quote index (every segment: the manifest
         records the oldest extractor's version, 0 when a segment has none)."""
         return self._snapshot.manifest.quotes_version > 0
-
-    def speaker_quote_ids(self, speaker: str) -> list[int]:
-        """Global ids of every live quotation whose speaker matches ``speaker``."""
-        found = []
-        verdicts: dict = {}
-        for segment, _, quote_offset, alive in self._snapshot.quote_segments():
-            local = segment.quotes.speaker_quote_ids(speaker, verdicts)
-            if not local:
-                continue
-            rows = {
-                r[0]: r[1]
-                for batch in _chunks(local)
-                for r in segment.query(
-                    f"SELECT id, article_row FROM quotes WHERE id IN ({_marks(batch)})", batch
-                )
-            }
-            found += [quote_offset + q for q in local if alive[rows[q]]]
-        return sorted(found)
 
     def lookup(
         self,
@@ -397,23 +382,16 @@ class QuoteIndex:
             return []
         hits = []
         verdicts: dict = {}
-        for segment, row_offset, quote_offset, alive in self._snapshot.quote_segments():
-            ids = segment.quotes.speaker_quote_ids(speaker, verdicts)
-            if not ids:
-                continue
-            rows = [
-                r
-                for r in self._rows(segment, ids, sources, since, until)
-                if alive[r["article_row"]]
-            ]
+        for part in self._snapshot.quote_parts():
+            rows = part.rows(speaker, verdicts, sources, since, until)
             if not rows:
                 continue
-            scores = self._topic_scores(segment, rows, topic, topic_vector) if topic else None
+            scores = self._topic_scores(part, rows, topic, topic_vector) if topic else None
             for index, row in enumerate(rows):
                 score = None if scores is None else float(scores[index])
                 if score is not None and score < 0:
                     continue  # not about the topic
-                hits.append(self._hit(row, score, row_offset, quote_offset))
+                hits.append(part.hit(row, score))
         if newest_first or topic is None:
             hits.sort(key=lambda h: (-_timestamp(h.published), h.article_row, h.start))
             if topic is not None:
@@ -422,6 +400,68 @@ class QuoteIndex:
         else:
             hits.sort(key=lambda h: (-(h.score or 0.0), -_timestamp(h.published), h.start))
         return hits if limit is None else hits[:limit]
+
+    def _topic_scores(self, part, rows, topic: str, topic_vector: np.ndarray | None) -> np.ndarray:
+        """Cosine plus keyword share per row; negative where the quotation is off-topic."""
+        keywords = self._snapshot.keywords
+        topic_terms = set(keywords.terms([topic], more_stopwords=True)[0])
+        weights = keywords.idf(list(topic_terms))
+        total = sum(weights.values()) or 1.0
+        sentence_terms = keywords.terms([row["sentence"] for row in rows])
+        share = np.array(
+            [
+                sum(weights[t] for t in set(terms) if t in weights) / total
+                for terms in sentence_terms
+            ]
+        )
+        cosine = np.zeros(len(rows))
+        vectors = part.vectors(rows) if topic_vector is not None else None
+        if vectors is not None:
+            cosine = vectors @ np.asarray(topic_vector, dtype=np.float32).reshape(-1)
+        relevant = (cosine >= TOPIC_MIN_SIMILARITY) | (share > 0)
+        return np.where(relevant, cosine + 0.5 * share, -1.0)
+
+
+class SegmentQuotePart:
+    """One embedded segment's quotations as :class:`QuoteIndex` reads them.
+
+    Parameters
+    ----------
+    segment : Segment
+        The loaded segment.
+    row_offset, quote_offset : int
+        Its first global article row and quotation id in the snapshot.
+    alive : numpy.ndarray
+        Mask of its live (not tombstoned) article rows.
+    """
+
+    def __init__(self, segment: Segment, row_offset: int, quote_offset: int, alive: np.ndarray):
+        self.segment = segment
+        self.row_offset = row_offset
+        self.quote_offset = quote_offset
+        self.alive = alive
+
+    def rows(self, speaker: str, verdicts: dict, sources, since, until) -> list:
+        """Live quotations whose speaker matches, within the filters (catalog rows)."""
+        ids = self.segment.quotes.speaker_quote_ids(speaker, verdicts)
+        if not ids:
+            return []
+        return [r for r in self._rows(self.segment, ids, sources, since, until) if self.alive[r[1]]]
+
+    def vectors(self, rows) -> np.ndarray | None:
+        """The quotations' sentence embeddings, shape ``(len(rows), dimension)``."""
+        if self.segment.quote_vectors is None:
+            return None
+        return self.segment.quote_vectors[[row["id"] for row in rows]]
+
+    def hit(self, row, score: float | None) -> QuoteHit:
+        return quote_hit(
+            row,
+            score,
+            self.quote_offset + row["id"],
+            self.row_offset + row["article_row"],
+            tuple(json.loads(row["authors"] or "[]")),
+        )
 
     @staticmethod
     def _rows(segment, ids: Sequence[int], sources, since, until) -> list:
@@ -452,53 +492,49 @@ class QuoteIndex:
             found += segment.query(sql + " ORDER BY q.id", parameters)
         return found
 
-    def _topic_scores(
-        self, segment, rows, topic: str, topic_vector: np.ndarray | None
-    ) -> np.ndarray:
-        """Cosine plus keyword share per row; negative where the quotation is off-topic."""
-        keywords = self._snapshot.keywords
-        topic_terms = set(keywords.terms([topic], more_stopwords=True)[0])
-        weights = keywords.idf(list(topic_terms))
-        total = sum(weights.values()) or 1.0
-        sentence_terms = keywords.terms([row["sentence"] for row in rows])
-        share = np.array(
-            [
-                sum(weights[t] for t in set(terms) if t in weights) / total
-                for terms in sentence_terms
-            ]
-        )
-        cosine = np.zeros(len(rows))
-        if topic_vector is not None and segment.quote_vectors is not None:
-            vectors = segment.quote_vectors[[row["id"] for row in rows]]
-            cosine = vectors @ np.asarray(topic_vector, dtype=np.float32).reshape(-1)
-        relevant = (cosine >= TOPIC_MIN_SIMILARITY) | (share > 0)
-        return np.where(relevant, cosine + 0.5 * share, -1.0)
 
-    @staticmethod
-    def _hit(row, score: float | None, row_offset: int = 0, quote_offset: int = 0) -> QuoteHit:
-        return QuoteHit(
-            quote_id=row["id"] + quote_offset,
-            article_row=row["article_row"] + row_offset,
-            article_id=row["article_id"],
-            title=row["title"],
-            source=row["source"],
-            url=row["url"],
-            published=parse_timestamp(row["published"]),
-            authors=tuple(json.loads(row["authors"] or "[]")),
-            speaker=row["speaker"],
-            speaker_text=row["speaker_text"],
-            cue=row["cue"],
-            kind=row["kind"],
-            text=row["quote_text"],
-            start=row["start"],
-            end=row["end"],
-            sentence_start=row["sentence_start"],
-            sentence_end=row["sentence_end"],
-            sentence=row["sentence"],
-            score=score,
-            partial=bool(row["partial"]),
-            updated=parse_timestamp(row["updated"]),
-        )
+def quote_hit(row, score: float | None, quote_id: int, article_row: int, authors) -> QuoteHit:
+    """A :class:`QuoteHit` from a quotation row joined with its article (any store's)."""
+    published = row["published"]
+    return QuoteHit(
+        quote_id=quote_id,
+        article_row=article_row,
+        article_id=row["article_id"],
+        title=row["title"],
+        source=row["source"],
+        url=row["url"],
+        published=parse_timestamp(published) if isinstance(published, str) else published,
+        authors=tuple(authors),
+        speaker=row["speaker"],
+        speaker_text=row["speaker_text"],
+        cue=row["cue"],
+        kind=row["kind"],
+        text=row["quote_text"],
+        start=row["start"],
+        end=row["end"],
+        sentence_start=row["sentence_start"],
+        sentence_end=row["sentence_end"],
+        sentence=row["sentence"],
+        score=score,
+        **_catalog_flags(row),
+    )
+
+
+def _catalog_flags(row) -> dict:
+    """``partial`` and ``updated`` when the query selected them (as the catalog holds them)."""
+    names = row.keys()
+    flags = {}
+    if "partial" in names:
+        flags["partial"] = bool(row["partial"])
+    if "updated" in names:
+        updated = row["updated"]
+        flags["updated"] = parse_timestamp(updated) if isinstance(updated, str) else updated
+    return flags
+
+
+def name_prefixes(names: Iterable[str]) -> list[str]:
+    """The prefilter keys of a speaker's names (what the PostgreSQL store indexes)."""
+    return sorted({p for name in names for p in _prefixes(name)})
 
 
 def _marks(items: Sequence) -> str:

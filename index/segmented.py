@@ -46,8 +46,8 @@ from .articles import Article
 from .dates import to_utc
 from .errors import BuildError, IndexMismatchError, IndexNotFoundError
 from .keyword import CollectionKeywords, KeywordIndex, Postings
-from .quote_index import QuoteIndex, SegmentQuotes
-from .storage import MergeSummary, NewArticle, StoredVersion
+from .quote_index import QuoteIndex, SegmentQuotePart, SegmentQuotes
+from .storage import MergeSummary, NewArticle, StoredVersion, model_mismatch
 from .store import (
     FORMAT_VERSION,
     SCHEMA,
@@ -400,14 +400,9 @@ class Snapshot:
 
     def check_model(self, model: str, dimension: int) -> None:
         """Refuse to search with a model other than the one the vectors came from."""
-        manifest = self.manifest
-        if manifest.model != model or manifest.dimension != dimension:
-            raise IndexMismatchError(
-                f"the index at {self.path.parent} was built with model {manifest.model!r} "
-                f"(dimension {manifest.dimension}) but the engine uses {model!r} "
-                f"(dimension {dimension}). Use --model {manifest.model!r}, or rebuild with "
-                "'python -m index build ... --full'."
-            )
+        message = model_mismatch(str(self.path.parent), self.manifest, model, dimension)
+        if message:
+            raise IndexMismatchError(message)
 
     # -- filters and per-position facts (what search asks of the collection)
 
@@ -571,10 +566,10 @@ class Snapshot:
                     found[article_id] = canonical[original]
         return found
 
-    def quote_segments(self) -> list[tuple[Segment, int, int, np.ndarray]]:
-        """Each segment with its row offset, quotation id offset and live rows."""
+    def quote_parts(self) -> list[SegmentQuotePart]:
+        """Each segment's quotations, with its row and quotation id offsets and live rows."""
         return [
-            (segment, int(offset), int(quote_offset), alive)
+            SegmentQuotePart(segment, int(offset), int(quote_offset), alive)
             for segment, offset, quote_offset, alive in zip(
                 self.segments, self.row_offsets, self._quote_offsets, self.live_rows, strict=True
             )
@@ -894,6 +889,9 @@ class EmbeddedStore:
         self.location = str(path)
         self.policy = policy or MergePolicy()
         self._metas: dict[str, SegmentMeta] = {}
+
+    def __str__(self) -> str:
+        return str(self.path)
 
     @property
     def segments_dir(self) -> Path:
@@ -1284,6 +1282,76 @@ class EmbeddedStore:
             return dropped
         finally:
             source.close()
+
+    # -- export (for copying the collection to another store)
+
+    def export(self) -> Iterator[NewArticle]:
+        """Every live article with its chunks, vectors, quotations and title vector, as
+        stored (nothing re-embedded; for ``python -m index copy``)."""
+        with self.directory.build_lock():
+            self._migrate_legacy()  # a format-1 generation becomes one segment first
+        manifest = self.manifest()
+        if manifest is None:
+            return
+        prepend = manifest.chunking.get("prepend_title", True)
+        from .chunking import embedding_text
+
+        for entry in manifest.segments:
+            catalog = SegmentCatalog(self.segments_dir / entry["name"])
+            try:
+                deleted = set(entry.get("deleted", []))
+                path = catalog.path
+                vectors = np.load(path / "vectors.npy", mmap_mode="r")
+                titles = np.load(path / TITLES_FILE, mmap_mode="r") if catalog.meta.titles else None
+                vectors_file = path / quote_index.VECTORS_FILE
+                quote_vectors = (
+                    np.load(vectors_file, mmap_mode="r")
+                    if catalog.meta.quotes_version > 0 and vectors_file.exists()
+                    else None
+                )
+                chunks_of: dict[int, list[dict]] = {}
+                for row in catalog.query(
+                    "SELECT position, article_row, ordinal, start, end, text, tokens FROM chunks "
+                    "ORDER BY position"
+                ):
+                    chunks_of.setdefault(row["article_row"], []).append(dict(row))
+                for row in catalog.query("SELECT * FROM articles ORDER BY row"):
+                    if row["row"] in deleted:
+                        continue
+                    article = _article_from_row(row)
+                    chunks = chunks_of.get(row["row"], [])
+                    stored = (
+                        quote_index.records_of(catalog.db, row["row"])
+                        if quote_vectors is not None
+                        else []
+                    )
+                    canonical = row["duplicate_of"] is None
+                    yield NewArticle(
+                        article,
+                        row["indexed_at"],
+                        duplicate_of=row["duplicate_of"],
+                        chunks=[
+                            {k: c[k] for k in ("ordinal", "start", "end", "text", "tokens")}
+                            for c in chunks
+                        ],
+                        vectors=(
+                            np.asarray(vectors[[c["position"] for c in chunks]]) if chunks else None
+                        ),
+                        keyword_texts=[
+                            embedding_text(article.title, c["text"], prepend) for c in chunks
+                        ],
+                        quotes=[r for _, r in stored],
+                        quote_vectors=(
+                            np.asarray(quote_vectors[[i for i, _ in stored]]) if stored else None
+                        ),
+                        title_vector=(
+                            np.asarray(titles[row["row"]])
+                            if titles is not None and canonical
+                            else None
+                        ),
+                    )
+            finally:
+                catalog.close()
 
 
 def _link_or_copy(source: Path, target: Path) -> None:

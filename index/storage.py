@@ -218,9 +218,45 @@ class Store(Protocol):
 
     def merge(self, *, everything: bool = False, embedder=None) -> MergeSummary | None: ...
 
+    def merge_plan(self) -> list[str]: ...
+
+    def manifest(self) -> Manifest | None: ...
+
+
+_URL_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_url(location: str | os.PathLike | None) -> bool:
+    """Whether ``location`` names a PostgreSQL collection (a ``postgresql://`` URL), not a
+    directory."""
+    return location is not None and str(location).lower().startswith(_URL_SCHEMES)
+
 
 def open_store(location: str | os.PathLike) -> Store:
-    """The store at ``location`` (today: an index directory, the embedded store)."""
+    """The store at ``location``: a ``postgresql://`` (or ``postgres://``) URL is a collection
+    in PostgreSQL (:class:`index.postgres.store.PostgresStore`), anything else an index
+    directory (the embedded store, :class:`index.segmented.EmbeddedStore`).
+
+    Opening touches nothing: a directory is created by the first build, a database's tables by
+    the first writer (or the first reader of an older schema, which migrates it).
+    """
+    if is_url(location):
+        from .postgres.store import PostgresStore
+
+        return PostgresStore(str(location))
     from .segmented import EmbeddedStore
 
     return EmbeddedStore(location)
+
+
+def model_mismatch(where: str, manifest: Manifest, model: str, dimension: int) -> str | None:
+    """The error message when a collection built with ``manifest``'s model is opened with
+    another (None when they agree): the same words on every store."""
+    if manifest.model == model and manifest.dimension == dimension:
+        return None
+    return (
+        f"the index at {where} was built with model {manifest.model!r} "
+        f"(dimension {manifest.dimension}) but the engine uses {model!r} "
+        f"(dimension {dimension}). Use --model {manifest.model!r}, or rebuild with "
+        "'python -m index build ... --full'."
+    )

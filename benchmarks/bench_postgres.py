@@ -1,0 +1,701 @@
+"""PostgreSQL + pgvector at >= 1,000,000 chunks: loading, HNSW build, the bare query, recall.
+
+Run: ``python benchmarks/bench_postgres.py [--min-chunks 1000000] [--queries 200]``.
+
+The floor of issue 11's query-latency target, and the engine's raw capacity, measured on a real
+PostgreSQL 18 + pgvector 0.8 server (``tests/pgserver.py``, the one the tests start).
+
+The vectors. Embedding a million chunks would take ~16 h here, so they are constructed: the
+chunk vectors of ``benchmarks/bench_query.py``'s benchmark index built with
+``--min-chunks 1000000`` (``.cache/bench/index1m``: the real RealTimeQA index's 80,192 chunk
+vectors, then copy after copy of every article with Gaussian noise sigma 0.01, re-normalised;
+see that script). The same index is what the store-level comparison loads later, so the floor
+and the engine see the same chunks. It is constructed here (by that script, in a child process)
+if missing.
+
+The server keeps its data in ``.cache/bench/pg1m/`` (``PostgresServer(root=...)``), so a rerun
+reuses the loaded tables and the built indexes; ``bench.json`` there records how each was made
+(rows, load method and time, HNSW parameters and build time). ``--rebuild-index`` drops and
+rebuilds the indexes, ``--reload`` reloads the tables too. Settings for every run:
+``shared_buffers`` (``--shared-buffers``, default 4GB; the table and its index are read into it
+with pg_prewarm before measuring, so queries are measured warm), ``jit=off``.
+
+Measured:
+
+1. Loading: on a 50,000-row sample, interleaved and repeated, four ways of loading
+   ``(id int4, embedding vector(384))``: psycopg ``COPY ... (FORMAT BINARY)`` with
+   ``write_row`` and pgvector's binary dumper; the same COPY stream built with numpy and sent
+   by ``copy.write`` (one connection, and two in parallel, each half the rows); text COPY with
+   ``write_row``. The whole table is loaded with the fastest, and its rate is reported.
+2. HNSW build (``vector_ip_ops``: the vectors are unit length, so inner product is cosine),
+   ``m``, ``ef_construction``, ``maintenance_work_mem``, parallel maintenance workers: first on
+   the table's first 100,000 rows (a probe: its time times (N log N)/(n log n) is the
+   extrapolation printed before the big build starts), then on all of them.
+3. Sizes: table, index, database.
+4. Queries: ~200 real questions (``bench_query.load_queries``: RealTimeQA questions, cycled, and
+   BBC headlines), encoded once with ``index.embedding.Embedder.encode_query`` (cached). Per
+   query, in an order that rotates: ``encode_query`` (timed; the engine pays it too), and
+   ``SELECT id FROM t ORDER BY embedding <#> %s LIMIT 100`` at each ``hnsw.ef_search`` value
+   (one connection per value; ``ef_search`` >= 100, as pgvector returns at most ``ef_search``
+   rows). p50/p99/mean of each; HNSW recall@10 and recall@100 against exact search (FAISS
+   ``IndexFlatIP`` over the same vectors, cached) for each ``ef_search``; the same on the 100k
+   probe table.
+
+The store-level comparison (``engine.search`` on the PostgreSQL store vs this floor and vs the
+embedded store on the same chunks) needs the store and is not part of this script yet.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import itertools
+import json
+import math
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests"))
+
+import numpy as np  # noqa: E402
+
+from benchmarks.bench_query import (  # noqa: E402
+    cached,
+    load_queries,
+    mb,
+    percentiles,
+    source_description,
+)
+
+PROBE_ROWS = 100_000
+SAMPLE_ROWS = 50_000
+TABLE = "bench_vectors"
+PROBE_TABLE = "bench_vectors_100k"
+STATE = "bench.json"
+
+
+# --------------------------------------------------------------------------- data
+
+
+def constructed_segment(args) -> Path:
+    """The benchmark index's one segment, constructing the index if needed."""
+    description = source_description(args.source)
+    if not cached(args.index, description, args.min_chunks):
+        print(f"constructing {args.index} with bench_query.py (child process) ...", flush=True)
+        subprocess.run(
+            [
+                sys.executable,
+                str(HERE / "bench_query.py"),
+                "--construct-only",
+                "--source",
+                str(args.source),
+                "--out",
+                str(args.index),
+                "--min-chunks",
+                str(args.min_chunks),
+            ],
+            check=True,
+        )
+    current = (args.index / "CURRENT").read_text().strip()
+    manifest = json.loads((args.index / current / "manifest.json").read_text())
+    (segment,) = manifest["segments"]
+    return args.index / "segments" / segment["name"]
+
+
+def original_chunks(segment: Path, cache: Path) -> np.ndarray:
+    """For each chunk position, the position of the real chunk it copies (itself if real).
+
+    The copies' article ids are the original's + ``#copy``/``#copyN``; a copy's chunk has its
+    original's ordinal. Cached in ``cache`` (keyed by the segment's size).
+    """
+    import sqlite3
+
+    path = cache / "originals.npy"
+    vectors = np.load(segment / "vectors.npy", mmap_mode="r")
+    if path.exists():
+        originals = np.load(path)
+        if len(originals) == len(vectors):
+            return originals
+    db = sqlite3.connect(f"file:{segment / 'catalog.sqlite'}?mode=ro", uri=True)
+    rows = db.execute(
+        "SELECT c.position, a.id, c.ordinal FROM chunks c JOIN articles a ON a.row = c.article_row"
+    ).fetchall()
+    db.close()
+    first: dict[tuple[str, int], int] = {}
+    originals = np.empty(len(vectors), dtype=np.int64)
+    for position, article_id, ordinal in sorted(rows):  # originals come first
+        key = (article_id.split("#copy")[0], ordinal)
+        originals[position] = first.setdefault(key, position)
+    np.save(path, originals)
+    return originals
+
+
+def collapsed_truth(ids: np.ndarray, originals: np.ndarray, k: int = 10) -> list[np.ndarray]:
+    """Per query, the first ``k`` distinct real chunks in the exact ranking (a chunk ranked by
+    its best copy), from the exact top ``ids.shape[1]``."""
+    result = []
+    for row in ids:
+        _, first = np.unique(originals[row], return_index=True)
+        result.append(originals[row][np.sort(first)][:k])
+    return result
+
+
+def query_vectors(args, cache: Path) -> tuple[list[str], np.ndarray]:
+    """The queries' texts and their ``encode_query`` vectors (cached by the texts' hash)."""
+    texts = [q for _, q in load_queries(args.shared, args.queries)]
+    key = hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
+    path = cache / f"queries-{key}.npy"
+    if path.exists():
+        return texts, np.load(path)
+    from index.embedding import Embedder
+
+    embedder = Embedder()
+    vectors = np.concatenate([embedder.encode_query(t) for t in texts]).astype(np.float32)
+    np.save(path, vectors)
+    return texts, vectors
+
+
+def exact_neighbours(vectors: np.ndarray, queries: np.ndarray, k: int, path: Path) -> np.ndarray:
+    """Exact top-k row ids by inner product (FAISS IndexFlatIP), cached in ``path``."""
+    if path.exists():
+        cached_ids = np.load(path)
+        if cached_ids.shape == (len(queries), k):
+            return cached_ids
+    import faiss
+
+    flat = faiss.IndexFlatIP(vectors.shape[1])
+    for start in range(0, len(vectors), 200_000):
+        flat.add(np.ascontiguousarray(vectors[start : start + 200_000], dtype=np.float32))
+    _, ids = flat.search(queries, k)
+    del flat
+    np.save(path, ids)
+    return ids
+
+
+# --------------------------------------------------------------------------- loading
+
+COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + (0).to_bytes(4, "big") + (0).to_bytes(4, "big")
+COPY_TRAILER = (-1).to_bytes(2, "big", signed=True)
+
+
+def binary_rows(ids: np.ndarray, vectors: np.ndarray) -> bytes:
+    """COPY BINARY tuples (int4 id, pgvector vector) built with numpy, no header/trailer."""
+    dim = vectors.shape[1]
+    row = np.dtype(
+        [
+            ("fields", ">i2"),
+            ("id_len", ">i4"),
+            ("id", ">i4"),
+            ("vec_len", ">i4"),
+            ("dim", ">i2"),
+            ("unused", ">i2"),
+            ("values", ">f4", (dim,)),
+        ]
+    )
+    out = np.empty(len(ids), dtype=row)
+    out["fields"] = 2
+    out["id_len"] = 4
+    out["id"] = ids
+    out["vec_len"] = 4 + 4 * dim
+    out["dim"] = dim
+    out["unused"] = 0
+    out["values"] = vectors
+    return out.tobytes()
+
+
+def load_numpy_copy(url: str, table: str, vectors: np.ndarray, first_id: int, batch=20_000):
+    import psycopg
+
+    with (
+        psycopg.connect(url, autocommit=True) as conn,
+        conn.cursor() as cur,
+        cur.copy(f"COPY {table} (id, embedding) FROM STDIN (FORMAT BINARY)") as copy,
+    ):
+        copy.write(COPY_HEADER)
+        for start in range(0, len(vectors), batch):
+            part = np.asarray(vectors[start : start + batch], dtype=np.float32)
+            ids = np.arange(first_id + start, first_id + start + len(part), dtype=np.int32)
+            copy.write(binary_rows(ids, part))
+        copy.write(COPY_TRAILER)
+
+
+def load_numpy_copy_parallel(url: str, table: str, vectors: np.ndarray, first_id: int, jobs=2):
+    bounds = np.linspace(0, len(vectors), jobs + 1).astype(int)
+    errors: list[BaseException] = []
+
+    def run(lo: int, hi: int) -> None:
+        try:
+            load_numpy_copy(url, table, vectors[lo:hi], first_id + lo)
+        except BaseException as error:  # reported by the caller
+            errors.append(error)
+
+    threads = [
+        threading.Thread(target=run, args=(int(lo), int(hi)))
+        for lo, hi in itertools.pairwise(bounds)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+
+
+def load_write_row(url: str, table: str, vectors: np.ndarray, first_id: int, binary: bool):
+    import psycopg
+    from pgvector.psycopg import register_vector
+
+    fmt = "(FORMAT BINARY)" if binary else ""
+    with psycopg.connect(url, autocommit=True) as conn:
+        register_vector(conn)
+        sql = f"COPY {table} (id, embedding) FROM STDIN {fmt}"
+        with conn.cursor() as cur, cur.copy(sql) as copy:
+            if binary:
+                copy.set_types(["int4", "vector"])
+            for i in range(len(vectors)):
+                copy.write_row((first_id + i, np.asarray(vectors[i], dtype=np.float32)))
+
+
+LOADERS = {
+    "COPY BINARY, write_row + pgvector dumper": lambda u, t, v, f: load_write_row(u, t, v, f, True),
+    "COPY BINARY, numpy-built stream, 1 connection": load_numpy_copy,
+    "COPY BINARY, numpy-built stream, 2 connections": load_numpy_copy_parallel,
+    "COPY text, write_row + pgvector dumper": lambda u, t, v, f: load_write_row(u, t, v, f, False),
+}
+
+
+def create_table(conn, table: str, dim: int) -> None:
+    conn.execute(f"DROP TABLE IF EXISTS {table}")
+    conn.execute(f"CREATE TABLE {table} (id int4 PRIMARY KEY, embedding vector({dim}) NOT NULL)")
+
+
+def compare_loaders(url: str, conn, vectors: np.ndarray, repeats: int) -> dict[str, float]:
+    """Rows per second of each loader on the same sample, interleaved (rotating order)."""
+    sample = np.ascontiguousarray(vectors[:SAMPLE_ROWS], dtype=np.float32)
+    names = list(LOADERS)
+    times: dict[str, list[float]] = {name: [] for name in names}
+    for repeat in range(repeats):
+        order = names[repeat % len(names) :] + names[: repeat % len(names)]
+        for name in order:
+            create_table(conn, "bench_load_sample", sample.shape[1])
+            conn.execute("CHECKPOINT")
+            started = time.perf_counter()
+            LOADERS[name](url, "bench_load_sample", sample, 0)
+            times[name].append(time.perf_counter() - started)
+            count = conn.execute("SELECT count(*) FROM bench_load_sample").fetchone()[0]
+            assert count == len(sample), (name, count)
+    conn.execute("DROP TABLE IF EXISTS bench_load_sample")
+    return {name: len(sample) / float(np.median(t)) for name, t in times.items()}
+
+
+# --------------------------------------------------------------------------- server side
+
+
+def relation_sizes(conn, table: str) -> dict[str, int]:
+    row = conn.execute(
+        "SELECT pg_table_size(%s::regclass), pg_indexes_size(%s::regclass), "
+        "pg_database_size(current_database())",
+        (table, table),
+    ).fetchone()
+    hnsw = conn.execute(
+        "SELECT coalesce(sum(pg_relation_size(indexrelid)), 0) FROM pg_index i "
+        "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam "
+        "WHERE i.indrelid = %s::regclass AND a.amname = 'hnsw'",
+        (table,),
+    ).fetchone()[0]
+    return {"table": row[0], "indexes": row[1], "hnsw": int(hnsw), "database": row[2]}
+
+
+def build_hnsw(conn, table: str, params: dict) -> tuple[float, list[str]]:
+    conn.execute(f"DROP INDEX IF EXISTS {table}_hnsw")
+    notices: list[str] = []
+    conn.add_notice_handler(lambda diag: notices.append(diag.message_primary or ""))
+    conn.execute(f"SET maintenance_work_mem = '{params['maintenance_work_mem']}'")
+    conn.execute(f"SET max_parallel_maintenance_workers = {params['parallel_workers']}")
+    started = time.perf_counter()
+    conn.execute(
+        f"CREATE INDEX {table}_hnsw ON {table} USING hnsw (embedding vector_ip_ops) "
+        f"WITH (m = {params['m']}, ef_construction = {params['ef_construction']})"
+    )
+    seconds = time.perf_counter() - started
+    conn.execute("RESET maintenance_work_mem")
+    conn.execute("RESET max_parallel_maintenance_workers")
+    return seconds, notices
+
+
+def has_hnsw(conn, table: str) -> bool:
+    return bool(
+        conn.execute("SELECT to_regclass(%s) IS NOT NULL", (f"{table}_hnsw",)).fetchone()[0]
+    )
+
+
+def row_count(conn, table: str) -> int:
+    if not conn.execute("SELECT to_regclass(%s) IS NOT NULL", (table,)).fetchone()[0]:
+        return -1
+    return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def prewarm(conn, table: str) -> None:
+    conn.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+    conn.execute("SELECT pg_prewarm(%s::regclass)", (table,))
+    conn.execute("SELECT pg_prewarm(%s::regclass)", (f"{table}_hnsw",))
+
+
+def measure_queries(
+    url: str,
+    table: str,
+    texts: list[str],
+    queries: np.ndarray,
+    truth: np.ndarray,
+    ef_values: list[int],
+    originals: np.ndarray,
+    embedder=None,
+) -> dict:
+    """Interleaved per query: encode_query (if an embedder) and the bare query at each ef."""
+    import psycopg
+    from pgvector.psycopg import register_vector
+
+    sql = f"SELECT id FROM {table} ORDER BY embedding <#> %s LIMIT 100"
+    connections = {}
+    for ef in ef_values:
+        conn = psycopg.connect(url, autocommit=True)
+        register_vector(conn)
+        conn.execute(f"SET hnsw.ef_search = {ef}")
+        plan = "\n".join(r[0] for r in conn.execute("EXPLAIN " + sql, (queries[0],)))
+        if f"{table}_hnsw" not in plan:
+            raise SystemExit(f"error: the query does not use the HNSW index:\n{plan}")
+        connections[ef] = conn
+    names: list = list(ef_values) + (["encode"] if embedder is not None else [])
+    times: dict = {name: [] for name in names}
+    found: dict[int, list[np.ndarray]] = {ef: [] for ef in ef_values}
+
+    def run(name, i: int, record: bool) -> None:
+        started = time.perf_counter()
+        if name == "encode":
+            embedder.encode_query(texts[i])
+            result = None
+        else:
+            result = connections[name].execute(sql, (queries[i],), prepare=True).fetchall()
+        elapsed = time.perf_counter() - started
+        if record:
+            times[name].append(elapsed)
+            if result is not None:
+                found[name].append(np.array([r[0] for r in result], dtype=np.int64))
+
+    for i in range(min(5, len(queries))):  # warm-up
+        for name in names:
+            run(name, i, record=False)
+    for i in range(len(queries)):
+        order = names[i % len(names) :] + names[: i % len(names)]
+        for name in order:
+            run(name, i, record=True)
+    for conn in connections.values():
+        conn.close()
+
+    results = {"times": times, "recall": {}}
+    for ef in ef_values:
+        pairs = list(zip(found[ef], truth, strict=True))
+        r10 = [len(np.intersect1d(f[:10], t[:10])) / 10 for f, t in pairs]
+        r100 = [len(np.intersect1d(f, t[:100])) / 100 for f, t in pairs]
+        wanted = collapsed_truth(truth, originals)
+        chunk10 = [
+            len(np.intersect1d(originals[f], w)) / len(w)
+            for f, w in zip(found[ef], wanted, strict=True)
+        ]
+        short = sum(1 for f in found[ef] if len(f) < 100)
+        results["recall"][ef] = (
+            float(np.mean(r10)),
+            float(np.mean(r100)),
+            float(np.mean(chunk10)),
+            short,
+        )
+    return results
+
+
+# --------------------------------------------------------------------------- main
+
+
+def ensure_loaded(args, url, conn, state, table, vectors, loader_name) -> dict:
+    rows = len(vectors)
+    entry = state.get(table, {})
+    if not args.reload and entry.get("rows") == rows and row_count(conn, table) == rows:
+        return entry
+    print(f"loading {rows:,} rows into {table} ({loader_name}) ...", flush=True)
+    create_table(conn, table, vectors.shape[1])
+    conn.execute("CHECKPOINT")
+    started = time.perf_counter()
+    LOADERS[loader_name](url, table, vectors, 0)
+    seconds = time.perf_counter() - started
+    conn.execute(f"VACUUM ANALYZE {table}")
+    entry = {"rows": rows, "load_method": loader_name, "load_seconds": seconds}
+    print(f"  {seconds:.1f} s, {rows / seconds:,.0f} rows/s", flush=True)
+    return entry
+
+
+def ensure_index(args, conn, state, table, params, probe_entry=None) -> dict:
+    entry = state[table]
+    if (
+        not (args.rebuild_index or args.reload)
+        and entry.get("hnsw") == params
+        and has_hnsw(conn, table)
+    ):
+        return entry
+    rows = entry["rows"]
+    if probe_entry and probe_entry.get("hnsw") == params:
+        n, seconds = probe_entry["rows"], probe_entry["build_seconds"]
+        estimate = seconds * (rows * math.log(rows)) / (n * math.log(n))
+        print(
+            f"HNSW on {rows:,} rows: extrapolated from {n:,} rows in {seconds:.0f} s "
+            f"(x N log N): ~{estimate / 60:.0f} min",
+            flush=True,
+        )
+    print(f"building HNSW on {table} ({params}) ...", flush=True)
+    load = os.getloadavg()[0]
+    seconds, notices = build_hnsw(conn, table, params)
+    entry.update(
+        hnsw=params,
+        build_seconds=seconds,
+        build_notices=notices,
+        build_load_average=[load, os.getloadavg()[0]],
+    )
+    print(f"  {seconds:.0f} s; notices: {notices or 'none'}", flush=True)
+    return entry
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--source", type=Path, default=REPO / ".cache/ix/rtqa5000")
+    parser.add_argument("--index", type=Path, default=REPO / ".cache/bench/index1m")
+    parser.add_argument("--server", type=Path, default=REPO / ".cache/bench/pg1m")
+    parser.add_argument("--shared", type=Path, default=REPO.parent / "shared")
+    parser.add_argument("--min-chunks", type=int, default=1_000_000)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--ef-search", default="100,200,400,800")
+    parser.add_argument("--m", type=int, default=16)
+    parser.add_argument("--ef-construction", type=int, default=64)
+    parser.add_argument("--maintenance-work-mem", default="8GB")
+    parser.add_argument("--parallel-workers", type=int, default=1, help="besides the leader")
+    parser.add_argument("--shared-buffers", default="4GB")
+    parser.add_argument("--load-repeats", type=int, default=2)
+    parser.add_argument("--probe-only", action="store_true", help="stop after the 100k probe")
+    parser.add_argument("--reload", action="store_true", help="reload the tables, rebuild")
+    parser.add_argument("--rebuild-index", action="store_true", help="rebuild the indexes")
+    args = parser.parse_args()
+
+    import psycopg
+    import torch
+    from pgserver import PostgresServer
+
+    ef_values = [int(x) for x in args.ef_search.split(",")]
+    params = {
+        "m": args.m,
+        "ef_construction": args.ef_construction,
+        "maintenance_work_mem": args.maintenance_work_mem,
+        "parallel_workers": args.parallel_workers,
+    }
+    load_before = os.getloadavg()
+    segment = constructed_segment(args)
+    vectors = np.load(segment / "vectors.npy", mmap_mode="r")
+    if len(vectors) < args.min_chunks:
+        raise SystemExit(f"error: {args.index} has {len(vectors):,} vectors")
+    args.server.mkdir(parents=True, exist_ok=True)
+    texts, queries = query_vectors(args, args.server)
+    truth_probe = exact_neighbours(
+        vectors[:PROBE_ROWS], queries, 1000, args.server / f"truth-{PROBE_ROWS}.npy"
+    )
+    truth = exact_neighbours(vectors, queries, 1000, args.server / f"truth-{len(vectors)}.npy")
+    originals = original_chunks(segment, args.server)
+
+    state_path = args.server / STATE
+    state = json.loads(state_path.read_text()) if state_path.exists() else {}
+
+    def save_state() -> None:
+        state_path.write_text(json.dumps(state, indent=2) + "\n")
+
+    settings = {"shared_buffers": args.shared_buffers, "jit": "off"}
+    with PostgresServer(root=args.server, settings=settings) as server:
+        url = server.url
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
+            versions = conn.execute(
+                "SELECT current_setting('server_version'), "
+                "(SELECT extversion FROM pg_extension WHERE extname = 'vector')"
+            ).fetchone()
+            if args.reload or "loaders" not in state:
+                print(f"comparing loaders on {SAMPLE_ROWS:,} rows ...", flush=True)
+                state["loaders"] = compare_loaders(url, conn, vectors, args.load_repeats)
+                save_state()
+            loaders = state["loaders"]
+            fastest = max(loaders, key=loaders.get)
+
+            state[PROBE_TABLE] = ensure_loaded(
+                args, url, conn, state, PROBE_TABLE, vectors[:PROBE_ROWS], fastest
+            )
+            save_state()
+            state[PROBE_TABLE] = ensure_index(args, conn, state, PROBE_TABLE, params)
+            save_state()
+            tables = [PROBE_TABLE]
+            if not args.probe_only:
+                state[TABLE] = ensure_loaded(args, url, conn, state, TABLE, vectors, fastest)
+                save_state()
+                state[TABLE] = ensure_index(
+                    args, conn, state, TABLE, params, probe_entry=state[PROBE_TABLE]
+                )
+                save_state()
+                tables.append(TABLE)
+            sizes = {table: relation_sizes(conn, table) for table in tables}
+
+        from index.embedding import Embedder
+
+        embedder = Embedder()
+        measured = {}
+        for table in tables:
+            with psycopg.connect(url, autocommit=True) as conn:
+                prewarm(conn, table)
+            table_truth = truth_probe if table == PROBE_TABLE else truth
+            measured[table] = measure_queries(
+                url,
+                table,
+                texts,
+                queries,
+                table_truth,
+                ef_values,
+                originals,
+                embedder=embedder if table == tables[-1] else None,
+            )
+            remember(state, table, measured[table], sizes[table])
+        save_state()
+
+    # ---------------------------------------------------------------- report
+    load_after = os.getloadavg()
+    print()
+    print(
+        f"PostgreSQL {versions[0]}, pgvector {versions[1]}; server data {args.server}; "
+        f"shared_buffers {args.shared_buffers}, jit off, fsync off (benchmark server)"
+    )
+    print(
+        f"vectors: {len(vectors):,} x {vectors.shape[1]} float32 from {args.index} "
+        f"(bench_query construction: the RealTimeQA index's 80,192 chunk vectors + noisy "
+        f"copies, sigma 0.01)"
+    )
+    print(
+        f"queries: {len(queries)} (bench_query.load_queries), encode_query precision "
+        f"{embedder.precision}, torch threads {torch.get_num_threads()} (encode_query uses 1)"
+    )
+    print()
+    print(f"{'loading (50,000-row sample, median of ' + str(args.load_repeats) + ')':<60} rows/s")
+    print("-" * 80)
+    for name, rate in sorted(loaders.items(), key=lambda kv: -kv[1]):
+        print(f"{name:<60} {rate:>10,.0f}")
+    print()
+    print(
+        f"{'table':<22} {'rows':>10} {'load s':>8} {'rows/s':>9} {'HNSW s':>8} "
+        f"{'table':>9} {'HNSW':>9} {'database':>9}"
+    )
+    print("-" * 90)
+    for table in tables:
+        entry, size = state[table], sizes[table]
+        print(
+            f"{table:<22} {entry['rows']:>10,} {entry['load_seconds']:>8.1f} "
+            f"{entry['rows'] / entry['load_seconds']:>9,.0f} {entry['build_seconds']:>8.0f} "
+            f"{mb(size['table']):>9} {mb(size['hnsw']):>9} {mb(size['database']):>9}"
+        )
+    print(
+        f"HNSW: vector_ip_ops, m {params['m']}, ef_construction {params['ef_construction']}, "
+        f"maintenance_work_mem {params['maintenance_work_mem']}, "
+        f"max_parallel_maintenance_workers {params['parallel_workers']} (+ the leader)"
+    )
+    for table in tables:
+        if state[table].get("build_notices"):
+            print(f"  {table} build notices: {state[table]['build_notices']}")
+    print()
+    print(
+        f"{'query (ms)':<44} {'p50':>7} {'p99':>7} {'mean':>7} {'R@10':>6} {'R@100':>6} "
+        f"{'chunk R@10':>10}"
+    )
+    print("-" * 94)
+    for table in tables:
+        result = measured[table]
+        for name, values in result["times"].items():
+            p50, p99, mean = percentiles(values)
+            if name == "encode":
+                label, recall = "encode_query (1 thread)", ""
+            else:
+                r10, r100, chunk10, short = result["recall"][name]
+                label = f"{table}: <#> LIMIT 100, ef_search {name}"
+                recall = f"{r10:>6.3f} {r100:>6.3f} {chunk10:>10.3f}"
+                recall += f" ({short} short)" if short else ""
+            print(f"{label:<44} {p50 * 1000:>7.2f} {p99 * 1000:>7.2f} {mean * 1000:>7.2f} {recall}")
+    print()
+    print(
+        f"note: 1-minute load average {load_before[0]:.1f} at the start, {load_after[0]:.1f} at "
+        f"the end ({os.cpu_count()} cores); HNSW builds at load "
+        + ", ".join(
+            f"{state[t]['build_load_average'][0]:.1f}-{state[t]['build_load_average'][1]:.1f}"
+            for t in tables
+            if "build_load_average" in state[t]
+        )
+    )
+    sweep = state.get(tables[-1], {}).get("runs", {})
+    if len(sweep) > 1:
+        print()
+        print(f"HNSW parameters tried on {tables[-1]} (each in its own run): p50 ms / chunk R@10")
+        print_sweep(sweep)
+    return 0
+
+
+def params_key(params: dict) -> str:
+    return (
+        f"m={params['m']} ef_construction={params['ef_construction']} "
+        f"workers={params['parallel_workers']} mwm={params['maintenance_work_mem']}"
+    )
+
+
+def remember(state: dict, table: str, result: dict, size: dict) -> None:
+    """Keep this run's figures under the table's HNSW parameters (for the sweep table)."""
+    entry = state[table]
+    run = {
+        "build_seconds": entry["build_seconds"],
+        "hnsw_bytes": size["hnsw"],
+        "measured_at": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
+        "ef": {},
+    }
+    for ef, (r10, r100, chunk10, _short) in result["recall"].items():
+        p50, p99, mean = percentiles(result["times"][ef])
+        run["ef"][str(ef)] = {
+            "p50": p50,
+            "p99": p99,
+            "mean": mean,
+            "r10": r10,
+            "r100": r100,
+            "chunk10": chunk10,
+        }
+    entry.setdefault("runs", {})[params_key(entry["hnsw"])] = run
+
+
+def print_sweep(runs: dict) -> None:
+    efs = sorted({int(ef) for run in runs.values() for ef in run["ef"]})
+    header = f"{'parameters':<48} {'build s':>8} {'HNSW':>9}"
+    header += "".join(f" {'ef ' + str(ef):>14}" for ef in efs)
+    print(header)
+    print("-" * len(header))
+    for key, run in runs.items():
+        line = f"{key:<48} {run['build_seconds']:>8.0f} {mb(run['hnsw_bytes']):>9}"
+        for ef in efs:
+            cell = run["ef"].get(str(ef))
+            line += f" {cell['p50'] * 1000:>6.2f} / {cell['chunk10']:.3f}" if cell else f" {'':>14}"
+        print(line)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

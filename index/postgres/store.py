@@ -1,0 +1,1198 @@
+"""The PostgreSQL store: a collection in tables of one database (see :mod:`.schema`).
+
+- :class:`PostgresStore` implements :class:`index.storage.Store` for a ``postgresql://``
+  location (one collection of the database, by key).
+- :class:`PostgresWriter` implements :class:`index.storage.StoreWriter`. Articles are written in
+  transactions of up to :data:`ARTICLES_PER_TRANSACTION` whole articles (an article replaces its
+  stored version, by id, in the same transaction: it is never half-visible, and never visible
+  twice); the collection's counts, its version and the term statistics change in the same
+  transactions. A killed writer loses only its open transaction: the database stays consistent
+  and the next run finds what was committed unchanged (same id and content hash) and goes on
+  from there. One writer per collection at a time (a session advisory lock, freed by the server
+  when the writer's connection ends, however it ends). A full re-embed (another model) writes a
+  new collection under no key and swaps it in at commit, so readers never see two models mixed.
+- :class:`PostgresCollection` implements :class:`index.storage.Collection`. It reads the latest
+  committed state through a small connection pool (MVCC: writers never block it). Filters are SQL
+  conditions (:class:`SqlFilter`); the dense side is the collection's HNSW index (inner product
+  on normalised vectors), the keyword side the chunks' ``tsvector`` ranked by ``ts_rank_cd``
+  (an OR of the query's lexemes, in the collection's text-search configuration). ``terms`` and
+  ``idf`` use the embedded store's analysis and formula over the ``term_stats`` table, so
+  answers and quotations weigh words the same on both stores.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, fields
+from datetime import datetime
+
+import numpy as np
+import psycopg
+import Stemmer
+from psycopg.rows import dict_row
+from psycopg.types.json import Jsonb
+
+from .. import quote_index
+from ..articles import Article
+from ..chunking import embedding_text
+from ..dates import parse_timestamp, to_utc
+from ..errors import BuildError, BuildInProgressError, IndexMismatchError, IndexNotFoundError
+from ..keyword import analyze_terms, idf
+from ..quote_index import QuoteIndex, QuoteRecord, name_prefixes, quote_hit
+from ..quotes import speaker_matches
+from ..storage import NewArticle, StoredVersion, model_mismatch
+from ..store import IndexStats, Manifest, SourceStats, StoredArticle, StoredChunk
+from . import schema
+from .connection import Location, Pool, advisory_key, connect
+
+log = logging.getLogger(__name__)
+
+# Whole articles per writer transaction: one commit (one WAL flush) per step of the builder
+# instead of one per article, and still a small unit to lose when killed.
+ARTICLES_PER_TRANSACTION = 32
+# pgvector's ceiling for hnsw.ef_search; the candidate list is at least k long.
+_EF_SEARCH_MAX = 1000
+# ts_rank_cd's normalisation flags (0: none; 1: divide by 1 + log of the length; see the
+# PostgreSQL manual, "Ranking Search Results").
+RANK_NORMALIZATION = 0
+_STORED_ARTICLE_FIELDS = {f.name for f in fields(StoredArticle)}
+
+
+@dataclass(frozen=True)
+class SqlFilter:
+    """Outlet and date filters as a SQL condition over ``chunks`` (opaque to callers).
+
+    ``sql`` starts with `` AND `` and uses ``%s`` placeholders for ``params``.
+    """
+
+    sql: str
+    params: tuple
+
+
+class PostgresStore:
+    """One collection of a PostgreSQL database; see the module docstring.
+
+    Parameters
+    ----------
+    location : str
+        ``postgresql://user@host:port/database?collection=NAME`` (see
+        :class:`~index.postgres.connection.Location`).
+    """
+
+    kind = "postgres"
+
+    def __init__(self, location: str):
+        self.location = location
+        self.where = Location.parse(location)
+        self.key = self.where.collection
+        self.pool = Pool(self.where.conninfo)
+        self._schema_checked = False
+        self._schema_lock = threading.Lock()
+
+    def __str__(self) -> str:
+        return str(self.where)
+
+    # -- schema and the collection's row
+
+    def _ready(self, connection: psycopg.Connection, create: bool) -> bool:
+        """Bring the schema to this code's version (readers too: an older database is migrated
+        when opened); False when there is none and ``create`` is not asked."""
+        if self._schema_checked:
+            return True
+        with self._schema_lock:
+            if not self._schema_checked:
+                found = schema.version(connection)
+                if found == 0 and not create:
+                    return False
+                if found != schema.VERSION:
+                    schema.migrate(connection)
+                    if found:
+                        log.info(
+                            "store schema migrated from version %d to %d", found, schema.VERSION
+                        )
+                self._schema_checked = True
+        return True
+
+    def _row(self, connection: psycopg.Connection, key: str | None = None) -> dict | None:
+        with connection.cursor(row_factory=dict_row) as cursor:
+            return cursor.execute(
+                "SELECT * FROM collections WHERE key = %s", (key or self.key,)
+            ).fetchone()
+
+    def current_version(self) -> str | None:
+        """``"<collection id>.<version>"`` of what is committed now, or None (nothing built)."""
+        with self.pool.connection() as connection:
+            if not self._ready(connection, create=False):
+                return None
+            row = self._row(connection)
+        return None if row is None else f"{row['id']}.{row['version']}"
+
+    def manifest(self) -> Manifest | None:
+        """What the collection was built with and holds, or None when it does not exist."""
+        with self.pool.connection() as connection:
+            if not self._ready(connection, create=False):
+                return None
+            row = self._row(connection)
+        return None if row is None else _manifest(row)
+
+    def open(self, cache: dict | None = None) -> PostgresCollection:
+        """A read view of the collection (``cache`` is unused: nothing is loaded up front).
+
+        Raises
+        ------
+        IndexNotFoundError
+            If the database holds no such collection, or it holds no articles.
+        """
+        with self.pool.connection() as connection:
+            if not self._ready(connection, create=False):
+                raise IndexNotFoundError(self.where, "the database has no Newsdesk tables")
+            row = self._row(connection)
+        if row is None:
+            raise IndexNotFoundError(self.where, f"no collection {self.key!r} in the database")
+        if row["articles"] == 0:
+            raise IndexNotFoundError(self.where, "the collection holds no articles")
+        return PostgresCollection(self, row)
+
+    @contextlib.contextmanager
+    def writer(self) -> Iterator[PostgresWriter]:
+        """The collection's one writer (raises BuildInProgressError while another one runs)."""
+        connection = connect(self.where.conninfo, vectors=False)
+        try:
+            self._ready(connection, create=True)
+            from pgvector.psycopg import register_vector
+
+            register_vector(connection)
+            locked = connection.execute(
+                "SELECT pg_try_advisory_lock(%s)", (advisory_key("write", self.key),)
+            ).fetchone()[0]
+            if not locked:
+                raise BuildInProgressError(
+                    f"another build of {self.where} is running; try again when it finishes"
+                )
+            writer = PostgresWriter(self, connection)
+            yield writer
+        finally:
+            # Closing the session frees the advisory lock and rolls back anything open.
+            connection.close()
+
+    def merge(self, *, everything: bool = False, embedder=None) -> None:
+        """Nothing to merge: PostgreSQL maintains its own indexes (``VACUUM`` reclaims rows)."""
+        return None
+
+    def merge_plan(self) -> list[str]:
+        """Never anything to merge (see :meth:`merge`)."""
+        return []
+
+    def export(self, batch: int = 256) -> Iterator[NewArticle]:
+        """Every article with its chunks, vectors, quotations and title vector (for ``copy``):
+        canonical articles first, then the duplicates pointing at them."""
+        with self.pool.connection() as connection:
+            row = self._row(connection) if self._ready(connection, create=False) else None
+        if row is None:
+            return
+        prepend = row["chunking"].get("prepend_title", True)
+        for duplicates in (False, True):
+            last = 0
+            while True:
+                articles, chunks, quotes, titles = self._export_batch(
+                    row["id"], duplicates, last, batch
+                )
+                for article in articles:
+                    number = article["row"]
+                    yield _exported(
+                        article,
+                        chunks.get(number, []),
+                        quotes.get(number, []),
+                        titles.get(number),
+                        prepend,
+                    )
+                if len(articles) < batch:
+                    break
+                last = articles[-1]["row"]
+
+    def _export_batch(self, collection: int, duplicates: bool, after: int, limit: int):
+        with (
+            self.pool.connection() as connection,
+            connection.cursor(row_factory=dict_row) as cursor,
+        ):
+            articles = cursor.execute(
+                'SELECT * FROM articles WHERE collection_id = %s AND "row" > %s AND '
+                f"duplicate_of IS {'NOT ' if duplicates else ''}NULL "
+                'ORDER BY "row" LIMIT %s',
+                (collection, after, limit),
+            ).fetchall()
+            rows = [a["row"] for a in articles]
+            chunks = _grouped(
+                cursor.execute(
+                    'SELECT article_row, ordinal, start, "end", text, tokens, embedding '
+                    "FROM chunks WHERE article_row = ANY(%s) ORDER BY ordinal",
+                    (rows,),
+                ).fetchall()
+            )
+            quotes = _grouped(
+                cursor.execute(
+                    "SELECT * FROM quotes WHERE article_row = ANY(%s) ORDER BY id", (rows,)
+                ).fetchall()
+            )
+            titles = {
+                r["article_row"]: r["embedding"]
+                for r in cursor.execute(
+                    "SELECT article_row, embedding FROM title_vectors WHERE article_row = ANY(%s)",
+                    (rows,),
+                ).fetchall()
+            }
+        return articles, chunks, quotes, titles
+
+    def close(self) -> None:
+        """Close the idle connections."""
+        self.pool.close()
+
+
+def _array(vector) -> np.ndarray:
+    """A float32 array from what the pgvector adapter returns (a ``Vector``)."""
+    if hasattr(vector, "to_numpy"):
+        vector = vector.to_numpy()
+    return np.asarray(vector, dtype=np.float32)
+
+
+def _grouped(rows: list[dict]) -> dict[int, list[dict]]:
+    grouped: dict[int, list[dict]] = {}
+    for row in rows:
+        grouped.setdefault(row["article_row"], []).append(row)
+    return grouped
+
+
+def _exported(row: dict, chunks, quotes, title, prepend: bool) -> NewArticle:
+    article = _article(row)
+    dimension_rows = [_array(c["embedding"]) for c in chunks]
+    return NewArticle(
+        article,
+        row["indexed_at"],
+        duplicate_of=row["duplicate_of"],
+        chunks=[{k: c[k] for k in ("ordinal", "start", "end", "text", "tokens")} for c in chunks],
+        vectors=np.stack(dimension_rows) if dimension_rows else None,
+        keyword_texts=[embedding_text(article.title, c["text"], prepend) for c in chunks],
+        quotes=[_record(q) for q in quotes],
+        quote_vectors=(np.stack([_array(q["embedding"]) for q in quotes]) if quotes else None),
+        title_vector=None if title is None else _array(title),
+    )
+
+
+def _record(row: dict) -> QuoteRecord:
+    return QuoteRecord(
+        start=row["start"],
+        end=row["end"],
+        sentence_start=row["sentence_start"],
+        sentence_end=row["sentence_end"],
+        kind=row["kind"],
+        speaker=row["speaker"],
+        speaker_text=row["speaker_text"],
+        cue=row["cue"],
+        aliases=tuple(row["aliases"]),
+    )
+
+
+def _article(row: dict) -> Article:
+    return Article(
+        id=row["id"],
+        title=row["title"],
+        text=row["text"],
+        url=row["url"],
+        source=row["source"],
+        published=parse_timestamp(row["published_text"]),
+        authors=tuple(row["authors"]),
+        origin=row["origin"],
+        origin_path=row["origin_path"],
+        partial=row["partial"],
+        updated=row["updated"],
+    )
+
+
+def _manifest(row: dict) -> Manifest:
+    return Manifest(
+        model=row["model"],
+        dimension=row["dimension"],
+        chunking=dict(row["chunking"]),
+        index_type=row["index_type"],
+        generation=int(row["version"]),
+        articles=int(row["articles"]),
+        chunks=int(row["chunks"]),
+        duplicates=int(row["duplicates"]),
+        built_at=row["changed"].isoformat(),
+        quotes=int(row["quotes"]),
+        quotes_version=int(row["quotes_version"]),
+        titles=True,
+    )
+
+
+def _version(row: dict) -> StoredVersion:
+    return StoredVersion(
+        row["id"],
+        row["content_hash"],
+        row["text_hash"],
+        row["origin_path"],
+        row["indexed_at"],
+        row["duplicate_of"],
+        (row["row"],),
+    )
+
+
+# ------------------------------------------------------------------------------------------------
+# Writing
+
+
+class PostgresWriter:
+    """The one change in progress on a collection (see :class:`index.storage.StoreWriter`).
+
+    Lookups read the committed collection; additions are buffered and written
+    :data:`ARTICLES_PER_TRANSACTION` whole articles per transaction; deletes are written when
+    asked (after the buffer). Ids written by this writer are never deleted by it: the builder
+    deletes the versions its additions replace, and here an addition already replaced them.
+    """
+
+    def __init__(self, store: PostgresStore, connection: psycopg.Connection):
+        self.store = store
+        self.db = connection
+        self._stemmer = Stemmer.Stemmer("english")
+        # What a full re-embed killed before its commit left: a collection under no key.
+        self.db.execute("DELETE FROM collections WHERE key IS NULL AND replaces = %s", (store.key,))
+        self.row = store._row(connection)
+        self.target: dict | None = None  # the collection written into (a new one to replace)
+        self._pending: list[NewArticle] = []
+        self._written: set[str] = set()
+        self._replace = False
+        self._changed = False
+        # The extractor a new collection's quotations come from (``copy`` sets the source's).
+        self.quotes_version = quote_index.QUOTES_VERSION
+
+    @property
+    def settings(self) -> Manifest | None:
+        """The collection's model, dimension, chunking and index type (None: never built)."""
+        return None if self.row is None else _manifest(self.row)
+
+    def _query(self, sql: str, parameters: Sequence = ()) -> list[dict]:
+        with self.db.cursor(row_factory=dict_row) as cursor:
+            return cursor.execute(sql, parameters).fetchall()
+
+    _VERSION_COLUMNS = 'id, content_hash, text_hash, origin_path, indexed_at, duplicate_of, "row"'
+
+    def _versions(self, where: str, parameters: Sequence) -> list[StoredVersion]:
+        if self.row is None:
+            return []
+        rows = self._query(
+            f"SELECT {self._VERSION_COLUMNS} FROM articles WHERE collection_id = %s AND {where}",
+            (self.row["id"], *parameters),
+        )
+        return [_version(r) for r in rows]
+
+    def lookup(self, article_ids: Iterable[str]) -> dict[str, StoredVersion]:
+        ids = list(dict.fromkeys(article_ids))
+        return {v.id: v for v in self._versions("id = ANY(%s)", (ids,))} if ids else {}
+
+    def scan(self) -> list[StoredVersion]:
+        return self._versions("true", ())
+
+    def canonical_by_text(self, text_hashes: Iterable[str], exclude: set[str]) -> dict[str, str]:
+        hashes = list(dict.fromkeys(text_hashes))
+        found: dict[str, str] = {}
+        if not hashes:
+            return found
+        for version in self._versions(
+            'text_hash = ANY(%s) AND duplicate_of IS NULL ORDER BY "row"', (hashes,)
+        ):
+            if version.id not in exclude:
+                found.setdefault(version.text_hash, version.id)
+        return found
+
+    def duplicates_of(self, article_ids: Iterable[str]) -> list[StoredVersion]:
+        ids = list(dict.fromkeys(article_ids))
+        return self._versions("duplicate_of = ANY(%s)", (ids,)) if ids else []
+
+    def load(self, versions: Iterable[StoredVersion]) -> dict[str, Article]:
+        rows = [v.location[0] for v in versions]
+        if not rows:
+            return {}
+        return {
+            r["id"]: _article(r)
+            for r in self._query('SELECT * FROM articles WHERE "row" = ANY(%s)', (rows,))
+        }
+
+    # -- upgrades
+
+    def outdated(self) -> bool:
+        """Whether quotations come from an older extractor or canonical articles lack titles."""
+        if self.row is None:
+            return False
+        if self.row["quotes_version"] != quote_index.QUOTES_VERSION:
+            return True
+        return bool(self._missing_titles(1))
+
+    def _missing_titles(self, limit: int | None = None) -> list[int]:
+        rows = self._query(
+            'SELECT a."row" FROM articles a LEFT JOIN title_vectors t ON t.article_row = a."row" '
+            "WHERE a.collection_id = %s AND a.duplicate_of IS NULL AND t.article_row IS NULL "
+            'ORDER BY a."row"' + (f" LIMIT {int(limit)}" if limit else ""),
+            (self.row["id"],),
+        )
+        return [r["row"] for r in rows]
+
+    def upgrade(self, embedder) -> int | None:
+        """Extract quotations again (older extractor) and embed missing title vectors, in
+        transactions of whole articles; returns the new version, or None if nothing was due."""
+        if self.row is None or not self.outdated():
+            return None
+        collection = self.row["id"]
+        requote = self.row["quotes_version"] != quote_index.QUOTES_VERSION
+        if requote:
+            rows = [
+                r["row"]
+                for r in self._query(
+                    'SELECT "row" FROM articles WHERE collection_id = %s '
+                    'AND duplicate_of IS NULL ORDER BY "row"',
+                    (collection,),
+                )
+            ]
+        else:
+            rows = self._missing_titles()
+        log.info("updating the quotations and title vectors of %d article(s)", len(rows))
+        for start in range(0, len(rows), ARTICLES_PER_TRANSACTION):
+            batch = self._query(
+                'SELECT a."row", a.title, a.text, t.article_row IS NOT NULL AS titled '
+                'FROM articles a LEFT JOIN title_vectors t ON t.article_row = a."row" '
+                'WHERE a."row" = ANY(%s) ORDER BY a."row"',
+                (rows[start : start + ARTICLES_PER_TRANSACTION],),
+            )
+            untitled = [r for r in batch if not r["titled"]]
+            titles = embedder.encode([r["title"] for r in untitled]) if untitled else []
+            records = [quote_index.extract(r["text"]) for r in batch] if requote else []
+            contexts = [
+                q.context(r["text"]) for r, rs in zip(batch, records, strict=True) for q in rs
+            ]
+            vectors = embedder.encode(contexts) if contexts else None
+            with self.db.transaction():
+                for r, vector in zip(untitled, titles, strict=True):
+                    self.db.execute(
+                        "INSERT INTO title_vectors (article_row, collection_id, embedding) "
+                        "VALUES (%s, %s, %s)",
+                        (r["row"], collection, np.asarray(vector, dtype=np.float32)),
+                    )
+                if requote:
+                    self.db.execute(
+                        "DELETE FROM quotes WHERE article_row = ANY(%s)",
+                        ([r["row"] for r in batch],),
+                    )
+                    at = 0
+                    for r, found in zip(batch, records, strict=True):
+                        self._insert_quotes(
+                            collection, r["row"], found, vectors[at : at + len(found)]
+                        )
+                        at += len(found)
+                self._recount_quotes(collection)
+        self.db.execute(
+            "UPDATE collections SET quotes_version = %s, version = version + 1, changed = now() "
+            "WHERE id = %s",
+            (quote_index.QUOTES_VERSION, collection),
+        )
+        self.row = self.store._row(self.db)
+        return int(self.row["version"])
+
+    def _recount_quotes(self, collection: int) -> None:
+        self.db.execute(
+            "UPDATE collections SET quotes = "
+            "(SELECT count(*) FROM quotes WHERE collection_id = %s) WHERE id = %s",
+            (collection, collection),
+        )
+
+    # -- changes
+
+    def begin(self, model: str, dimension: int, chunking: dict, index_type: str) -> None:
+        """Settings of what this change writes: a new collection when there is none or when
+        everything is replaced (another model or chunking), else the stored one (which must
+        have been built with these settings)."""
+        if self.row is not None and not self._replace:
+            message = model_mismatch(str(self.store.where), self.settings, model, dimension)
+            if message:
+                raise IndexMismatchError(message)
+            self.target = self.row
+            return
+        if self.target is not None:
+            return
+        text_search = self.row["text_search"] if self.row else self.store.where.text_search
+        with self.db.transaction():
+            created = self._query(
+                "INSERT INTO collections (key, replaces, model, dimension, chunking, index_type, "
+                "text_search, quotes_version) "
+                "VALUES (%s, %s, %s, %s, %s, 'hnsw', %s::regconfig, %s) RETURNING *",
+                (
+                    None if self._replace else self.store.key,
+                    self.store.key if self._replace else None,
+                    model,
+                    dimension,
+                    Jsonb(chunking),
+                    text_search,
+                    self.quotes_version,
+                ),
+            )[0]
+            self.db.execute(schema.hnsw_index_sql(created["id"], dimension))
+        self.target = created
+        if self.row is None:
+            self.row = created
+
+    def add(self, item: NewArticle) -> None:
+        """Store a new article version (written with the next transaction of articles)."""
+        if self.target is None:
+            raise BuildError("internal error: begin() was not called")
+        self._pending.append(item)
+        if len(self._pending) >= ARTICLES_PER_TRANSACTION:
+            self._flush()
+
+    def carry(self, version: StoredVersion, article: Article, indexed_at: str) -> int:
+        """Keep the stored version's chunks, vectors and quotations under ``article``'s new
+        metadata (where it was read from); returns how many chunks it has."""
+        self._flush()
+        row = version.location[0]
+        with self.db.transaction():
+            self.db.execute(
+                "UPDATE articles SET origin = %s, origin_path = %s, indexed_at = %s, "
+                'partial = %s, updated = %s WHERE "row" = %s',
+                (
+                    article.origin,
+                    article.origin_path,
+                    indexed_at,
+                    article.partial,
+                    article.updated,
+                    row,
+                ),
+            )
+            self._bump(self.target["id"], {})
+        self._written.add(article.id)
+        return self.db.execute(
+            "SELECT count(*) FROM chunks WHERE article_row = %s", (row,)
+        ).fetchone()[0]
+
+    def delete(self, article_ids: Iterable[str]) -> None:
+        """Delete the stored versions of these articles (not those this writer wrote)."""
+        self._flush()
+        ids = sorted(set(article_ids) - self._written)
+        if not ids or self.row is None or self._replace:
+            return  # a replaced collection goes whole at commit
+        collection = self.row["id"]
+        with self.db.transaction():
+            counts = self._remove(collection, ids)
+            self._bump(collection, counts)
+
+    def replace_all(self) -> None:
+        """Write everything into a new collection that replaces the stored one at commit."""
+        if self.target is not None:
+            raise BuildError("internal error: replace_all() after begin()")
+        self._replace = True
+
+    def commit(self) -> Manifest | None:
+        """Write what is buffered (and swap in a replacing collection); returns the collection's
+        manifest, or None when nothing changed."""
+        self._flush()
+        if self._replace and self.target is not None:
+            with self.db.transaction():
+                # Deleting the old collection cascades to its rows; readers keep seeing it until
+                # this commits, then see the new one whole.
+                self.db.execute(
+                    "DELETE FROM collections WHERE key = %s AND id <> %s",
+                    (self.store.key, self.target["id"]),
+                )
+                self.db.execute(
+                    "UPDATE collections SET key = %s, replaces = NULL, version = version + 1, "
+                    "changed = now() WHERE id = %s",
+                    (self.store.key, self.target["id"]),
+                )
+            self._changed = True
+            self._replace = False
+        if not self._changed:
+            return None
+        self.row = self.store._row(self.db)
+        self.target = self.row
+        self._changed = False
+        return _manifest(self.row)
+
+    # -- one transaction of whole articles
+
+    def _flush(self) -> None:
+        pending, self._pending = self._pending, []
+        if not pending:
+            return
+        collection = self.target["id"]
+        ids = [item.article.id for item in pending]
+        with self.db.transaction():
+            counts = self._remove(collection, ids)
+            added_terms: Counter[str] = Counter()
+            for item in pending:
+                self._insert(collection, item, counts, added_terms)
+            self._bump(collection, counts, added_terms)
+        self._written.update(ids)
+
+    def _insert(self, collection: int, item: NewArticle, counts: Counter, terms: Counter) -> None:
+        article = item.article
+        published = article.published
+        row = self.db.execute(
+            "INSERT INTO articles (collection_id, id, title, text, url, source, published, "
+            "published_text, authors, content_hash, text_hash, origin, origin_path, duplicate_of, "
+            "indexed_at, partial, updated) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+            'RETURNING "row"',
+            (
+                collection,
+                article.id,
+                article.title,
+                article.text,
+                article.url,
+                article.source,
+                published,
+                published.isoformat() if published else None,
+                list(article.authors),
+                article.content_hash,
+                article.text_hash,
+                article.origin,
+                article.origin_path,
+                item.duplicate_of,
+                item.indexed_at,
+                article.partial,
+                article.updated,
+            ),
+        ).fetchone()[0]
+        if item.duplicate_of is not None:
+            counts["duplicates"] += 1
+            return
+        counts["articles"] += 1
+        if item.chunks:
+            if item.vectors is None or len(item.vectors) != len(item.chunks):
+                raise BuildError(f"internal error: vectors do not match {article.id}'s chunks")
+            texts = item.keyword_texts or [c["text"] for c in item.chunks]
+            config = self.target["text_search"]
+            with self.db.cursor() as cursor:
+                cursor.executemany(
+                    'INSERT INTO chunks (collection_id, article_row, ordinal, start, "end", text, '
+                    "tokens, published, source, embedding, keywords) VALUES "
+                    "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, to_tsvector(%s::regconfig, %s))",
+                    [
+                        (
+                            collection,
+                            row,
+                            c["ordinal"],
+                            c["start"],
+                            c["end"],
+                            c["text"],
+                            c["tokens"],
+                            published,
+                            article.source,
+                            np.asarray(vector, dtype=np.float32),
+                            config,
+                            text,
+                        )
+                        for c, vector, text in zip(item.chunks, item.vectors, texts, strict=True)
+                    ],
+                )
+            counts["chunks"] += len(item.chunks)
+            for chunk_terms in analyze_terms(self._stemmer, texts):
+                terms.update(set(chunk_terms))
+        if item.quotes:
+            if item.quote_vectors is None or len(item.quote_vectors) != len(item.quotes):
+                raise BuildError(f"internal error: quote vectors do not match {article.id}")
+            self._insert_quotes(collection, row, item.quotes, item.quote_vectors)
+            counts["quotes"] += len(item.quotes)
+        if item.title_vector is not None:
+            self.db.execute(
+                "INSERT INTO title_vectors (article_row, collection_id, embedding) "
+                "VALUES (%s, %s, %s)",
+                (row, collection, np.asarray(item.title_vector, dtype=np.float32)),
+            )
+
+    def _insert_quotes(self, collection: int, row: int, records, vectors) -> None:
+        with self.db.cursor() as cursor:
+            cursor.executemany(
+                'INSERT INTO quotes (collection_id, article_row, ordinal, start, "end", '
+                "sentence_start, sentence_end, kind, speaker, speaker_text, cue, aliases, "
+                "prefixes, embedding) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, "
+                "%s, %s)",
+                [
+                    (
+                        collection,
+                        row,
+                        n,
+                        r.start,
+                        r.end,
+                        r.sentence_start,
+                        r.sentence_end,
+                        r.kind,
+                        r.speaker,
+                        r.speaker_text,
+                        r.cue,
+                        list(r.aliases),
+                        name_prefixes((r.speaker, *r.aliases)),
+                        np.asarray(vector, dtype=np.float32),
+                    )
+                    for n, (r, vector) in enumerate(zip(records, vectors, strict=True))
+                ],
+            )
+
+    def _remove(self, collection: int, ids: Sequence[str]) -> Counter:
+        """Delete the stored versions of ``ids`` (inside the caller's transaction); returns the
+        counts to subtract, with the term statistics of their chunks under ``"terms"``."""
+        counts: Counter = Counter()
+        rows = self._query(
+            'SELECT "row", title, duplicate_of IS NOT NULL AS duplicate FROM articles '
+            "WHERE collection_id = %s AND id = ANY(%s)",
+            (collection, list(ids)),
+        )
+        if not rows:
+            return counts
+        numbers = [r["row"] for r in rows]
+        titles = {r["row"]: r["title"] for r in rows}
+        counts["duplicates"] -= sum(r["duplicate"] for r in rows)
+        counts["articles"] -= sum(not r["duplicate"] for r in rows)
+        chunks = self._query(
+            "SELECT article_row, text FROM chunks WHERE article_row = ANY(%s)", (numbers,)
+        )
+        counts["chunks"] -= len(chunks)
+        counts["quotes"] -= self.db.execute(
+            "SELECT count(*) FROM quotes WHERE article_row = ANY(%s)", (numbers,)
+        ).fetchone()[0]
+        prepend = self.target_settings().get("prepend_title", True)
+        texts = [embedding_text(titles[c["article_row"]], c["text"], prepend) for c in chunks]
+        gone: Counter[str] = Counter()
+        for chunk_terms in analyze_terms(self._stemmer, texts):
+            gone.update(set(chunk_terms))
+        counts["terms"] = gone
+        self.db.execute('DELETE FROM articles WHERE "row" = ANY(%s)', (numbers,))
+        return counts
+
+    def target_settings(self) -> dict:
+        return dict((self.target or self.row)["chunking"])
+
+    def _bump(self, collection: int, counts: Counter, added: Counter | None = None) -> None:
+        """Apply counts and term statistics, and move the collection's version (in the caller's
+        transaction)."""
+        delta: Counter[str] = Counter(added or {})
+        delta.subtract(counts.get("terms", Counter()))
+        terms = sorted(t for t, d in delta.items() if d)
+        # Sorted, so two transactions touching the same terms lock them in one order.
+        if terms:
+            self.db.execute(
+                "INSERT INTO term_stats (collection_id, term, documents) "
+                "SELECT %s, t, d FROM unnest(%s::text[], %s::bigint[]) AS u(t, d) ORDER BY t "
+                "ON CONFLICT (collection_id, term) DO UPDATE "
+                "SET documents = term_stats.documents + excluded.documents",
+                (collection, terms, [delta[t] for t in terms]),
+            )
+            self.db.execute(
+                "DELETE FROM term_stats WHERE collection_id = %s AND term = ANY(%s) "
+                "AND documents <= 0",
+                (collection, terms),
+            )
+        self.db.execute(
+            "UPDATE collections SET articles = articles + %s, duplicates = duplicates + %s, "
+            "chunks = chunks + %s, quotes = quotes + %s, version = version + 1, changed = now() "
+            "WHERE id = %s",
+            (
+                counts.get("articles", 0),
+                counts.get("duplicates", 0),
+                counts.get("chunks", 0),
+                counts.get("quotes", 0),
+                collection,
+            ),
+        )
+        self._changed = True
+
+
+# ------------------------------------------------------------------------------------------------
+# Reading
+
+
+class PostgresCollection:
+    """A read view of one collection (see :class:`index.storage.Collection`).
+
+    It reads the latest committed state, not a snapshot: chunk positions and article rows are
+    the tables' own keys, stable while the rows exist, and a row deleted between two calls is
+    simply absent from the second (search skips such hits). ``manifest`` and ``version`` are
+    those of the moment the view was opened.
+    """
+
+    def __init__(self, store: PostgresStore, row: dict):
+        self.store = store
+        self.id = int(row["id"])
+        self.dimension = int(row["dimension"])
+        self.text_search = str(row["text_search"])
+        self.manifest = _manifest(row)
+        self._version = f"{row['id']}.{row['version']}"
+        self.vectors = PostgresVectors(self)
+        self.keywords = PostgresKeywords(self)
+        self.quotes = QuoteIndex(self)
+
+    @property
+    def version(self) -> str:
+        return self._version
+
+    @property
+    def reusable(self) -> dict:
+        return {}
+
+    @property
+    def path(self) -> str:
+        """Where the collection lives (for messages)."""
+        return str(self.store.where)
+
+    def query(self, sql: str, parameters: Sequence = ()) -> list[dict]:
+        """Run a read-only query on a pooled connection; rows as dicts."""
+        with (
+            self.store.pool.connection() as connection,
+            connection.cursor(row_factory=dict_row) as cursor,
+        ):
+            return cursor.execute(sql, parameters).fetchall()
+
+    # -- filters and per-position facts
+
+    def allowed(
+        self,
+        sources: Iterable[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> SqlFilter | None:
+        """Outlets (case-insensitive) and a publication range as a condition on chunks;
+        undated chunks fail ``since`` and ``until``. None: no filter."""
+        parts, parameters = [], []
+        if sources:
+            parts.append("lower(source) = ANY(%s)")
+            parameters.append(sorted({s.strip().casefold() for s in sources if s and s.strip()}))
+        if since is not None:
+            parts.append("published >= %s")
+            parameters.append(to_utc(since))
+        if until is not None:
+            parts.append("published <= %s")
+            parameters.append(to_utc(until))
+        if not parts:
+            return None
+        return SqlFilter("".join(f" AND {p}" for p in parts), tuple(parameters))
+
+    def matches(self, allowed: SqlFilter) -> bool:
+        """Whether any chunk passes ``allowed``."""
+        return bool(
+            self.query(
+                f"SELECT EXISTS (SELECT 1 FROM chunks WHERE collection_id = {self.id}"
+                f"{allowed.sql}) AS found",
+                allowed.params,
+            )[0]["found"]
+        )
+
+    def chunk_facts(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Article rows (-1: gone) and publication times (UTC seconds, NaN: undated or gone)."""
+        wanted = np.asarray(positions, dtype=np.int64)
+        rows = np.full(len(wanted), -1, dtype=np.int64)
+        published = np.full(len(wanted), np.nan)
+        if not len(wanted):
+            return rows, published
+        found = {
+            r["position"]: r
+            for r in self.query(
+                "SELECT position, article_row, extract(epoch FROM published)::float8 AS moment "
+                f"FROM chunks WHERE collection_id = {self.id} AND position = ANY(%s)",
+                (wanted.tolist(),),
+            )
+        }
+        for i, position in enumerate(wanted.tolist()):
+            r = found.get(position)
+            if r is not None:
+                rows[i] = r["article_row"]
+                if r["moment"] is not None:
+                    published[i] = r["moment"]
+        return rows, published
+
+    # -- rows
+
+    def title_vectors(self, rows: Sequence[int]) -> np.ndarray | None:
+        """Title vectors of article rows, shape ``(len(rows), dimension)`` (zeros: none)."""
+        rows = [int(r) for r in rows]
+        result = np.zeros((len(rows), self.dimension), dtype=np.float32)
+        if not rows:
+            return result
+        found = {
+            r["article_row"]: r["embedding"]
+            for r in self.query(
+                "SELECT article_row, embedding FROM title_vectors WHERE article_row = ANY(%s)",
+                (rows,),
+            )
+        }
+        for i, row in enumerate(rows):
+            if row in found:
+                result[i] = _array(found[row])
+        return result
+
+    def chunks(self, positions: Iterable[int]) -> dict[int, StoredChunk]:
+        """Chunk rows by position (absent: gone)."""
+        wanted = [int(p) for p in positions]
+        if not wanted:
+            return {}
+        return {
+            r["position"]: StoredChunk(**r)
+            for r in self.query(
+                'SELECT position, article_row, ordinal, start, "end", text FROM chunks '
+                f"WHERE collection_id = {self.id} AND position = ANY(%s)",
+                (wanted,),
+            )
+        }
+
+    def articles(self, rows: Iterable[int]) -> dict[int, StoredArticle]:
+        """Article metadata by row (absent: gone)."""
+        wanted = [int(r) for r in rows]
+        if not wanted:
+            return {}
+        return {
+            r["row"]: _stored_article(r)
+            for r in self.query(
+                'SELECT "row", id, title, url, source, published_text, authors, partial, updated '
+                f'FROM articles WHERE collection_id = {self.id} AND "row" = ANY(%s)',
+                (wanted,),
+            )
+        }
+
+    def article_text(self, row: int) -> str:
+        """The full text of one article.
+
+        Raises
+        ------
+        KeyError
+            If the article is gone.
+        """
+        found = self.query('SELECT text FROM articles WHERE "row" = %s', (int(row),))
+        if not found:
+            raise KeyError(row)
+        return found[0]["text"]
+
+    def article_rows_by_id(self, article_ids: Iterable[str]) -> dict[str, int]:
+        """Rows of live articles by id; a stored duplicate maps to its canonical article's."""
+        ids = list(dict.fromkeys(article_ids))
+        if not ids:
+            return {}
+        return {
+            r["id"]: r["row"]
+            for r in self.query(
+                'SELECT a.id, CASE WHEN a.duplicate_of IS NULL THEN a."row" ELSE c."row" END '
+                'AS "row" FROM articles a LEFT JOIN articles c '
+                "ON c.collection_id = a.collection_id AND c.id = a.duplicate_of "
+                "AND c.duplicate_of IS NULL "
+                f"WHERE a.collection_id = {self.id} AND a.id = ANY(%s)",
+                (ids,),
+            )
+            if r["row"] is not None
+        }
+
+    def quote_parts(self) -> list[PostgresQuotes]:
+        """The collection's quotations, as one part (see :class:`index.quote_index.QuoteIndex`)."""
+        return [PostgresQuotes(self)]
+
+    def stats(self) -> IndexStats:
+        """Counts per outlet (canonical articles) and the collection's facts."""
+        sources = []
+        for r in self.query(
+            "SELECT COALESCE(source, '') AS name, count(*) AS articles, "
+            "(array_agg(published_text ORDER BY published DESC) "
+            "FILTER (WHERE published IS NOT NULL))[1] AS newest FROM articles "
+            f"WHERE collection_id = {self.id} AND duplicate_of IS NULL GROUP BY 1"
+        ):
+            sources.append(
+                SourceStats(
+                    r["name"] or "(unknown outlet)", r["articles"], parse_timestamp(r["newest"])
+                )
+            )
+        sources.sort(key=lambda s: (-s.articles, s.name))
+        manifest = self.manifest
+        return IndexStats(
+            articles=manifest.articles,
+            chunks=manifest.chunks,
+            duplicates=manifest.duplicates,
+            sources=sources,
+            built_at=parse_timestamp(manifest.built_at),
+            model=manifest.model,
+            dimension=manifest.dimension,
+            index_type=manifest.index_type,
+            generation=manifest.generation,
+            chunking=manifest.chunking,
+        )
+
+    def check_model(self, model: str, dimension: int) -> None:
+        """Refuse to search with a model other than the one the vectors came from."""
+        message = model_mismatch(str(self.store.where), self.manifest, model, dimension)
+        if message:
+            raise IndexMismatchError(message)
+
+    def close(self) -> None:
+        """Nothing to release (the store's pool holds the connections)."""
+
+
+def _stored_article(row: dict) -> StoredArticle:
+    values = {
+        "row": row["row"],
+        "id": row["id"],
+        "title": row["title"],
+        "url": row["url"],
+        "source": row["source"],
+        "published": parse_timestamp(row["published_text"]),
+        "authors": tuple(row["authors"]),
+        "partial": bool(row["partial"]),
+        "updated": row["updated"],
+    }
+    return StoredArticle(**{k: v for k, v in values.items() if k in _STORED_ARTICLE_FIELDS})
+
+
+class PostgresVectors:
+    """Dense search over a collection's HNSW index (inner product on normalised vectors)."""
+
+    def __init__(self, view: PostgresCollection):
+        self.view = view
+        self.size = view.manifest.chunks
+
+    def search(
+        self, query: np.ndarray, k: int, allowed: SqlFilter | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Positions and inner products of the ``k`` nearest chunks passing ``allowed``, best
+        first. ``query``: shape ``(dimension,)`` or ``(1, dimension)``."""
+        vector = np.asarray(query, dtype=np.float32).reshape(-1)
+        view, dimension = self.view, self.view.dimension
+        condition = allowed or SqlFilter("", ())
+        # The same expression as the collection's index, and its id as a literal, so the
+        # planner can use the partial index.
+        distance = f"embedding::vector({dimension}) <#> %s"
+        sql = (
+            f"SELECT position, -({distance}) AS score FROM chunks "
+            f"WHERE collection_id = {view.id}{condition.sql} ORDER BY {distance} LIMIT %s"
+        )
+        with view.store.pool.connection() as connection, connection.transaction():
+            connection.execute(
+                "SELECT set_config('hnsw.ef_search', %s, true)",
+                (str(min(max(2 * k, 100), _EF_SEARCH_MAX)),),
+            )
+            if allowed is not None:
+                # A filter drops candidates after the index scan: keep scanning until k pass.
+                connection.execute("SELECT set_config('hnsw.iterative_scan', 'strict_order', true)")
+            rows = connection.execute(sql, (vector, *condition.params, vector, k)).fetchall()
+        if not rows:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        ids = np.array([r[0] for r in rows], dtype=np.int64)
+        scores = np.array([r[1] for r in rows], dtype=np.float32)
+        return ids, scores
+
+
+class PostgresKeywords:
+    """Keyword search with ``ts_rank_cd`` over the chunks' ``tsvector``; term statistics from
+    ``term_stats`` (see the module docstring).
+
+    Parameters
+    ----------
+    view : PostgresCollection
+        The collection.
+    normalization : int
+        ``ts_rank_cd``'s normalisation flags (:data:`RANK_NORMALIZATION` by default).
+    """
+
+    def __init__(self, view: PostgresCollection, normalization: int = RANK_NORMALIZATION):
+        self.view = view
+        self.size = view.manifest.chunks
+        self.normalization = normalization
+        self._stemmer = Stemmer.Stemmer("english")
+
+    def search(
+        self, query: str, k: int, allowed: SqlFilter | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Positions and ``ts_rank_cd`` scores of the best ``k`` chunks sharing a lexeme with
+        ``query`` (any of them: an OR, as BM25 scores), best first."""
+        empty = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        if k <= 0 or not query.strip():
+            return empty
+        view = self.view
+        condition = allowed or SqlFilter("", ())
+        rows = view.query(
+            "WITH q AS (SELECT to_tsquery('simple', string_agg(quote_literal(lexeme), ' | ')) "
+            "AS q FROM unnest(tsvector_to_array(to_tsvector(%s::regconfig, %s))) AS lexeme) "
+            "SELECT position, ts_rank_cd(keywords, q.q, %s) AS score FROM chunks, q "
+            f"WHERE collection_id = {view.id} AND keywords @@ q.q{condition.sql} "
+            "ORDER BY score DESC, position LIMIT %s",
+            (view.text_search, query, self.normalization, *condition.params, k),
+        )
+        rows = [r for r in rows if r["score"] > 0]
+        if not rows:
+            return empty
+        return (
+            np.array([r["position"] for r in rows], dtype=np.int64),
+            np.array([r["score"] for r in rows], dtype=np.float32),
+        )
+
+    def terms(self, texts: Sequence[str], more_stopwords: bool = False) -> list[list[str]]:
+        """Analyse texts into index terms, as the embedded store does."""
+        return analyze_terms(self._stemmer, texts, more_stopwords)
+
+    def idf(self, terms: Sequence[str]) -> dict[str, float]:
+        """BM25's inverse document frequency of each term over the collection's chunks now."""
+        wanted = sorted(set(terms))
+        rows = self.view.query(
+            "SELECT term, documents FROM term_stats WHERE collection_id = %s AND term = ANY(%s) "
+            "UNION ALL SELECT NULL, chunks FROM collections WHERE id = %s",
+            (self.view.id, wanted, self.view.id),
+        )
+        total = next((r["documents"] for r in rows if r["term"] is None), 0)
+        if not total:
+            return dict.fromkeys(wanted, 0.0)
+        frequency = {r["term"]: r["documents"] for r in rows if r["term"] is not None}
+        return {term: idf(total, frequency.get(term, 0)) for term in wanted}
+
+
+class PostgresQuotes:
+    """A collection's quotations as :class:`index.quote_index.QuoteIndex` reads them: the
+    speaker's name prefixes narrow the rows in SQL (a GIN index), the names are matched here."""
+
+    def __init__(self, view: PostgresCollection):
+        self.view = view
+
+    def rows(self, speaker: str, verdicts: dict, sources, since, until) -> list[dict]:
+        """Quotations whose speaker matches, within the filters, by id."""
+        prefixes = name_prefixes([speaker])
+        if not prefixes:
+            return []
+        sql = (
+            'SELECT q.id, q.article_row, q.start, q."end" AS end, q.sentence_start, '
+            "q.sentence_end, q.kind, q.speaker, q.speaker_text, q.cue, q.aliases, q.embedding, "
+            "a.id AS article_id, a.title, a.source, a.url, a.published_text AS published, "
+            "a.authors, a.partial, a.updated, "
+            'substr(a.text, q.start + 1, q."end" - q.start) AS quote_text, '
+            "substr(a.text, q.sentence_start + 1, q.sentence_end - q.sentence_start) AS sentence "
+            'FROM quotes q JOIN articles a ON a."row" = q.article_row '
+            f"WHERE q.collection_id = {self.view.id} AND q.prefixes && %s"
+        )
+        parameters: list = [prefixes]
+        wanted = sorted({s.strip().casefold() for s in sources or () if s and s.strip()})
+        if wanted:
+            sql += " AND lower(COALESCE(a.source, '')) = ANY(%s)"
+            parameters.append(wanted)
+        if since is not None:
+            sql += " AND a.published >= %s"
+            parameters.append(to_utc(since))
+        if until is not None:
+            sql += " AND a.published <= %s"
+            parameters.append(to_utc(until))
+        found = []
+        for row in self.view.query(sql + " ORDER BY q.id", parameters):
+            pair = (row["speaker"], tuple(row["aliases"]))
+            if pair not in verdicts:
+                verdicts[pair] = speaker_matches(pair[0], speaker, pair[1])
+            if verdicts[pair]:
+                found.append(row)
+        return found
+
+    def vectors(self, rows: list[dict]) -> np.ndarray | None:
+        """The quotations' sentence embeddings, shape ``(len(rows), dimension)``."""
+        if not rows:
+            return None
+        return np.stack([_array(r["embedding"]) for r in rows])
+
+    def hit(self, row: dict, score: float | None):
+        return quote_hit(row, score, row["id"], row["article_row"], row["authors"])
