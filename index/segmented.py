@@ -47,7 +47,7 @@ from .dates import to_utc
 from .errors import BuildError, IndexMismatchError, IndexNotFoundError
 from .keyword import CollectionKeywords, KeywordIndex, Postings
 from .quote_index import QuoteIndex, SegmentQuotePart, SegmentQuotes
-from .storage import MergeSummary, NewArticle, StoredVersion, model_mismatch
+from .storage import MergeSummary, NewArticle, StoredVersion, collection_stats, model_mismatch
 from .store import (
     FORMAT_VERSION,
     SCHEMA,
@@ -612,20 +612,7 @@ class Snapshot:
                     segment.query("SELECT published FROM articles WHERE row = ?", (row,))[0][0]
                 )
             sources.append(SourceStats(name or "(unknown outlet)", count, newest))
-        sources.sort(key=lambda s: (-s.articles, s.name))
-        manifest = self.manifest
-        return IndexStats(
-            articles=manifest.articles,
-            chunks=manifest.chunks,
-            duplicates=manifest.duplicates,
-            sources=sources,
-            built_at=parse_timestamp(manifest.built_at),
-            model=manifest.model,
-            dimension=manifest.dimension,
-            index_type=manifest.index_type,
-            generation=manifest.generation,
-            chunking=manifest.chunking,
-        )
+        return collection_stats(self.manifest, sources)
 
     def close(self) -> None:
         """Nothing to release: segments are closed when no snapshot uses them any more."""

@@ -36,7 +36,7 @@ import numpy as np
 if TYPE_CHECKING:
     from .articles import Article
     from .quote_index import QuoteRecord
-    from .store import IndexStats, Manifest, StoredArticle, StoredChunk
+    from .store import IndexStats, Manifest, SourceStats, StoredArticle, StoredChunk
 
 
 @dataclass(frozen=True)
@@ -259,4 +259,23 @@ def model_mismatch(where: str, manifest: Manifest, model: str, dimension: int) -
         f"(dimension {manifest.dimension}) but the engine uses {model!r} "
         f"(dimension {dimension}). Use --model {manifest.model!r}, or rebuild with "
         "'python -m index build ... --full'."
+    )
+
+
+def collection_stats(manifest: Manifest, sources: list[SourceStats]) -> IndexStats:
+    """A collection's :class:`IndexStats`: the manifest's facts and its outlets (sorted here:
+    most articles first, then by name)."""
+    from .store import IndexStats, parse_timestamp
+
+    return IndexStats(
+        articles=manifest.articles,
+        chunks=manifest.chunks,
+        duplicates=manifest.duplicates,
+        sources=sorted(sources, key=lambda s: (-s.articles, s.name)),
+        built_at=parse_timestamp(manifest.built_at),
+        model=manifest.model,
+        dimension=manifest.dimension,
+        index_type=manifest.index_type,
+        generation=manifest.generation,
+        chunking=manifest.chunking,
     )

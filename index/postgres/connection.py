@@ -88,7 +88,15 @@ class Location:
         return f"{shown}?collection={self.collection}"
 
 
-def connect(conninfo: str, *, autocommit: bool = True, vectors: bool = True) -> psycopg.Connection:
+def connect(
+    conninfo: str,
+    *,
+    autocommit: bool = True,
+    vectors: bool = True,
+    application_name: str = "newsdesk",
+    settings: dict[str, str | int] | None = None,
+    **params: str | int,
+) -> psycopg.Connection:
     """A new connection to ``conninfo``, in UTC, with pgvector's types registered.
 
     Parameters
@@ -99,6 +107,12 @@ def connect(conninfo: str, *, autocommit: bool = True, vectors: bool = True) -> 
         Statements commit on their own unless run in ``connection.transaction()``.
     vectors : bool
         Register the ``vector`` type (the extension must exist: False before the schema is made).
+    application_name : str
+        How the session shows in ``pg_stat_activity`` (63 characters at most).
+    settings : dict, optional
+        Server settings for this session (``-c name=value``), beside ``TimeZone=UTC``.
+    **params
+        Further libpq connection parameters (``connect_timeout``, ``keepalives_idle``...).
 
     Raises
     ------
@@ -106,11 +120,13 @@ def connect(conninfo: str, *, autocommit: bool = True, vectors: bool = True) -> 
         When the server cannot be reached or refuses the connection.
     """
     # UTC sessions: timestamptz values come back in UTC, as the embedded catalog keeps them.
+    options = " ".join(f"-c {k}={v}" for k, v in {"TimeZone": "UTC", **(settings or {})}.items())
     connection = psycopg.connect(
         conninfo,
         autocommit=autocommit,
-        options="-c TimeZone=UTC",
-        application_name="newsdesk",
+        options=options,
+        application_name=application_name,
+        **params,
     )
     if vectors:
         from pgvector.psycopg import register_vector

@@ -18,7 +18,10 @@ created with the collection, and queries use that same expression and a literal
 Version 1: collections, articles, chunks (text, offsets, published, source, vector, tsvector
 with a GIN index), title vectors, quotations (with their vectors and speaker-name prefixes),
 per-collection term document frequencies. Version 2: the articles' ``partial`` and ``updated``
-catalog fields (from feeds).
+catalog fields (from feeds). Version 3: feed state (:mod:`.feeds`): ``feeds``, ``feed_entries``
+and ``feed_articles``, keyed by the collection's name rather than its id, because feeds are
+followed before the first build and through a full rebuild (which gives the collection a new
+id).
 """
 
 from __future__ import annotations
@@ -148,7 +151,49 @@ ALTER TABLE articles
     ADD COLUMN updated timestamptz;
 """
 
-MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _VERSION_1), (2, _VERSION_2))
+# IF NOT EXISTS: databases where the feed store made these tables itself before version 3.
+_VERSION_3 = """
+CREATE TABLE IF NOT EXISTS feeds (
+    collection text NOT NULL,
+    url text NOT NULL,
+    source text,
+    title text,
+    interval double precision NOT NULL,
+    enabled boolean NOT NULL DEFAULT true,
+    etag text,
+    last_modified text,
+    added timestamptz NOT NULL,
+    last_fetch timestamptz,
+    last_success timestamptz,
+    failures integer NOT NULL DEFAULT 0,
+    failing_since timestamptz,
+    next_due timestamptz,
+    last_error text,
+    PRIMARY KEY (collection, url)
+);
+CREATE TABLE IF NOT EXISTS feed_entries (
+    collection text NOT NULL,
+    feed_url text NOT NULL,
+    key text NOT NULL,
+    entry_hash text NOT NULL,
+    article_id text NOT NULL,
+    first_seen timestamptz NOT NULL,
+    last_seen timestamptz NOT NULL,
+    PRIMARY KEY (collection, feed_url, key)
+);
+CREATE TABLE IF NOT EXISTS feed_articles (
+    collection text NOT NULL,
+    article_id text NOT NULL,
+    content_hash text NOT NULL,
+    url text,
+    partial boolean NOT NULL DEFAULT false,
+    indexed timestamptz NOT NULL,
+    PRIMARY KEY (collection, article_id)
+);
+CREATE INDEX IF NOT EXISTS feed_articles_by_url ON feed_articles (collection, url);
+"""
+
+MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _VERSION_1), (2, _VERSION_2), (3, _VERSION_3))
 VERSION = MIGRATIONS[-1][0]
 
 

@@ -44,7 +44,7 @@ from ..errors import BuildError, BuildInProgressError, IndexMismatchError, Index
 from ..keyword import analyze_terms, idf
 from ..quote_index import QuoteIndex, QuoteRecord, name_prefixes, quote_hit
 from ..quotes import speaker_matches
-from ..storage import NewArticle, StoredVersion, model_mismatch
+from ..storage import NewArticle, StoredVersion, collection_stats, model_mismatch
 from ..store import IndexStats, Manifest, SourceStats, StoredArticle, StoredChunk
 from . import schema
 from .connection import Location, Pool, advisory_key, connect
@@ -1005,20 +1005,7 @@ class PostgresCollection:
                     r["name"] or "(unknown outlet)", r["articles"], parse_timestamp(r["newest"])
                 )
             )
-        sources.sort(key=lambda s: (-s.articles, s.name))
-        manifest = self.manifest
-        return IndexStats(
-            articles=manifest.articles,
-            chunks=manifest.chunks,
-            duplicates=manifest.duplicates,
-            sources=sources,
-            built_at=parse_timestamp(manifest.built_at),
-            model=manifest.model,
-            dimension=manifest.dimension,
-            index_type=manifest.index_type,
-            generation=manifest.generation,
-            chunking=manifest.chunking,
-        )
+        return collection_stats(self.manifest, sources)
 
     def check_model(self, model: str, dimension: int) -> None:
         """Refuse to search with a model other than the one the vectors came from."""

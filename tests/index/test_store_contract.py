@@ -336,22 +336,10 @@ def test_a_reader_answers_during_a_write(location, embedder):
 KILLED_DRIVER = textwrap.dedent(
     """
     import sys
-    from datetime import UTC, datetime
-    from index.articles import Article
+    sys.path.insert(0, "tests/index")
     from index.build import Builder
     from index.embedding import Embedder
-
-    def town(n):
-        return Article(
-            id=f"town-{n}",
-            title=f"Town {n} budget",
-            text=(
-                f"The council of town {n} approved {n * 1000 + 7} dollars for road repairs "
-                f"and token{n} lamps. “We fixed the roads,” said Mayor Alma Reyes{n} on Monday."
-            ),
-            source=["Reuters", "AP"][n % 2],
-            published=datetime(2024, 1 + n % 12, 1 + n % 27, tzinfo=UTC),
-        )
+    from test_store_contract import town
 
     def progress(done, total):
         print("progress", done, total, flush=True)
