@@ -466,9 +466,9 @@ class Poller:
     def where(self) -> str:
         """The collection, for messages (no credentials)."""
         if is_database_url(self.location):
-            from ..postgres.feeds import split_location
+            from ..postgres.connection import Location
 
-            return f"collection {split_location(str(self.location))[1]!r}"
+            return f"collection {Location.parse(str(self.location)).collection!r}"
         return str(self.location)
 
     def check(self, url: str, *, pages: bool = True, limit: int = 10) -> FeedCheck:

@@ -238,11 +238,12 @@ def poller_lock(location: str | os.PathLike) -> Iterator[PollerLease]:
         names it.
     """
     if is_database_url(location):
-        from ..postgres.feeds import split_location
+        from ..postgres.connection import Location
         from ..postgres.leader import Leadership
 
-        conninfo, collection = split_location(str(location))
-        leadership = Leadership(conninfo, collection)
+        where = Location.parse(str(location))
+        collection = where.collection
+        leadership = Leadership(where.conninfo, collection)
         if not leadership.try_acquire():
             if leadership.last_error:
                 raise PollerBusyError(

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 
 from ..dates import parse_timestamp, to_utc
 from ..errors import NewsdeskError
+from ..storage import is_url as is_database_url
 
 __all__ = [
     "DEFAULT_INTERVAL",
@@ -174,14 +175,6 @@ _FEED_COLUMNS = [
     "last_fetch", "last_success", "failures", "failing_since", "next_due", "last_error",
 ]  # fmt: skip
 _TIMES = {"added", "last_fetch", "last_success", "failing_since", "next_due"}
-
-
-def is_database_url(location: object) -> bool:
-    """Whether ``location`` names a PostgreSQL database (a ``postgresql://`` or ``postgres://``
-    URL) rather than an index directory."""
-    return isinstance(location, str) and location.lower().startswith(
-        ("postgresql://", "postgres://")
-    )
 
 
 class FeedStore:

@@ -1,9 +1,10 @@
 """Feed state in PostgreSQL, beside the collection it feeds: :class:`PostgresFeedStore`.
 
 The same state as ``feeds.sqlite`` (:class:`~index.feeds.state.SqliteFeedStore`) with the same
-behaviour, in three tables keyed by collection so one database holds several collections' feeds:
-``feeds`` (one row per followed feed), ``feed_entries`` (entries seen per feed) and
-``feed_articles`` (what was last handed to the index per article id). Every process sharing the
+behaviour, in three tables keyed by collection so one database holds several collections' feeds
+(made by :mod:`.schema`, version 3): ``feeds`` (one row per followed feed), ``feed_entries``
+(entries seen per feed) and ``feed_articles`` (what was last handed to the index per article
+id). Every process sharing the
 collection (bots, a ``python -m index watch`` worker, the CLI's ``feeds add``) sees one state;
 whichever of them leads (:mod:`index.postgres.leader`) polls.
 
@@ -32,86 +33,16 @@ from ..feeds.state import (
     FeedState,
     FeedStore,
 )
-from .leader import lock_key
+from . import schema
+from .connection import Location, connect
 
-__all__ = ["SCHEMA", "PostgresFeedStore", "split_location"]
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS feeds (
-    collection text NOT NULL,
-    url text NOT NULL,
-    source text,
-    title text,
-    interval double precision NOT NULL,
-    enabled boolean NOT NULL DEFAULT true,
-    etag text,
-    last_modified text,
-    added timestamptz NOT NULL,
-    last_fetch timestamptz,
-    last_success timestamptz,
-    failures integer NOT NULL DEFAULT 0,
-    failing_since timestamptz,
-    next_due timestamptz,
-    last_error text,
-    PRIMARY KEY (collection, url)
-);
-CREATE TABLE IF NOT EXISTS feed_entries (
-    collection text NOT NULL,
-    feed_url text NOT NULL,
-    key text NOT NULL,
-    entry_hash text NOT NULL,
-    article_id text NOT NULL,
-    first_seen timestamptz NOT NULL,
-    last_seen timestamptz NOT NULL,
-    PRIMARY KEY (collection, feed_url, key)
-);
-CREATE TABLE IF NOT EXISTS feed_articles (
-    collection text NOT NULL,
-    article_id text NOT NULL,
-    content_hash text NOT NULL,
-    url text,
-    partial boolean NOT NULL DEFAULT false,
-    indexed timestamptz NOT NULL,
-    PRIMARY KEY (collection, article_id)
-);
-CREATE INDEX IF NOT EXISTS feed_articles_by_url ON feed_articles (collection, url);
-"""
-"""The feed-state tables (PostgreSQL DDL, idempotent)."""
-
-DEFAULT_COLLECTION = "default"
+__all__ = ["PostgresFeedStore"]
 
 
-def split_location(location: str) -> tuple[str, str]:
-    """``(conninfo, collection)`` of a ``postgresql://`` location.
-
-    The collection is the URL's ``collection`` query parameter (default ``"default"``); the
-    rest of the URL is what libpq connects to.
-    """
-    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
-
-    parts = urlsplit(location)
-    query = parse_qsl(parts.query, keep_blank_values=True)
-    collection = next((v for k, v in query if k == "collection"), None) or DEFAULT_COLLECTION
-    rest = urlencode([(k, v) for k, v in query if k != "collection"])
-    return urlunsplit(parts._replace(query=rest)), collection
-
-
-def _connect(conninfo: str) -> psycopg.Connection:
-    # UTC sessions: timestamptz values come back in UTC, as the SQLite store gives them.
-    return psycopg.connect(
-        conninfo, autocommit=True, row_factory=dict_row, options="-c TimeZone=UTC"
-    )
-
-
-def ensure_schema(connection: psycopg.Connection) -> None:
-    """Create the feed-state tables where absent.
-
-    Serialised by a transaction-level advisory lock: two processes creating the same table at
-    once would otherwise collide in the catalog (a unique violation on ``pg_type``).
-    """
-    with connection.transaction():
-        connection.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key("schema", "feeds"),))
-        connection.execute(SCHEMA)
+def _ready(connection: psycopg.Connection) -> None:
+    """Bring the schema to this code's version (the feed tables are its version 3)."""
+    if schema.version(connection) < schema.VERSION:
+        schema.migrate(connection)
 
 
 class PostgresFeedStore(FeedStore):
@@ -130,27 +61,28 @@ class PostgresFeedStore(FeedStore):
 
     def __init__(self, location: str) -> None:
         self.location = location
-        self.conninfo, self.collection = split_location(location)
+        where = Location.parse(location)
+        self.conninfo, self.collection = where.conninfo, where.collection
         self._connection: psycopg.Connection | None = None
         self._lock = threading.Lock()
         with self._session() as db:
-            ensure_schema(db)
+            _ready(db)
 
     @classmethod
     def has_state(cls, location: str) -> bool:
         """Whether the collection has feed state (a feed followed or an article recorded);
         creates nothing."""
-        conninfo, collection = split_location(location)
-        with _connect(conninfo) as db:
-            exists = db.execute("SELECT to_regclass('feeds') IS NOT NULL AS t").fetchone()["t"]
+        where = Location.parse(location)
+        with connect(where.conninfo, vectors=False) as db:
+            exists = db.execute("SELECT to_regclass('feeds') IS NOT NULL").fetchone()[0]
             if not exists:
                 return False
             row = db.execute(
                 "SELECT EXISTS (SELECT 1 FROM feeds WHERE collection = %(c)s) "
-                "OR EXISTS (SELECT 1 FROM feed_articles WHERE collection = %(c)s) AS t",
-                {"c": collection},
+                "OR EXISTS (SELECT 1 FROM feed_articles WHERE collection = %(c)s)",
+                {"c": where.collection},
             ).fetchone()
-        return bool(row["t"])
+        return bool(row[0])
 
     def close(self) -> None:
         """Close the store's connection (a later call opens another)."""
@@ -164,7 +96,7 @@ class PostgresFeedStore(FeedStore):
         """The store's connection, for one statement or transaction at a time."""
         with self._lock:
             if self._connection is None or self._connection.closed:
-                self._connection = _connect(self.conninfo)
+                self._connection = connect(self.conninfo, vectors=False)
             try:
                 yield self._connection
             except psycopg.OperationalError:
@@ -173,8 +105,8 @@ class PostgresFeedStore(FeedStore):
                 raise
 
     def _query(self, sql: str, parameters: dict) -> list[dict]:
-        with self._session() as db:
-            return db.execute(sql, {"c": self.collection, **parameters}).fetchall()
+        with self._session() as db, db.cursor(row_factory=dict_row) as cursor:
+            return cursor.execute(sql, {"c": self.collection, **parameters}).fetchall()
 
     # ----------------------------------------------------------------------------------------
 
@@ -249,7 +181,7 @@ class PostgresFeedStore(FeedStore):
             # FOR SHARE: a `feeds remove` committing meanwhile waits for this transaction, and
             # one that committed first is not seen, so a removed feed's entries stay out.
             followed = {
-                row["url"]
+                row[0]
                 for row in db.execute(
                     "SELECT url FROM feeds WHERE collection = %s FOR SHARE", (self.collection,)
                 )

@@ -18,7 +18,6 @@ the lock (:meth:`Leadership.held`) before each round of work: a connection that 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 import os
 import socket
@@ -26,13 +25,11 @@ import threading
 
 import psycopg
 
+from .connection import advisory_key, connect
+
 log = logging.getLogger(__name__)
 
 __all__ = ["Leadership", "lock_key"]
-
-# Advisory-lock keys are shared by everything in a database; a prefix of ours keeps them apart
-# from any other application's keys.
-_NAMESPACE = "newsdesk"
 
 # The server drops a silent client after idle + interval x count seconds (10 + 5 x 4 = 30 s),
 # freeing the lock of a holder cut off by the network; the client side likewise notices a
@@ -42,17 +39,18 @@ _KEEPALIVES = {
     "keepalives_idle": 10,
     "keepalives_interval": 5,
     "keepalives_count": 4,
-    "options": "-c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=4",
+}
+_SERVER_KEEPALIVES = {
+    "tcp_keepalives_idle": 10,
+    "tcp_keepalives_interval": 5,
+    "tcp_keepalives_count": 4,
 }
 
 
 def lock_key(collection: str, job: str = "feeds") -> int:
-    """The advisory-lock key for ``job`` on ``collection``: a signed 64-bit integer.
-
-    Stable across processes, versions and machines (a hash of the names, not Python's ``hash``).
-    """
-    digest = hashlib.blake2b(f"{_NAMESPACE}:{job}:{collection}".encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
+    """The advisory-lock key for ``job`` on ``collection``: a signed 64-bit integer, stable
+    across processes, versions and machines."""
+    return advisory_key(job, collection)
 
 
 class Leadership:
@@ -118,10 +116,11 @@ class Leadership:
             if self._connection is not None and self._still_held():
                 return True
             try:
-                connection = psycopg.connect(
+                connection = connect(
                     self.conninfo,
-                    autocommit=True,
+                    vectors=False,
                     application_name=self.name,
+                    settings=_SERVER_KEEPALIVES,
                     connect_timeout=max(1, round(self.connect_timeout)),
                     **_KEEPALIVES,
                 )
@@ -169,8 +168,8 @@ class Leadership:
         A one-off connection; for messages, not for decisions.
         """
         try:
-            with psycopg.connect(
-                self.conninfo, autocommit=True, connect_timeout=max(1, round(self.connect_timeout))
+            with connect(
+                self.conninfo, vectors=False, connect_timeout=max(1, round(self.connect_timeout))
             ) as connection:
                 row = connection.execute(
                     "SELECT a.application_name, host(a.client_addr) FROM pg_locks l "
