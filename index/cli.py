@@ -25,6 +25,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 from .config import IndexSettings
 from .dates import DateError, parse_moment
 from .errors import NewsdeskError
+from .storage import is_url, open_store
 
 log = logging.getLogger("index")
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_SKIPPED = 0, 1, 2, 3
@@ -46,9 +47,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     settings = IndexSettings()
     index_dir = args.index or settings.index_dir
-    if index_dir is None:
-        parser.error("no index directory: pass --index DIR or set NEWSDESK_INDEX_DIR")
-    args.index = Path(index_dir)
+    if index_dir is None and args.command != "copy":
+        parser.error(
+            "no index: pass --index DIR (or a postgresql:// URL) or set NEWSDESK_INDEX_DIR"
+        )
+    args.index = _location(index_dir)
     args.model = args.model or settings.model
     args.precision = args.precision or settings.precision
     try:
@@ -68,7 +71,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--index", type=Path, help="index directory (default: $NEWSDESK_INDEX_DIR)")
+    common.add_argument(
+        "--index",
+        help="index directory or postgresql://... URL (default: $NEWSDESK_INDEX_DIR)",
+    )
     common.add_argument("--model", help="sentence-transformers model name or path")
     common.add_argument("--precision", choices=["auto", "bf16", "fp32"], default=None)
     common.add_argument("--json", action="store_true", help="print one JSON object on stdout")
@@ -190,6 +196,14 @@ def _parser() -> argparse.ArgumentParser:
 
     command("stats", _stats, "show what the index holds")
 
+    sub = command(
+        "copy",
+        _copy,
+        "copy a collection to another store (directory or postgresql:// URL), keeping its vectors",
+    )
+    sub.add_argument("source", metavar="SRC", help="index directory or postgresql://... URL")
+    sub.add_argument("target", metavar="DST", help="an empty directory or collection")
+
     sub = command("eval", _eval, "measure retrieval on labelled questions (JSONL)")
     sub.add_argument("questions", type=Path, metavar="QUESTIONS.jsonl")
     sub.add_argument("--mode", choices=["hybrid", "dense", "keyword"], default="hybrid")
@@ -218,11 +232,10 @@ def _until(value: str) -> datetime:
 def _engine(args, require_index: bool = True):
     from .embedding import Embedder
     from .engine import Engine
-    from .errors import IndexNotFoundError
-    from .store import IndexDirectory
 
-    if require_index and IndexDirectory(args.index).current() is None:
-        raise IndexNotFoundError(args.index)  # before spending seconds on loading the model
+    store = open_store(args.index)
+    if require_index and store.current_version() is None:
+        store.open()  # the store's precise error, before spending seconds on loading the model
     with _status("loading the model and index"):
         return Engine(
             args.index,
@@ -235,13 +248,11 @@ def _build(args) -> int:
     from .build import Builder
     from .chunking import ChunkingParams
     from .embedding import Embedder
-    from .store import IndexDirectory, Manifest
 
     missing = [p for p in args.paths if not os.path.exists(p)]
     if missing and len(missing) == len(args.paths):
         raise NewsdeskError(f"no such file or directory: {', '.join(missing)}")
-    current = IndexDirectory(args.index).current()
-    manifest = Manifest.read(current / "manifest.json") if current else None
+    manifest = open_store(args.index).manifest()
     params = ChunkingParams(**manifest.chunking) if manifest and not args.full else ChunkingParams()
     overrides = {}
     if args.target_tokens:
@@ -302,13 +313,11 @@ def _remove(args) -> int:
     from .build import Builder
     from .chunking import ChunkingParams
     from .embedding import Embedder
-    from .errors import IndexNotFoundError
-    from .store import IndexDirectory, Manifest
 
-    current = IndexDirectory(args.index).current()
-    if current is None:
-        raise IndexNotFoundError(args.index)
-    manifest = Manifest.read(current / "manifest.json")
+    store = open_store(args.index)
+    manifest = store.manifest()
+    if manifest is None:
+        store.open()  # raises the store's "nothing built" error
     builder = Builder(
         args.index,
         lambda: Embedder(args.model, precision=args.precision),
@@ -441,9 +450,7 @@ def _flags(partial: bool, updated: datetime | None, published: datetime | None) 
 
 
 def _stats(args) -> int:
-    from .store import Generation
-
-    stats = Generation.open_current(args.index).stats()
+    stats = open_store(args.index).open().stats()
     if args.json:
         data = asdict(stats)
         data["built_at"] = stats.built_at.isoformat() if stats.built_at else None
@@ -461,6 +468,32 @@ def _stats(args) -> int:
         newest = source.newest.date().isoformat() if source.newest else "undated"
         print(f"  {source.name}: {_count(source.articles, 'article')}, newest {newest}")
     return EXIT_OK
+
+
+def _copy(args) -> int:
+    from .copying import copy_collection
+
+    source, target = _location(args.source), _location(args.target)
+    with _progress("copying articles", args.json) as progress:
+        summary = copy_collection(source, target, progress=progress)
+    if args.json:
+        print(json.dumps({"source": str(source), "target": str(target), **asdict(summary)}))
+    else:
+        print(
+            f"copied {_count(summary.articles, 'article')} "
+            f"({_count(summary.duplicates, 'duplicate')}), {_count(summary.chunks, 'chunk')} "
+            f"and {_count(summary.quotes, 'quotation')} with their vectors in "
+            f"{summary.seconds:.1f} s"
+        )
+    return EXIT_OK
+
+
+def _location(value: str | os.PathLike | None) -> str | Path | None:
+    """An index location: a ``postgresql://`` URL as given (a Path would fold its ``//``
+    and a build would then create a folder named ``postgresql:``), anything else a Path."""
+    if value is None:
+        return None
+    return str(value) if is_url(value) else Path(value)
 
 
 def _count(number: int, noun: str) -> str:
@@ -582,10 +615,8 @@ def _builder(args):
     from .build import Builder
     from .chunking import ChunkingParams
     from .embedding import Embedder
-    from .store import IndexDirectory, Manifest
 
-    current = IndexDirectory(args.index).current()
-    manifest = Manifest.read(current / "manifest.json") if current else None
+    manifest = open_store(args.index).manifest()
     return Builder(
         args.index,
         lambda: Embedder(args.model, precision=args.precision),

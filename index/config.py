@@ -1,6 +1,7 @@
 """Engine settings from the environment (and an optional ``.env``), via pydantic-settings.
 
-``NEWSDESK_INDEX_DIR`` the index directory; ``NEWSDESK_MODEL`` a sentence-transformers model
+``NEWSDESK_INDEX_DIR`` the index directory, or a ``postgresql://`` URL for a collection in
+PostgreSQL (see :func:`index.storage.open_store`); ``NEWSDESK_MODEL`` a sentence-transformers model
 name or path (default: the bundled all-MiniLM-L6-v2); ``NEWSDESK_PRECISION`` auto, bf16 or fp32;
 ``NEWSDESK_CONTACT_URL`` where outlets can reach whoever runs the bot (sent in the User-Agent of
 feed and page requests). Command-line options override these.
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -20,7 +22,17 @@ class IndexSettings(BaseSettings):
         env_prefix="NEWSDESK_", env_file=".env", extra="ignore", protected_namespaces=()
     )
 
-    index_dir: Path | None = None
+    # A directory as a Path; a URL stays a string (a Path would fold its "//").
+    index_dir: Path | str | None = None
     model: str | None = None
     precision: str = "auto"
     contact_url: str | None = None
+
+    @field_validator("index_dir", mode="before")
+    @classmethod
+    def _directory_or_url(cls, value: object) -> object:
+        from .storage import is_url
+
+        if value is None or value == "" or is_url(value):
+            return value or None
+        return Path(value)

@@ -30,3 +30,7 @@ class BuildInProgressError(NewsdeskError):
 
 class BuildError(NewsdeskError):
     """A build could not complete; the previous generation is still current."""
+
+
+class StoreUnavailableError(NewsdeskError):
+    """The store cannot be reached (a PostgreSQL server down, refusing, or misnamed)."""

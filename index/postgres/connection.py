@@ -2,8 +2,9 @@
 
 A location is a libpq URL naming the database, plus options of ours in its query string
 (removed before libpq sees them): ``collection`` (which collection of the database, default
-``default``) and ``text_search`` (the text-search configuration a new collection's keyword side
-uses, default ``english``). Everything that talks to the database connects through
+``default``), ``text_search`` (the text-search configuration a new collection's keyword side
+uses, default ``english``) and ``replica`` (the URL, percent-encoded, of a streaming replica to
+read from: see :mod:`.replica`). Everything that talks to the database connects through
 :func:`connect`, so routing (a replica for reads, say) has one place to go.
 """
 
@@ -12,27 +13,31 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import threading
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
 
+from ..errors import StoreUnavailableError
 from ..storage import is_url
 
 DEFAULT_COLLECTION = "default"
 DEFAULT_TEXT_SEARCH = "english"
 # Our options in a location's query string; libpq refuses parameters it does not know.
-_OURS = ("collection", "text_search")
+_OURS = ("collection", "text_search", "replica")
 
 __all__ = [
     "DEFAULT_COLLECTION",
     "DEFAULT_TEXT_SEARCH",
+    "ConnectionFailed",
     "Location",
     "Pool",
     "advisory_key",
     "connect",
     "is_url",
+    "register_vectors",
 ]
 
 
@@ -48,11 +53,14 @@ class Location:
         The collection's key in that database.
     text_search : str
         Text-search configuration for a collection created here (an existing one keeps its own).
+    replica : str or None
+        What libpq connects to for reads (a streaming replica of ``conninfo``), or None.
     """
 
     conninfo: str
     collection: str = DEFAULT_COLLECTION
     text_search: str = DEFAULT_TEXT_SEARCH
+    replica: str | None = None
 
     @classmethod
     def parse(cls, location: str) -> Location:
@@ -76,14 +84,17 @@ class Location:
             urlunsplit(parts._replace(query=rest)),
             collection,
             ours.get("text_search", DEFAULT_TEXT_SEARCH).strip() or DEFAULT_TEXT_SEARCH,
+            ours.get("replica", "").strip() or None,
         )
 
     def __str__(self) -> str:
-        """The location without credentials (for messages and logs)."""
+        """The location without its password (for messages and logs)."""
         parts = urlsplit(self.conninfo)
         host = parts.hostname or ""
         if parts.port:
             host += f":{parts.port}"
+        if parts.username:
+            host = f"{parts.username}@{host}"  # the user, never the password
         shown = urlunsplit(parts._replace(netloc=host, query=""))
         return f"{shown}?collection={self.collection}"
 
@@ -106,7 +117,8 @@ def connect(
     autocommit : bool
         Statements commit on their own unless run in ``connection.transaction()``.
     vectors : bool
-        Register the ``vector`` type (the extension must exist: False before the schema is made).
+        Register the ``vector`` type (when the database has the extension; see
+        :func:`register_vectors`).
     application_name : str
         How the session shows in ``pg_stat_activity`` (63 characters at most).
     settings : dict, optional
@@ -116,23 +128,45 @@ def connect(
 
     Raises
     ------
-    psycopg.OperationalError
-        When the server cannot be reached or refuses the connection.
+    ConnectionFailed
+        When the server cannot be reached or refuses the connection (a
+        ``psycopg.OperationalError`` and a :class:`~index.errors.StoreUnavailableError`).
     """
     # UTC sessions: timestamptz values come back in UTC, as the embedded catalog keeps them.
     options = " ".join(f"-c {k}={v}" for k, v in {"TimeZone": "UTC", **(settings or {})}.items())
-    connection = psycopg.connect(
-        conninfo,
-        autocommit=autocommit,
-        options=options,
-        application_name=application_name,
-        **params,
-    )
+    try:
+        connection = psycopg.connect(
+            conninfo,
+            autocommit=autocommit,
+            options=options,
+            application_name=application_name,
+            **params,
+        )
+    except psycopg.OperationalError as error:
+        where = Location.parse(conninfo) if is_url(conninfo) else "the PostgreSQL server"
+        reason = " ".join(str(error).split())
+        raise ConnectionFailed(f"cannot connect to {where}: {reason}") from error
     if vectors:
-        from pgvector.psycopg import register_vector
-
-        register_vector(connection)
+        register_vectors(connection)
     return connection
+
+
+class ConnectionFailed(StoreUnavailableError, psycopg.OperationalError):
+    """The server cannot be reached or refuses us: an error the CLI and bot show as it is
+    (a :class:`~index.errors.NewsdeskError`), still a ``psycopg.OperationalError`` to callers
+    that retry on those."""
+
+
+def register_vectors(connection: psycopg.Connection) -> bool:
+    """Register pgvector's types on ``connection``; False while the database has no ``vector``
+    extension yet (the schema's first migration creates it)."""
+    from pgvector.psycopg import register_vector
+
+    try:
+        register_vector(connection)
+    except psycopg.ProgrammingError:
+        return False
+    return True
 
 
 class Pool:
@@ -154,6 +188,8 @@ class Pool:
         self.keep = keep
         self._idle: list[psycopg.Connection] = []
         self._lock = threading.Lock()
+        # Connections whose vector type is registered (one made before the schema was is not).
+        self._vectors: weakref.WeakSet = weakref.WeakSet()
 
     @contextlib.contextmanager
     def connection(self) -> Iterator[psycopg.Connection]:
@@ -161,7 +197,9 @@ class Pool:
         with self._lock:
             connection = self._idle.pop() if self._idle else None
         if connection is None or connection.closed:
-            connection = connect(self.conninfo)
+            connection = connect(self.conninfo, vectors=False)
+        if connection not in self._vectors and register_vectors(connection):
+            self._vectors.add(connection)
         try:
             yield connection
         except BaseException:

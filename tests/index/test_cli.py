@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -315,3 +316,33 @@ def test_a_missing_index_exits_1_and_says_how_to_build(tmp_path):
     nothing = run("build", tmp_path / "nowhere", "--index", missing)
     assert nothing.returncode == 1 and "no such file or directory" in flat(nothing.stderr)
     assert not missing.exists() or not list(missing.glob("gen-*"))
+
+
+def test_the_cli_takes_a_url_everywhere_and_never_makes_a_folder_of_it(
+    tmp_path, news_corpus, postgres_server
+):
+    collection = f"{postgres_server.url}?collection=cli{uuid.uuid4().hex[:8]}"
+
+    # Run where a URL read as a path would have made a folder "postgresql:".
+    def here(*args):
+        return run(*args, cwd=tmp_path)
+
+    built = here("build", *news_corpus.paths, "--index", collection, "--json")
+    assert built.returncode == 0, built.stderr
+    assert json.loads(built.stdout)["articles"] == 14
+    found = here("search", "port strike", "--index", collection, "--source", "BBC", "--json")
+    assert found.returncode == 0, found.stderr
+    assert [h["article_id"] for h in json.loads(found.stdout)["hits"]] == ["port-strike-bbc"]
+    asked = here("ask", "What did Lucia Ortega say?", "--index", collection, "--json")
+    assert asked.returncode == 0 and json.loads(asked.stdout)["covered"], asked.stderr
+    quoted = here("quotes", "Ortega", "--index", collection, "--json")
+    assert json.loads(quoted.stdout)["quotes"], quoted.stderr
+    stats = here("stats", "--index", collection, "--json")
+    assert json.loads(stats.stdout)["articles"] == 14, stats.stderr
+    copied = here("copy", collection, tmp_path / "copy", "--json")
+    assert copied.returncode == 0 and json.loads(copied.stdout)["articles"] == 14
+    missing = here("stats", "--index", collection.replace("collection=", "collection=none"))
+    assert missing.returncode == 1 and "no collection" in " ".join(missing.stderr.split())
+    unreachable = here("stats", "--index", "postgresql://nobody@127.0.0.1:1/none")
+    assert unreachable.returncode == 1 and "Traceback" not in unreachable.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["copy"]

@@ -1,0 +1,194 @@
+"""The PostgreSQL store's own paths on the session's real server: locations, the schema and its
+upgrade from an older version, collections side by side, and ``copy`` between stores (the CLI
+with a URL: tests/index/test_cli.py)."""
+
+from __future__ import annotations
+
+import uuid
+
+import numpy as np
+import psycopg
+import pytest
+
+from index.build import Builder
+from index.copying import copy_collection
+from index.engine import Engine
+from index.errors import IndexNotFoundError, NewsdeskError
+from index.postgres import schema
+from index.postgres.connection import Location, connect
+from index.storage import is_url, open_store
+
+QUERIES = [
+    "dockworkers strike at the ports",
+    "wildfire evacuation in the Ventana hills",
+    "Federal Reserve interest rate cut",
+    "new riverside park vote",
+]
+
+
+@pytest.fixture
+def database(postgres_server) -> str:
+    """The URL of a new, empty database of its own on the session server."""
+    name = f"db{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(postgres_server.url, autocommit=True) as connection:
+        connection.execute(f"CREATE DATABASE {name}")
+    return postgres_server.url.rsplit("/", 1)[0] + f"/{name}"
+
+
+@pytest.fixture
+def collection(postgres_server) -> str:
+    return f"{postgres_server.url}?collection=c{uuid.uuid4().hex[:12]}"
+
+
+def ids(hits) -> list[str]:
+    return [hit.article_id for hit in hits]
+
+
+def test_locations():
+    assert is_url("postgresql://u@h/db") and is_url("POSTGRES://h/db")
+    assert not is_url("indexes/sample") and not is_url(None)
+    where = Location.parse(
+        "postgresql://me:secret@db.example:5433/news?collection=guild-1&sslmode=require"
+    )
+    assert where.collection == "guild-1"
+    assert where.conninfo == "postgresql://me:secret@db.example:5433/news?sslmode=require"
+    assert str(where) == "postgresql://me@db.example:5433/news?collection=guild-1"
+    assert Location.parse("postgres://h/db").collection == "default"
+    assert Location.parse("postgres://h/db?text_search=simple").text_search == "simple"
+    with pytest.raises(ValueError):
+        Location.parse("postgresql://h/db?collection=")
+
+
+def test_an_empty_database_is_not_built_and_opening_creates_nothing(database):
+    store = open_store(database)
+    assert store.current_version() is None and store.manifest() is None
+    with pytest.raises(IndexNotFoundError, match="no Newsdesk tables"):
+        store.open()
+    with connect(database, vectors=False) as connection:
+        assert schema.version(connection) == 0
+
+
+VERSION_1_ARTICLE = """
+INSERT INTO collections (key, model, dimension, chunking, articles, chunks)
+VALUES ('old', %(model)s, %(dimension)s, '{"target_tokens": 200}', 1, 1) RETURNING id
+"""
+
+
+def test_a_database_of_schema_version_1_is_migrated_when_opened(database, embedder):
+    with connect(database, vectors=False) as connection:
+        schema.migrate(connection, target=1)
+        assert schema.version(connection) == 1
+        columns = {
+            r[0]
+            for r in connection.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = 'articles'"
+            )
+        }
+        assert "partial" not in columns  # version 1 as it was
+        from pgvector.psycopg import register_vector
+
+        register_vector(connection)
+        (cid,) = connection.execute(
+            VERSION_1_ARTICLE, {"model": embedder.model_name, "dimension": embedder.dimension}
+        ).fetchone()
+        (row,) = connection.execute(
+            "INSERT INTO articles (collection_id, id, title, text, source, content_hash, "
+            "text_hash, indexed_at) VALUES (%s, 'a', 'Harbour dredging', "
+            "'The harbour will be dredged next spring.', 'Gazette', 'h1', 't1', '2024') "
+            'RETURNING "row"',
+            (cid,),
+        ).fetchone()
+        vector = embedder.encode(["Harbour dredging\nThe harbour will be dredged next spring."])[0]
+        connection.execute(
+            'INSERT INTO chunks (collection_id, article_row, ordinal, start, "end", text, '
+            "tokens, source, embedding, keywords) VALUES (%s, %s, 0, 0, 40, "
+            "'The harbour will be dredged next spring.', 9, 'Gazette', %s, "
+            "to_tsvector('english', 'Harbour dredging The harbour will be dredged next spring.'))",
+            (cid, row, np.asarray(vector, dtype=np.float32)),
+        )
+    location = f"{database}?collection=old"
+    engine = Engine(location, embedder=embedder)
+    with connect(database) as connection:
+        assert schema.version(connection) == schema.VERSION
+    hit = engine.search("when is the harbour dredged", k=1)[0]
+    assert hit.article_id == "a" and hit.source == "Gazette"
+    assert engine.generation.articles([hit.article_row])[hit.article_row].title == (
+        "Harbour dredging"
+    )
+
+
+def test_a_database_newer_than_the_code_is_refused(database):
+    with connect(database, vectors=False) as connection:
+        schema.migrate(connection)
+        connection.execute(
+            "UPDATE schema_version SET version = %s WHERE component = %s",
+            (schema.VERSION + 1, schema.COMPONENT),
+        )
+    with pytest.raises(schema.SchemaError, match="newer"):
+        open_store(f"{database}?collection=x").current_version()
+
+
+def test_collections_of_one_database_are_apart(postgres_server, embedder):
+    from datetime import UTC, datetime
+
+    from index.articles import Article
+
+    base = f"{postgres_server.url}?collection="
+    names = [f"k{uuid.uuid4().hex[:8]}" for _ in range(2)]
+    for n, name in enumerate(names):
+        Builder(base + name, embedder).add_articles(
+            [
+                Article(
+                    id="same-id",
+                    title=f"Collection {n}",
+                    text=f"Only collection {n} holds this text about ferries {n}.",
+                    published=datetime(2024, 5, 1, tzinfo=UTC),
+                )
+            ]
+        )
+    for n, name in enumerate(names):
+        engine = Engine(base + name, embedder=embedder)
+        (hit,) = engine.search("ferries", k=5)
+        assert hit.title == f"Collection {n}"
+        assert engine.stats().articles == 1
+
+
+def test_copy_to_postgres_and_back_keeps_vectors_and_results(
+    tmp_path, news_corpus, embedder, collection
+):
+    first = tmp_path / "first"
+    Builder(first, embedder).build(news_corpus.paths)
+    there = copy_collection(first, collection)
+    assert (there.articles, there.duplicates) == (14, 1) and there.quotes > 0
+    back = tmp_path / "back"
+    copy_collection(collection, back)
+    engines = [Engine(where, embedder=embedder) for where in (first, collection, back)]
+    for query in QUERIES:
+        dense = [ids(engine.search(query, mode="dense")) for engine in engines]
+        assert dense[0] == dense[1] == dense[2], query
+        assert ids(engines[0].search(query)) == ids(engines[2].search(query)), query
+    question = "What did Mayor Lucia Ortega say about the park?"
+    answers = [engines[0].ask(question), engines[2].ask(question)]
+    assert [p.text for p in answers[0].parts] == [p.text for p in answers[1].parts]
+    stats = [engine.stats() for engine in engines]
+    assert stats[0].sources == stats[2].sources
+    assert {s.name: s.articles for s in stats[0].sources} == {
+        s.name: s.articles for s in stats[1].sources
+    }
+    # The very vectors, not new ones: a build of the same files embeds nothing.
+    exported = [
+        {item.article.id: item for item in open_store(where).export()}
+        for where in (first, collection, back)
+    ]
+    for article_id, item in exported[0].items():
+        for other in exported[1:]:
+            copied = other[article_id]
+            assert copied.duplicate_of == item.duplicate_of
+            if item.vectors is not None:
+                np.testing.assert_array_equal(copied.vectors, item.vectors)
+                np.testing.assert_array_equal(copied.title_vector, item.title_vector)
+    for where in (collection, back):
+        again = Builder(where, embedder).build(news_corpus.paths)
+        assert again.embedded_chunks == 0 and again.unchanged == 15
+    with pytest.raises(NewsdeskError, match="already holds"):
+        copy_collection(first, collection)
