@@ -12,12 +12,13 @@
   when the writer's connection ends, however it ends). A full re-embed (another model) writes a
   new collection under no key and swaps it in at commit, so readers never see two models mixed.
 - :class:`PostgresCollection` implements :class:`index.storage.Collection`. It reads the latest
-  committed state through a small connection pool (MVCC: writers never block it). Filters are SQL
-  conditions (:class:`SqlFilter`); the dense side is the collection's HNSW index (inner product
-  on normalised vectors), the keyword side the chunks' ``tsvector`` ranked by ``ts_rank_cd``
-  (an OR of the query's lexemes, in the collection's text-search configuration). ``terms`` and
-  ``idf`` use the embedded store's analysis and formula over the ``term_stats`` table, so
-  answers and quotations weigh words the same on both stores.
+  committed state through a small connection pool (MVCC: writers never block it), from the
+  location's replica when it names one and that has this process's writes (:mod:`.replica`).
+  Filters are SQL conditions (:class:`SqlFilter`); the dense side is the collection's HNSW
+  index (inner product on normalised vectors), the keyword side the chunks' ``tsvector`` ranked
+  by ``ts_rank_cd`` (an OR of the query's lexemes, in the collection's text-search
+  configuration). ``terms`` and ``idf`` use the embedded store's analysis and formula over the
+  ``term_stats`` table, so answers and quotations weigh words the same on both stores.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from ..storage import NewArticle, StoredVersion, collection_stats, model_mismatc
 from ..store import IndexStats, Manifest, SourceStats, StoredArticle, StoredChunk
 from . import schema
 from .connection import Location, Pool, advisory_key, connect
+from .replica import Reads, wrote
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +92,7 @@ class PostgresStore:
         self.where = Location.parse(location)
         self.key = self.where.collection
         self.pool = Pool(self.where.conninfo)
+        self.reads = Reads(self.where.conninfo, self.pool, self.where.replica)
         self._schema_checked = False
         self._schema_lock = threading.Lock()
 
@@ -176,6 +179,9 @@ class PostgresStore:
             writer = PostgresWriter(self, connection)
             yield writer
         finally:
+            if not connection.closed and not connection.broken:
+                with contextlib.suppress(psycopg.Error):  # it wrote nothing we could read then
+                    wrote(self.where.conninfo, connection)
             # Closing the session frees the advisory lock and rolls back anything open.
             connection.close()
 
@@ -250,6 +256,7 @@ class PostgresStore:
     def close(self) -> None:
         """Close the idle connections."""
         self.pool.close()
+        self.reads.close()
 
 
 def _array(vector) -> np.ndarray:
@@ -612,6 +619,8 @@ class PostgresWriter:
             self._replace = False
         if not self._changed:
             return None
+        # This process's next reads wait for a replica to have these writes (or use the primary).
+        wrote(self.store.where.conninfo, self.db)
         self.row = self.store._row(self.db)
         self.target = self.row
         self._changed = False
@@ -844,12 +853,14 @@ class PostgresCollection:
         return str(self.store.where)
 
     def query(self, sql: str, parameters: Sequence = ()) -> list[dict]:
-        """Run a read-only query on a pooled connection; rows as dicts."""
-        with (
-            self.store.pool.connection() as connection,
-            connection.cursor(row_factory=dict_row) as cursor,
-        ):
-            return cursor.execute(sql, parameters).fetchall()
+        """Run a read-only query on a pooled connection (the replica's when it may); rows as
+        dicts."""
+
+        def rows(connection: psycopg.Connection) -> list[dict]:
+            with connection.cursor(row_factory=dict_row) as cursor:
+                return cursor.execute(sql, parameters).fetchall()
+
+        return self.store.reads.run(rows)
 
     # -- filters and per-position facts
 
@@ -1054,15 +1065,21 @@ class PostgresVectors:
             f"SELECT position, -({distance}) AS score FROM chunks "
             f"WHERE collection_id = {view.id}{condition.sql} ORDER BY {distance} LIMIT %s"
         )
-        with view.store.pool.connection() as connection, connection.transaction():
-            connection.execute(
-                "SELECT set_config('hnsw.ef_search', %s, true)",
-                (str(min(max(2 * k, 100), _EF_SEARCH_MAX)),),
-            )
-            if allowed is not None:
-                # A filter drops candidates after the index scan: keep scanning until k pass.
-                connection.execute("SELECT set_config('hnsw.iterative_scan', 'strict_order', true)")
-            rows = connection.execute(sql, (vector, *condition.params, vector, k)).fetchall()
+
+        def nearest(connection: psycopg.Connection) -> list[tuple]:
+            with connection.transaction():
+                connection.execute(
+                    "SELECT set_config('hnsw.ef_search', %s, true)",
+                    (str(min(max(2 * k, 100), _EF_SEARCH_MAX)),),
+                )
+                if allowed is not None:
+                    # A filter drops candidates after the index scan: keep scanning until k pass.
+                    connection.execute(
+                        "SELECT set_config('hnsw.iterative_scan', 'strict_order', true)"
+                    )
+                return connection.execute(sql, (vector, *condition.params, vector, k)).fetchall()
+
+        rows = view.store.reads.run(nearest)
         if not rows:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         ids = np.array([r[0] for r in rows], dtype=np.int64)
