@@ -174,33 +174,13 @@ class Citation:
 
     @property
     def update_shown(self) -> tuple[datetime, bool] | None:
-        """The update to mention, if any: ``(updated, with_time)``.
-
-        Only an update after publication counts (pages often give the publication time as
-        their modified time too). On the day of publication the time of day is what tells the
-        reader something, so ``with_time`` says to show it.
-        """
-        updated, published = self.updated, self.published
-        if updated is None or (published is not None and to_utc(updated) <= to_utc(published)):
-            return None
-        return updated, published is not None and updated.date() == published.date()
+        """See :func:`update_shown`."""
+        return update_shown(self.updated, self.published)
 
     @property
     def flags(self) -> list[str]:
-        """``updated 2024-11-30`` (with the time in UTC on the day of publication) and
-        ``partial: feed summary only``, when they apply: what follows the date."""
-        flags = []
-        if (shown := self.update_shown) is not None:
-            updated, with_time = shown
-            when = (
-                to_utc(updated).strftime("%Y-%m-%d %H:%M UTC")
-                if with_time
-                else updated.date().isoformat()
-            )
-            flags.append(f"updated {when}")
-        if self.partial:
-            flags.append(PARTIAL)
-        return flags
+        """See :func:`coverage_flags`."""
+        return coverage_flags(self.partial, self.updated, self.published)
 
     def as_dict(self) -> dict:
         """JSON-ready form."""
@@ -214,6 +194,39 @@ class Citation:
             "partial": self.partial,
             "updated": self.updated.isoformat() if self.updated else None,
         }
+
+
+def update_shown(
+    updated: datetime | None, published: datetime | None
+) -> tuple[datetime, bool] | None:
+    """The update of a cited article to mention, if any: ``(updated, with_time)``.
+
+    Only an update after publication counts (pages often give the publication time as their
+    modified time too). On the day of publication the time of day is what tells the reader
+    something, so ``with_time`` says to show it.
+    """
+    if updated is None or (published is not None and to_utc(updated) <= to_utc(published)):
+        return None
+    return updated, published is not None and updated.date() == published.date()
+
+
+def coverage_flags(
+    partial: bool, updated: datetime | None, published: datetime | None
+) -> list[str]:
+    """``updated 2024-11-30`` (with the time in UTC on the day of publication) and
+    ``partial: feed summary only``, when they apply: what a citation shows after the date."""
+    flags = []
+    if (shown := update_shown(updated, published)) is not None:
+        moment, with_time = shown
+        when = (
+            to_utc(moment).strftime("%Y-%m-%d %H:%M UTC")
+            if with_time
+            else moment.date().isoformat()
+        )
+        flags.append(f"updated {when}")
+    if partial:
+        flags.append(PARTIAL)
+    return flags
 
 
 @dataclass(frozen=True)

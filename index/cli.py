@@ -443,10 +443,9 @@ def _quotes(args) -> int:
 
 def _flags(partial: bool, updated: datetime | None, published: datetime | None) -> str:
     """``, updated 2024-11-30, partial: feed summary only`` as citations show them, or ""."""
-    from .answer import Citation
+    from .answer import coverage_flags
 
-    cited = Citation(0, "", "", None, published, None, partial=partial, updated=updated)
-    return "".join(f", {flag}" for flag in cited.flags)
+    return "".join(f", {flag}" for flag in coverage_flags(partial, updated, published))
 
 
 def _stats(args) -> int:
