@@ -366,7 +366,10 @@ class PostgresWriter:
         self.db = connection
         self._stemmer = Stemmer.Stemmer("english")
         # What a full re-embed killed before its commit left: a collection under no key.
-        self.db.execute("DELETE FROM collections WHERE key IS NULL AND replaces = %s", (store.key,))
+        orphans = self.db.execute(
+            "DELETE FROM collections WHERE key IS NULL AND replaces = %s RETURNING id", (store.key,)
+        ).fetchall()
+        self._drop_indexes([r[0] for r in orphans])
         self.row = store._row(connection)
         self.target: dict | None = None  # the collection written into (a new one to replace)
         self._pending: list[NewArticle] = []
@@ -375,6 +378,12 @@ class PostgresWriter:
         self._changed = False
         # The extractor a new collection's quotations come from (``copy`` sets the source's).
         self.quotes_version = quote_index.QUOTES_VERSION
+
+    def _drop_indexes(self, collections: Iterable[int]) -> None:
+        """Drop the HNSW indexes of deleted collections, concurrently: a plain DROP INDEX would
+        lock every collection's readers out of ``chunks`` while it waits."""
+        for collection in collections:
+            self.db.execute(f"DROP INDEX CONCURRENTLY IF EXISTS chunks_hnsw_{int(collection)}")
 
     @property
     def settings(self) -> Manifest | None:
@@ -606,10 +615,10 @@ class PostgresWriter:
             with self.db.transaction():
                 # Deleting the old collection cascades to its rows; readers keep seeing it until
                 # this commits, then see the new one whole.
-                self.db.execute(
-                    "DELETE FROM collections WHERE key = %s AND id <> %s",
+                replaced = self.db.execute(
+                    "DELETE FROM collections WHERE key = %s AND id <> %s RETURNING id",
                     (self.store.key, self.target["id"]),
-                )
+                ).fetchall()
                 self.db.execute(
                     "UPDATE collections SET key = %s, replaces = NULL, version = version + 1, "
                     "changed = now() WHERE id = %s",
@@ -617,6 +626,7 @@ class PostgresWriter:
                 )
             self._changed = True
             self._replace = False
+            self._drop_indexes([r[0] for r in replaced])
         if not self._changed:
             return None
         # This process's next reads wait for a replica to have these writes (or use the primary).

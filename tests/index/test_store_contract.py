@@ -390,3 +390,40 @@ def test_a_writer_killed_mid_ingest_leaves_a_consistent_store_and_the_next_run_r
     assert (summary.unchanged, summary.added) == (committed, 100 - committed)
     view = assert_consistent(location, {f"town-{n}": town(n).text for n in range(100)})
     assert view.manifest.articles == 100
+
+
+def test_a_chunking_change_re_embeds_everything_and_swaps_it_in_whole(location, embedder):
+    from index.chunking import ChunkingParams
+
+    Builder(location, embedder).add_articles([town(n) for n in range(5)])
+    reader = Engine(location, embedder=embedder)
+    assert reader.stats().chunking["target_tokens"] != 40
+    rebuilt = Builder(location, embedder, ChunkingParams(target_tokens=40)).add_articles(
+        [town(n) for n in range(5)]
+    )
+    assert rebuilt.embedded_chunks >= 5 and rebuilt.generation
+    assert reader.refresh()
+    assert reader.stats().chunking["target_tokens"] == 40 and reader.stats().articles == 5
+    assert ids(reader.search("token3 lamps", k=1)) == ["town-3"]
+    assert_consistent(location, {f"town-{n}": town(n).text for n in range(5)})
+    if isinstance(location, str):
+        store = open_store(location)
+        with store.pool.connection() as connection:
+            (collections,) = connection.execute(
+                "SELECT count(*) FROM collections WHERE key = %s OR replaces = %s",
+                (store.key, store.key),
+            ).fetchone()
+            (row_id,) = connection.execute(
+                "SELECT id FROM collections WHERE key = %s", (store.key,)
+            ).fetchone()
+            indexes = [
+                name
+                for (name,) in connection.execute(
+                    "SELECT indexname FROM pg_indexes WHERE tablename = 'chunks' "
+                    "AND indexname LIKE 'chunks_hnsw_%%'"
+                )
+            ]
+        assert collections == 1
+        # The replaced collection's HNSW index went with it.
+        assert f"chunks_hnsw_{row_id}" in indexes
+        assert f"chunks_hnsw_{row_id - 1}" not in indexes
