@@ -4,8 +4,9 @@
   connections are made (:func:`~.connection.connect`, a small pool for readers).
 - :mod:`.schema`: the tables, created and migrated by the product (a ``schema_version`` table and
   ordered migrations).
-- :mod:`.store`: :class:`~.store.PostgresStore` (the Store), its writer (per-batch transactions
-  of whole articles) and the read view (the Collection: pgvector HNSW for the dense side,
+- :mod:`.store`: :class:`~.store.PostgresStore` (the Store) and its writer (transactions of
+  whole articles).
+- :mod:`.collection`: the read view (the Collection: pgvector HNSW for the dense side,
   ``tsvector`` + ``ts_rank_cd`` for the keyword side, filters as SQL conditions).
 
 psycopg is imported only when a ``postgresql://`` location is used: the embedded store never

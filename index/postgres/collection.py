@@ -1,0 +1,459 @@
+"""The read view of a PostgreSQL collection: :class:`PostgresCollection` implements
+:class:`index.storage.Collection`.
+
+It reads the latest committed state through the store's connections (MVCC: writers never block
+it; a replica when the location names one). Filters are SQL conditions (:class:`SqlFilter`); the
+dense side is the collection's HNSW index (inner product on normalised vectors), the keyword
+side the chunks' ``tsvector`` ranked by ``ts_rank_cd`` (an OR of the query's lexemes, in the
+collection's text-search configuration). ``terms`` and ``idf`` use the embedded store's analysis
+and formula over the ``term_stats`` table, so answers and quotations weigh words the same on
+both stores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import numpy as np
+import psycopg
+import Stemmer
+from psycopg.rows import dict_row
+
+from ..dates import parse_timestamp, to_utc
+from ..errors import IndexMismatchError
+from ..keyword import analyze_terms, idf
+from ..quote_index import QuoteIndex, name_prefixes, quote_hit
+from ..quotes import speaker_matches
+from ..storage import collection_stats, model_mismatch
+from ..store import IndexStats, Manifest, SourceStats, StoredArticle, StoredChunk
+
+if TYPE_CHECKING:
+    from .store import PostgresStore
+
+# pgvector's ceiling for hnsw.ef_search; the candidate list is at least k long.
+_EF_SEARCH_MAX = 1000
+# ts_rank_cd's normalisation flags (0: none; 1: divide by 1 + log of the length; see the
+# PostgreSQL manual, "Ranking Search Results").
+RANK_NORMALIZATION = 0
+_STORED_ARTICLE_FIELDS = {f.name for f in fields(StoredArticle)}
+
+
+@dataclass(frozen=True)
+class SqlFilter:
+    """Outlet and date filters as a SQL condition over ``chunks`` (opaque to callers).
+
+    ``sql`` starts with `` AND `` and uses ``%s`` placeholders for ``params``.
+    """
+
+    sql: str
+    params: tuple
+
+
+def as_array(vector) -> np.ndarray:
+    """A float32 array from what the pgvector adapter returns (a ``Vector``)."""
+    if hasattr(vector, "to_numpy"):
+        vector = vector.to_numpy()
+    return np.asarray(vector, dtype=np.float32)
+
+
+def manifest_of(row: dict) -> Manifest:
+    return Manifest(
+        model=row["model"],
+        dimension=row["dimension"],
+        chunking=dict(row["chunking"]),
+        index_type=row["index_type"],
+        generation=int(row["version"]),
+        articles=int(row["articles"]),
+        chunks=int(row["chunks"]),
+        duplicates=int(row["duplicates"]),
+        built_at=row["changed"].isoformat(),
+        quotes=int(row["quotes"]),
+        quotes_version=int(row["quotes_version"]),
+        titles=True,
+    )
+
+
+class PostgresCollection:
+    """A read view of one collection (see :class:`index.storage.Collection`).
+
+    It reads the latest committed state, not a snapshot: chunk positions and article rows are
+    the tables' own keys, stable while the rows exist, and a row deleted between two calls is
+    simply absent from the second (search skips such hits). ``manifest`` and ``version`` are
+    those of the moment the view was opened.
+    """
+
+    def __init__(self, store: PostgresStore, row: dict):
+        self.store = store
+        self.id = int(row["id"])
+        self.dimension = int(row["dimension"])
+        self.text_search = str(row["text_search"])
+        self.manifest = manifest_of(row)
+        self._version = f"{row['id']}.{row['version']}"
+        self.vectors = PostgresVectors(self)
+        self.keywords = PostgresKeywords(self)
+        self.quotes = QuoteIndex(self)
+
+    @property
+    def version(self) -> str:
+        return self._version
+
+    @property
+    def reusable(self) -> dict:
+        return {}
+
+    @property
+    def path(self) -> str:
+        """Where the collection lives (for messages)."""
+        return str(self.store.where)
+
+    def query(self, sql: str, parameters: Sequence = ()) -> list[dict]:
+        """Run a read-only query on a pooled connection (the replica's when it may); rows as
+        dicts."""
+
+        def rows(connection: psycopg.Connection) -> list[dict]:
+            with connection.cursor(row_factory=dict_row) as cursor:
+                return cursor.execute(sql, parameters).fetchall()
+
+        return self.store.reads.run(rows)
+
+    # -- filters and per-position facts
+
+    def allowed(
+        self,
+        sources: Iterable[str] | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> SqlFilter | None:
+        """Outlets (case-insensitive) and a publication range as a condition on chunks;
+        undated chunks fail ``since`` and ``until``. None: no filter."""
+        parts, parameters = [], []
+        if sources:
+            parts.append("lower(source) = ANY(%s)")
+            parameters.append(sorted({s.strip().casefold() for s in sources if s and s.strip()}))
+        if since is not None:
+            parts.append("published >= %s")
+            parameters.append(to_utc(since))
+        if until is not None:
+            parts.append("published <= %s")
+            parameters.append(to_utc(until))
+        if not parts:
+            return None
+        return SqlFilter("".join(f" AND {p}" for p in parts), tuple(parameters))
+
+    def matches(self, allowed: SqlFilter) -> bool:
+        """Whether any chunk passes ``allowed``."""
+        return bool(
+            self.query(
+                f"SELECT EXISTS (SELECT 1 FROM chunks WHERE collection_id = {self.id}"
+                f"{allowed.sql}) AS found",
+                allowed.params,
+            )[0]["found"]
+        )
+
+    def chunk_facts(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Article rows (-1: gone) and publication times (UTC seconds, NaN: undated or gone)."""
+        wanted = np.asarray(positions, dtype=np.int64)
+        rows = np.full(len(wanted), -1, dtype=np.int64)
+        published = np.full(len(wanted), np.nan)
+        if not len(wanted):
+            return rows, published
+        found = {
+            r["position"]: r
+            for r in self.query(
+                "SELECT position, article_row, extract(epoch FROM published)::float8 AS moment "
+                f"FROM chunks WHERE collection_id = {self.id} AND position = ANY(%s)",
+                (wanted.tolist(),),
+            )
+        }
+        for i, position in enumerate(wanted.tolist()):
+            r = found.get(position)
+            if r is not None:
+                rows[i] = r["article_row"]
+                if r["moment"] is not None:
+                    published[i] = r["moment"]
+        return rows, published
+
+    # -- rows
+
+    def title_vectors(self, rows: Sequence[int]) -> np.ndarray | None:
+        """Title vectors of article rows, shape ``(len(rows), dimension)`` (zeros: none)."""
+        rows = [int(r) for r in rows]
+        result = np.zeros((len(rows), self.dimension), dtype=np.float32)
+        if not rows:
+            return result
+        found = {
+            r["article_row"]: r["embedding"]
+            for r in self.query(
+                "SELECT article_row, embedding FROM title_vectors WHERE article_row = ANY(%s)",
+                (rows,),
+            )
+        }
+        for i, row in enumerate(rows):
+            if row in found:
+                result[i] = as_array(found[row])
+        return result
+
+    def chunks(self, positions: Iterable[int]) -> dict[int, StoredChunk]:
+        """Chunk rows by position (absent: gone)."""
+        wanted = [int(p) for p in positions]
+        if not wanted:
+            return {}
+        return {
+            r["position"]: StoredChunk(**r)
+            for r in self.query(
+                'SELECT position, article_row, ordinal, start, "end", text FROM chunks '
+                f"WHERE collection_id = {self.id} AND position = ANY(%s)",
+                (wanted,),
+            )
+        }
+
+    def articles(self, rows: Iterable[int]) -> dict[int, StoredArticle]:
+        """Article metadata by row (absent: gone)."""
+        wanted = [int(r) for r in rows]
+        if not wanted:
+            return {}
+        return {
+            r["row"]: _stored_article(r)
+            for r in self.query(
+                'SELECT "row", id, title, url, source, published_text, authors, partial, updated '
+                f'FROM articles WHERE collection_id = {self.id} AND "row" = ANY(%s)',
+                (wanted,),
+            )
+        }
+
+    def article_text(self, row: int) -> str:
+        """The full text of one article.
+
+        Raises
+        ------
+        KeyError
+            If the article is gone.
+        """
+        found = self.query('SELECT text FROM articles WHERE "row" = %s', (int(row),))
+        if not found:
+            raise KeyError(row)
+        return found[0]["text"]
+
+    def article_rows_by_id(self, article_ids: Iterable[str]) -> dict[str, int]:
+        """Rows of live articles by id; a stored duplicate maps to its canonical article's."""
+        ids = list(dict.fromkeys(article_ids))
+        if not ids:
+            return {}
+        return {
+            r["id"]: r["row"]
+            for r in self.query(
+                'SELECT a.id, CASE WHEN a.duplicate_of IS NULL THEN a."row" ELSE c."row" END '
+                'AS "row" FROM articles a LEFT JOIN articles c '
+                "ON c.collection_id = a.collection_id AND c.id = a.duplicate_of "
+                "AND c.duplicate_of IS NULL "
+                f"WHERE a.collection_id = {self.id} AND a.id = ANY(%s)",
+                (ids,),
+            )
+            if r["row"] is not None
+        }
+
+    def quote_parts(self) -> list[PostgresQuotes]:
+        """The collection's quotations, as one part (see :class:`index.quote_index.QuoteIndex`)."""
+        return [PostgresQuotes(self)]
+
+    def stats(self) -> IndexStats:
+        """Counts per outlet (canonical articles) and the collection's facts."""
+        sources = []
+        for r in self.query(
+            "SELECT COALESCE(source, '') AS name, count(*) AS articles, "
+            "(array_agg(published_text ORDER BY published DESC) "
+            "FILTER (WHERE published IS NOT NULL))[1] AS newest FROM articles "
+            f"WHERE collection_id = {self.id} AND duplicate_of IS NULL GROUP BY 1"
+        ):
+            sources.append(
+                SourceStats(
+                    r["name"] or "(unknown outlet)", r["articles"], parse_timestamp(r["newest"])
+                )
+            )
+        return collection_stats(self.manifest, sources)
+
+    def check_model(self, model: str, dimension: int) -> None:
+        """Refuse to search with a model other than the one the vectors came from."""
+        message = model_mismatch(str(self.store.where), self.manifest, model, dimension)
+        if message:
+            raise IndexMismatchError(message)
+
+    def close(self) -> None:
+        """Nothing to release (the store's pool holds the connections)."""
+
+
+def _stored_article(row: dict) -> StoredArticle:
+    values = {
+        "row": row["row"],
+        "id": row["id"],
+        "title": row["title"],
+        "url": row["url"],
+        "source": row["source"],
+        "published": parse_timestamp(row["published_text"]),
+        "authors": tuple(row["authors"]),
+        "partial": bool(row["partial"]),
+        "updated": row["updated"],
+    }
+    return StoredArticle(**{k: v for k, v in values.items() if k in _STORED_ARTICLE_FIELDS})
+
+
+class PostgresVectors:
+    """Dense search over a collection's HNSW index (inner product on normalised vectors)."""
+
+    def __init__(self, view: PostgresCollection):
+        self.view = view
+        self.size = view.manifest.chunks
+
+    def search(
+        self, query: np.ndarray, k: int, allowed: SqlFilter | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Positions and inner products of the ``k`` nearest chunks passing ``allowed``, best
+        first. ``query``: shape ``(dimension,)`` or ``(1, dimension)``."""
+        vector = np.asarray(query, dtype=np.float32).reshape(-1)
+        view, dimension = self.view, self.view.dimension
+        condition = allowed or SqlFilter("", ())
+        # The same expression as the collection's index, and its id as a literal, so the
+        # planner can use the partial index.
+        distance = f"embedding::vector({dimension}) <#> %s"
+        sql = (
+            f"SELECT position, -({distance}) AS score FROM chunks "
+            f"WHERE collection_id = {view.id}{condition.sql} ORDER BY {distance} LIMIT %s"
+        )
+
+        def nearest(connection: psycopg.Connection) -> list[tuple]:
+            with connection.transaction():
+                connection.execute(
+                    "SELECT set_config('hnsw.ef_search', %s, true)",
+                    (str(min(max(2 * k, 100), _EF_SEARCH_MAX)),),
+                )
+                if allowed is not None:
+                    # A filter drops candidates after the index scan: keep scanning until k pass.
+                    connection.execute(
+                        "SELECT set_config('hnsw.iterative_scan', 'strict_order', true)"
+                    )
+                return connection.execute(sql, (vector, *condition.params, vector, k)).fetchall()
+
+        rows = view.store.reads.run(nearest)
+        if not rows:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        ids = np.array([r[0] for r in rows], dtype=np.int64)
+        scores = np.array([r[1] for r in rows], dtype=np.float32)
+        return ids, scores
+
+
+class PostgresKeywords:
+    """Keyword search with ``ts_rank_cd`` over the chunks' ``tsvector``; term statistics from
+    ``term_stats`` (see the module docstring).
+
+    Parameters
+    ----------
+    view : PostgresCollection
+        The collection.
+    normalization : int
+        ``ts_rank_cd``'s normalisation flags (:data:`RANK_NORMALIZATION` by default).
+    """
+
+    def __init__(self, view: PostgresCollection, normalization: int = RANK_NORMALIZATION):
+        self.view = view
+        self.size = view.manifest.chunks
+        self.normalization = normalization
+        self._stemmer = Stemmer.Stemmer("english")
+
+    def search(
+        self, query: str, k: int, allowed: SqlFilter | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Positions and ``ts_rank_cd`` scores of the best ``k`` chunks sharing a lexeme with
+        ``query`` (any of them: an OR, as BM25 scores), best first."""
+        empty = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        if k <= 0 or not query.strip():
+            return empty
+        view = self.view
+        condition = allowed or SqlFilter("", ())
+        rows = view.query(
+            "WITH q AS (SELECT to_tsquery('simple', string_agg(quote_literal(lexeme), ' | ')) "
+            "AS q FROM unnest(tsvector_to_array(to_tsvector(%s::regconfig, %s))) AS lexeme) "
+            "SELECT position, ts_rank_cd(keywords, q.q, %s) AS score FROM chunks, q "
+            f"WHERE collection_id = {view.id} AND keywords @@ q.q{condition.sql} "
+            "ORDER BY score DESC, position LIMIT %s",
+            (view.text_search, query, self.normalization, *condition.params, k),
+        )
+        rows = [r for r in rows if r["score"] > 0]
+        if not rows:
+            return empty
+        return (
+            np.array([r["position"] for r in rows], dtype=np.int64),
+            np.array([r["score"] for r in rows], dtype=np.float32),
+        )
+
+    def terms(self, texts: Sequence[str], more_stopwords: bool = False) -> list[list[str]]:
+        """Analyse texts into index terms, as the embedded store does."""
+        return analyze_terms(self._stemmer, texts, more_stopwords)
+
+    def idf(self, terms: Sequence[str]) -> dict[str, float]:
+        """BM25's inverse document frequency of each term over the collection's chunks now."""
+        wanted = sorted(set(terms))
+        rows = self.view.query(
+            "SELECT term, documents FROM term_stats WHERE collection_id = %s AND term = ANY(%s) "
+            "UNION ALL SELECT NULL, chunks FROM collections WHERE id = %s",
+            (self.view.id, wanted, self.view.id),
+        )
+        total = next((r["documents"] for r in rows if r["term"] is None), 0)
+        if not total:
+            return dict.fromkeys(wanted, 0.0)
+        frequency = {r["term"]: r["documents"] for r in rows if r["term"] is not None}
+        return {term: idf(total, frequency.get(term, 0)) for term in wanted}
+
+
+class PostgresQuotes:
+    """A collection's quotations as :class:`index.quote_index.QuoteIndex` reads them: the
+    speaker's name prefixes narrow the rows in SQL (a GIN index), the names are matched here."""
+
+    def __init__(self, view: PostgresCollection):
+        self.view = view
+
+    def rows(self, speaker: str, verdicts: dict, sources, since, until) -> list[dict]:
+        """Quotations whose speaker matches, within the filters, by id."""
+        prefixes = name_prefixes([speaker])
+        if not prefixes:
+            return []
+        sql = (
+            'SELECT q.id, q.article_row, q.start, q."end" AS end, q.sentence_start, '
+            "q.sentence_end, q.kind, q.speaker, q.speaker_text, q.cue, q.aliases, q.embedding, "
+            "a.id AS article_id, a.title, a.source, a.url, a.published_text AS published, "
+            "a.authors, a.partial, a.updated, "
+            'substr(a.text, q.start + 1, q."end" - q.start) AS quote_text, '
+            "substr(a.text, q.sentence_start + 1, q.sentence_end - q.sentence_start) AS sentence "
+            'FROM quotes q JOIN articles a ON a."row" = q.article_row '
+            f"WHERE q.collection_id = {self.view.id} AND q.prefixes && %s"
+        )
+        parameters: list = [prefixes]
+        wanted = sorted({s.strip().casefold() for s in sources or () if s and s.strip()})
+        if wanted:
+            sql += " AND lower(COALESCE(a.source, '')) = ANY(%s)"
+            parameters.append(wanted)
+        if since is not None:
+            sql += " AND a.published >= %s"
+            parameters.append(to_utc(since))
+        if until is not None:
+            sql += " AND a.published <= %s"
+            parameters.append(to_utc(until))
+        found = []
+        for row in self.view.query(sql + " ORDER BY q.id", parameters):
+            pair = (row["speaker"], tuple(row["aliases"]))
+            if pair not in verdicts:
+                verdicts[pair] = speaker_matches(pair[0], speaker, pair[1])
+            if verdicts[pair]:
+                found.append(row)
+        return found
+
+    def vectors(self, rows: list[dict]) -> np.ndarray | None:
+        """The quotations' sentence embeddings, shape ``(len(rows), dimension)``."""
+        if not rows:
+            return None
+        return np.stack([as_array(r["embedding"]) for r in rows])
+
+    def hit(self, row: dict, score: float | None):
+        return quote_hit(row, score, row["id"], row["article_row"], row["authors"])
