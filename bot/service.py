@@ -109,7 +109,8 @@ def parse_since(text: str | None, *, now: datetime | None = None) -> datetime | 
 
 def _open_engine(settings: Settings, embedder: Embedder | None) -> Engine:
     embedder = embedder or Embedder(settings.model, precision=settings.precision)
-    engine = Engine.open(settings.index_dir, embedder=embedder, require_index=not settings.sources)
+    # location: the index, reading from NEWSDESK_STORE_REPLICA when one is set.
+    engine = Engine.open(settings.location, embedder=embedder, require_index=not settings.sources)
     try:
         engine.stats()
     except IndexNotFoundError as exc:

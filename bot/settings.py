@@ -1,8 +1,9 @@
 """The bot's settings, from the environment and an optional ``.env`` (pydantic-settings).
 
-Extends the engine's :class:`index.config.IndexSettings` (``NEWSDESK_INDEX_DIR``,
-``NEWSDESK_MODEL``, ``NEWSDESK_PRECISION``, and ``NEWSDESK_CONTACT_URL``, sent in the User-Agent
-of feed and page requests) with:
+Extends the engine's :class:`index.config.IndexSettings` (``NEWSDESK_INDEX_DIR``, a directory or
+a ``postgresql://`` URL; ``NEWSDESK_STORE_REPLICA``, a streaming replica of that database to
+answer from; ``NEWSDESK_MODEL``, ``NEWSDESK_PRECISION``, and ``NEWSDESK_CONTACT_URL``, sent in
+the User-Agent of feed and page requests) with:
 
 | variable | meaning |
 | --- | --- |

@@ -52,6 +52,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             "no index: pass --index DIR (or a postgresql:// URL) or set NEWSDESK_INDEX_DIR"
         )
     args.index = _location(index_dir)
+    if args.replica and not is_url(args.index):
+        parser.error("--replica reads a collection in PostgreSQL: give --index a postgresql:// URL")
+    if args.replica and not is_url(args.replica):
+        parser.error(f"--replica must be a postgresql:// URL, not {args.replica!r}")
+    replica = args.replica or settings.store_replica
+    if replica and is_url(args.index):
+        from .postgres.replica import with_replica
+
+        args.index = with_replica(args.index, replica)
     args.model = args.model or settings.model
     args.precision = args.precision or settings.precision
     try:
@@ -74,6 +83,12 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--index",
         help="index directory or postgresql://... URL (default: $NEWSDESK_INDEX_DIR)",
+    )
+    common.add_argument(
+        "--replica",
+        metavar="URL",
+        help="a postgresql:// streaming replica of the index's database to read from "
+        "(default: $NEWSDESK_STORE_REPLICA)",
     )
     common.add_argument("--model", help="sentence-transformers model name or path")
     common.add_argument("--precision", choices=["auto", "bf16", "fp32"], default=None)
@@ -772,13 +787,13 @@ def _feeds_check(args) -> int:
     from .feeds.fetch import FetchError
     from .feeds.parse import FeedParseError
     from .feeds.poller import Poller
-    from .feeds.state import STATE_FILE
+    from .feeds.state import FeedStore
 
     class _NoIndex:
         def add_articles(self, articles):  # check never indexes
             raise AssertionError("feeds check must not index")
 
-    if not (args.index / STATE_FILE).exists():
+    if not FeedStore.exists(args.index):
         # Nothing followed yet: read a throwaway state so that nothing is created here.
         import tempfile
 

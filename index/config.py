@@ -4,7 +4,9 @@
 PostgreSQL (see :func:`index.storage.open_store`); ``NEWSDESK_MODEL`` a sentence-transformers model
 name or path (default: the bundled all-MiniLM-L6-v2); ``NEWSDESK_PRECISION`` auto, bf16 or fp32;
 ``NEWSDESK_CONTACT_URL`` where outlets can reach whoever runs the bot (sent in the User-Agent of
-feed and page requests). Command-line options override these.
+feed and page requests); ``NEWSDESK_STORE_REPLICA`` a ``postgresql://`` URL of a streaming
+replica of the index's database to read from (searches and answers; writes go to the primary,
+see :mod:`index.postgres.replica`). Command-line options override these.
 """
 
 from __future__ import annotations
@@ -27,6 +29,30 @@ class IndexSettings(BaseSettings):
     model: str | None = None
     precision: str = "auto"
     contact_url: str | None = None
+    store_replica: str | None = None
+
+    @property
+    def location(self) -> Path | str | None:
+        """Where the collection is: ``index_dir``, reading from ``store_replica`` when both are
+        set and the index is a collection in PostgreSQL (a directory has no replica)."""
+        from .storage import is_url
+
+        if self.store_replica and is_url(self.index_dir):
+            from .postgres.replica import with_replica
+
+            return with_replica(str(self.index_dir), self.store_replica)
+        return self.index_dir
+
+    @field_validator("store_replica", mode="before")
+    @classmethod
+    def _replica_url(cls, value: object) -> object:
+        from .storage import is_url
+
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if not is_url(value):
+            raise ValueError("NEWSDESK_STORE_REPLICA must be a postgresql:// URL")
+        return str(value).strip()
 
     @field_validator("index_dir", mode="before")
     @classmethod

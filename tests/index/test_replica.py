@@ -9,6 +9,7 @@ arrive), so the replica and the primary give different titles for the same artic
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import UTC, datetime
 
@@ -17,6 +18,7 @@ import pytest
 from pgserver import wait_for
 
 from index.articles import Article
+from index.cli import main
 from index.engine import Engine
 from index.postgres.connection import Location
 from index.postgres.replica import lsn, pending, with_replica
@@ -99,5 +101,36 @@ def test_reads_from_the_replica_and_the_writer_sees_its_own_writes(postgres_serv
         replica.stop()
         assert title_of(engine, "town-1", "token1 lamps") == "Retitled again"
         assert engine.store.reads.last_read_from == "primary"
+    finally:
+        replica.stop()
+
+
+@pytest.mark.slow
+def test_the_cli_reads_from_the_replica_given_by_option_or_environment(
+    postgres_server, embedder, tmp_path, monkeypatch, capsys
+):
+    replica = postgres_server.replica()
+    try:
+        collection = f"r{uuid.uuid4().hex[:10]}"
+        location = f"{postgres_server.url}?collection={collection}"
+        Engine(location, embedder=embedder, require_index=False).add_articles([town(1)])
+        assert wait_for(lambda: replayed_everything(postgres_server.url, replica.url), 30)
+        with psycopg.connect(replica.url, autocommit=True) as standby:
+            standby.execute("SELECT pg_wal_replay_pause()")
+        retitle_behind_our_back(postgres_server.url, collection, "town-1", "Retitled elsewhere")
+
+        def searched(*options: str) -> str:
+            assert main(["search", "token1 lamps", "--index", location, "--json", *options]) == 0
+            return json.loads(capsys.readouterr().out)["hits"][0]["title"]
+
+        assert searched() == "Retitled elsewhere"  # the primary
+        assert searched("--replica", replica.url) == "Town 1 budget"
+        monkeypatch.setenv("NEWSDESK_STORE_REPLICA", replica.url)
+        assert searched() == "Town 1 budget"
+        # A directory has no replica to read from: asking for one is bad usage.
+        with pytest.raises(SystemExit) as refused:
+            main(["search", "x", "--index", str(tmp_path / "index"), "--replica", replica.url])
+        assert refused.value.code == 2
+        assert "--replica reads a collection in PostgreSQL" in capsys.readouterr().err
     finally:
         replica.stop()

@@ -24,6 +24,14 @@ from index.feeds.state import FeedStore
 from index.postgres.leader import Leadership, lock_key
 
 REPO = Path(__file__).resolve().parents[3]
+# What `watch` prints, as the states the test waits for.
+STATES = [
+    ("leading", "this process polls the feeds of"),
+    ("standby", "standing by: another poller"),
+    ("lost", "lost the lead"),
+    ("polled", "feed polled"),
+    ("watching", "watching "),
+]
 
 
 @pytest.fixture
@@ -92,38 +100,14 @@ def lock_holders(server_url: str, collection_url: str) -> list[int]:
     return [pid for (pid,) in rows]
 
 
-# A process following a collection's feeds exactly as `python -m index watch` does (Poller.follow)
-# with a sink that refuses articles: the feed it follows has no entries, so nothing is indexed
-# and no model is loaded.
-WORKER = """
-import sys, threading, time
-from index.feeds.fetch import FetchConfig, Fetcher
-from index.feeds.poller import Poller
-
-class NothingToIndex:
-    def add_articles(self, articles):
-        raise AssertionError("the feed has no entries")
-
-def say(state, message):
-    print(f"{time.time():.3f} {state} {message}", flush=True)
-
-poller = Poller(sys.argv[1], NothingToIndex(), fetcher=Fetcher(FetchConfig(delay=0.0)))
-poller.follow(
-    threading.Event(),
-    on_report=lambda report: say("polled", report.line()),
-    on_status=say,
-    max_wait=float(sys.argv[2]),
-)
-"""
-
-
 class Worker:
-    """A follower in a subprocess; its stdout lines are collected as ``(time, state, text)``."""
+    """``python -m index watch`` in a subprocess; its stdout lines are collected as
+    ``(time received, state, text)``, the state read from the line."""
 
     def __init__(self, url: str, max_wait: float) -> None:
         env = {**os.environ, "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"}
         self.process = subprocess.Popen(
-            [sys.executable, "-c", WORKER, url, str(max_wait)],
+            [sys.executable, "-m", "index", "watch", "--index", url, "--max-wait", str(max_wait)],
             cwd=REPO,
             env=env,
             stdout=subprocess.PIPE,
@@ -136,8 +120,9 @@ class Worker:
 
     def _read(self) -> None:
         for line in self.process.stdout:
-            stamp, state, text = line.rstrip("\n").split(" ", 2)
-            self.lines.put((float(stamp), state, text))
+            text = line.rstrip("\n")
+            state = next((s for s, cue in STATES if cue in text), "other")
+            self.lines.put((time.time(), state, text))
 
     def wait_for(self, state: str, timeout: float = 30.0) -> tuple[float, str, str]:
         deadline = time.monotonic() + timeout
@@ -173,7 +158,7 @@ class Worker:
 
 
 @pytest.mark.slow
-def test_kill_9_the_leader_and_a_standby_takes_over_within_its_interval(
+def test_kill_9_the_leading_watch_and_a_standby_takes_over_within_its_interval(
     site, postgres_server, collection_url
 ):
     site.serve("/rss.xml", rss([], title="Quiet"), content_type="application/rss+xml")
@@ -190,7 +175,7 @@ def test_kill_9_the_leader_and_a_standby_takes_over_within_its_interval(
         polled_before = len(site.requests("/rss.xml"))
         time.sleep(4 * max_wait)
         # Only the leader polls: the standby has said nothing since, the feed kept being polled.
-        assert [s for _, s, _ in second.drain()] == ["standby"]
+        assert [s for _, s, _ in second.drain()] == ["watching", "standby"]
         assert len(site.requests("/rss.xml")) > polled_before
         assert any(s == "polled" for _, s, _ in first.drain())
 
