@@ -158,6 +158,23 @@ class PostgresStore:
             # Closing the session frees the advisory lock and rolls back anything open.
             connection.close()
 
+    def set_text_search(self, config: str) -> None:
+        """Rank the keyword side with another text-search configuration (``simple``,
+        ``english``, any ``regconfig``): every chunk's ``tsvector`` is computed again from its
+        title and text, in one transaction (readers keep the old ones until it commits).
+
+        Raises
+        ------
+        IndexNotFoundError
+            If the collection does not exist.
+        BuildInProgressError
+            While another writer runs.
+        """
+        with self.writer() as writer:
+            if writer.row is None:
+                raise IndexNotFoundError(self.where, f"no collection {self.key!r} in the database")
+            writer.set_text_search(config)
+
     def merge(self, *, everything: bool = False, embedder=None) -> None:
         """Nothing to merge: PostgreSQL maintains its own indexes (``VACUUM`` reclaims rows)."""
         return None
@@ -549,6 +566,26 @@ class PostgresWriter:
         with self.db.transaction():
             counts = self._remove(collection, ids)
             self._bump(collection, counts)
+
+    def set_text_search(self, config: str) -> None:
+        """See :meth:`PostgresStore.set_text_search`."""
+        collection = self.row["id"]
+        prepend = bool(dict(self.row["chunking"]).get("prepend_title", True))
+        with self.db.transaction():
+            self.db.execute(
+                "UPDATE collections SET text_search = %s::regconfig, version = version + 1, "
+                "changed = now() WHERE id = %s",
+                (config, collection),
+            )
+            # The keyword text as the builder gives it (index.chunking.embedding_text).
+            self.db.execute(
+                "UPDATE chunks c SET keywords = to_tsvector(%s::regconfig, "
+                "CASE WHEN %s AND a.title <> '' THEN a.title || E'\\n' || c.text ELSE c.text END) "
+                'FROM articles a WHERE a."row" = c.article_row AND c.collection_id = %s',
+                (config, prepend, collection),
+            )
+        self.row = self.store._row(self.db)
+        self.target = self.row
 
     def replace_all(self) -> None:
         """Write everything into a new collection that replaces the stored one at commit."""

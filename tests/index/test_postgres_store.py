@@ -192,3 +192,18 @@ def test_copy_to_postgres_and_back_keeps_vectors_and_results(
         assert again.embedded_chunks == 0 and again.unchanged == 15
     with pytest.raises(NewsdeskError, match="already holds"):
         copy_collection(first, collection)
+
+
+def test_the_text_search_configuration_can_be_switched(collection, embedder):
+    from index.articles import Article
+
+    Builder(collection, embedder).add_articles(
+        [Article(id="a", title="Notes", text="To be or not to be is the question of the play.")]
+    )
+    engine = Engine(collection, embedder=embedder)
+    # English drops every word of this query as a stop word; "simple" keeps them.
+    assert engine.search("to be or not", mode="keyword") == []
+    open_store(collection).set_text_search("simple")
+    assert engine.refresh()
+    assert ids(engine.search("to be or not", mode="keyword")) == ["a"]
+    assert ids(engine.search("question", mode="keyword")) == ["a"]

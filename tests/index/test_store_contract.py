@@ -11,6 +11,7 @@ same order, scores equal to float32 rounding); the keyword side ranks with BM25 
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -78,7 +79,7 @@ def assert_consistent(location, expected: dict[str, str]) -> Collection:
     assert view.manifest.articles == len(rows)
     for article_id, row in rows.items():
         assert view.article_text(row) == expected[article_id]
-        word = "token" + article_id.rsplit("-", 1)[1]
+        word = "token" + re.search(r"\d+", article_id).group()
         positions, _ = view.keywords.search(word, 5)
         articles, _ = view.chunk_facts(positions)
         assert row in articles.tolist(), f"{article_id} is live without its chunk"
@@ -427,3 +428,28 @@ def test_a_chunking_change_re_embeds_everything_and_swaps_it_in_whole(location, 
         # The replaced collection's HNSW index went with it.
         assert f"chunks_hnsw_{row_id}" in indexes
         assert f"chunks_hnsw_{row_id - 1}" not in indexes
+
+
+def test_a_moved_article_keeps_its_vectors_and_a_removed_original_promotes_its_copy(
+    location, embedder
+):
+    from dataclasses import replace
+
+    builder = Builder(location, embedder)
+    copy = replace(town(1), id="town-1-copy", source="Wire Copy")
+    builder.add_articles([town(1), copy, town(2)])
+    engine = Engine(location, embedder=embedder)
+    assert engine.stats().duplicates == 1
+    moved = builder.add_articles(
+        [replace(town(2), origin="moved.jsonl:1", origin_path="moved.jsonl")]
+    )
+    assert moved.unchanged == 1 and moved.embedded_chunks == 0
+    with open_store(location).writer() as writer:
+        assert writer.lookup(["town-2"])["town-2"].origin_path == "moved.jsonl"
+
+    removed = builder.remove(["town-1"])
+    assert removed.removed == 1 and removed.embedded_chunks == 1  # the copy, now canonical
+    engine.refresh()
+    assert ids(engine.search("token1", mode="keyword")) == ["town-1-copy"]
+    assert engine.stats().duplicates == 0 and engine.stats().articles == 2
+    assert_consistent(location, {"town-1-copy": town(1).text, "town-2": town(2).text})
