@@ -207,3 +207,38 @@ def test_the_text_search_configuration_can_be_switched(collection, embedder):
     assert engine.refresh()
     assert ids(engine.search("to be or not", mode="keyword")) == ["a"]
     assert ids(engine.search("question", mode="keyword")) == ["a"]
+
+
+def test_quotations_of_an_older_extractor_and_missing_titles_are_rebuilt_by_the_next_build(
+    collection, news_corpus, embedder
+):
+    from index import quote_index
+
+    Builder(collection, embedder).build(news_corpus.paths)
+    store = open_store(collection)
+    with store.pool.connection() as connection:
+        cid = store._row(connection)["id"]
+
+        def counts():
+            return connection.execute(
+                "SELECT (SELECT count(*) FROM quotes WHERE collection_id = %s), "
+                "(SELECT count(*) FROM title_vectors WHERE collection_id = %s), "
+                "(SELECT quotes_version FROM collections WHERE id = %s)",
+                (cid, cid, cid),
+            ).fetchone()
+
+        before = counts()
+        assert before[0] > 0 and before[2] == quote_index.QUOTES_VERSION
+        # As a collection copied from an index of an older extractor, with a title missing.
+        connection.execute("DELETE FROM quotes WHERE collection_id = %s", (cid,))
+        connection.execute(
+            'DELETE FROM title_vectors WHERE article_row = (SELECT "row" FROM articles '
+            "WHERE collection_id = %s AND id = 'riverside-park')",
+            (cid,),
+        )
+        connection.execute("UPDATE collections SET quotes_version = 1 WHERE id = %s", (cid,))
+        summary = Builder(collection, embedder).build(news_corpus.paths)
+        assert summary.generation is not None and summary.embedded_chunks == 0
+        assert counts() == before
+    engine = Engine(collection, embedder=embedder)
+    assert [q.speaker for q in engine.quotes("Ortega")]
