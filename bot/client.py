@@ -24,6 +24,7 @@ from bot.feeds import PollOptions
 from bot.service import Newsdesk
 from bot.settings import Settings
 from index.embedding import Embedder
+from index.storage import shown
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +82,7 @@ class NewsdeskBot(commands.Bot):
         return self._service
 
     async def setup_hook(self) -> None:
-        log.info("Loading the model and the index at %s…", self.settings.index_dir)
+        log.info("Loading the model and the index at %s…", shown(self.settings.index_dir))
         self._service = await Newsdesk.open(
             self.settings, embedder=self._embedder, polling=self._polling
         )

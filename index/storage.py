@@ -232,6 +232,19 @@ def is_url(location: str | os.PathLike | None) -> bool:
     return location is not None and str(location).lower().startswith(_URL_SCHEMES)
 
 
+def shown(location: str | os.PathLike | None) -> str:
+    """``location`` as logs and messages may show it: a URL without its password."""
+    if not is_url(location):
+        return str(location)
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(str(location))
+    if parts.password is None:
+        return str(location)
+    netloc = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc=f"{parts.username}@{netloc}"))
+
+
 def open_store(location: str | os.PathLike) -> Store:
     """The store at ``location``: a ``postgresql://`` (or ``postgres://``) URL is a collection
     in PostgreSQL (:class:`index.postgres.store.PostgresStore`), anything else an index

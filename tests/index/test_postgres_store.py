@@ -5,6 +5,7 @@ with a URL: tests/index/test_cli.py)."""
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 import numpy as np
 import psycopg
@@ -16,7 +17,7 @@ from index.engine import Engine
 from index.errors import IndexNotFoundError, NewsdeskError
 from index.postgres import schema
 from index.postgres.connection import Location, connect
-from index.storage import is_url, open_store
+from index.storage import is_url, open_store, shown
 
 QUERIES = [
     "dockworkers strike at the ports",
@@ -53,6 +54,10 @@ def test_locations():
     assert where.collection == "guild-1"
     assert where.conninfo == "postgresql://me:secret@db.example:5433/news?sslmode=require"
     assert str(where) == "postgresql://me@db.example:5433/news?collection=guild-1"
+    assert shown("postgresql://me:secret@db:5433/news?collection=x") == (
+        "postgresql://me@db:5433/news?collection=x"
+    )
+    assert shown(Path("indexes/sample")) == "indexes/sample"
     assert Location.parse("postgres://h/db").collection == "default"
     assert Location.parse("postgres://h/db?text_search=simple").text_search == "simple"
     with pytest.raises(ValueError):
