@@ -1,22 +1,28 @@
 """The storage interface the engine talks to: a collection's read views and its writers.
 
 Everything above this interface (building, search, answers, stats) is written against these
-protocols and never learns where the collection lives. Today's implementation is the embedded
-store (:mod:`index.segmented`: FAISS, BM25 postings and SQLite in immutable segments under one
-index directory); a PostgreSQL store (pgvector, a ``tsvector`` column) comes next behind the
-same interface, chosen by the location given (a directory or a ``postgresql://`` URL).
+protocols and never learns where the collection lives. Two implementations, chosen by the
+location given (:func:`open_store`): the embedded store (:mod:`index.segmented`: FAISS, BM25
+postings and SQLite in immutable segments under one index directory, the default) and the
+PostgreSQL store (:mod:`index.postgres`: pgvector, a ``tsvector`` column, for a
+``postgresql://`` URL).
 
 Three roles:
 
-- :class:`Collection`: one consistent, read-only view of the collection (what a reader opened).
-  Search runs its two retrievers through it (``vectors.search``, ``keywords.search``: chunk
-  positions and scores, tombstoned rows never returned), reads per-chunk arrays for filters,
-  grouping and recency, and fetches rows. Positions and article rows are valid within one view.
-- :class:`Store`: where a collection lives: opens views, hands out the one writer, merges.
+- :class:`Collection`: one read-only view of the collection (what a reader opened). Search runs
+  its two retrievers through it (``vectors.search``, ``keywords.search``: chunk positions and
+  scores, removed rows never returned), pushes its filters into it (:meth:`Collection.allowed`)
+  and asks it about the few candidate positions (:meth:`Collection.chunk_facts`) instead of
+  holding per-chunk arrays of the whole collection, then fetches rows. Positions and article
+  rows are valid within one view (an embedded view is a snapshot; a PostgreSQL view reads the
+  latest commit, where a row removed meanwhile is simply absent).
+- :class:`Store`: where a collection lives: opens views, hands out the one writer, merges,
+  exports everything for ``copy``.
 - :class:`StoreWriter`: one change (a build, an add, a remove): looks up what is stored by id,
   content hash and text hash, adds new article versions with their chunks, vectors, quotations
-  and title vector, deletes by id, and commits all of it atomically (an article is never
-  half-visible; a killed writer leaves the previous state).
+  and title vector, deletes by id, and commits (an article is never half-visible; a killed
+  writer leaves a consistent store: the previous generation on the embedded store, the whole
+  articles committed so far on PostgreSQL).
 
 The ranking logic (fusion, title signal, recency, as-of, latest, duplicate collapse) stays in
 :mod:`index.search` and the answer in :mod:`index.answer`, the same on every store.
@@ -25,7 +31,7 @@ The ranking logic (fusion, title signal, recency, as-of, latest, duplicate colla
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -221,6 +227,8 @@ class Store(Protocol):
     def merge_plan(self) -> list[str]: ...
 
     def manifest(self) -> Manifest | None: ...
+
+    def export(self) -> Iterator[NewArticle]: ...
 
 
 _URL_SCHEMES = ("postgresql://", "postgres://")
