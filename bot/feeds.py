@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING
 from bot.errors import UserFacingError
 from index.feeds.fetch import FetchConfig, Fetcher, FetchError
 from index.feeds.parse import FeedParseError
-from index.feeds.poller import Poller, PollReport, feed_to_follow
+from index.feeds.poller import Poller, PollReport, describe, feed_to_follow
 from index.feeds.scheduler import PollerBusyError, PollerLease, Scheduler, poller_lock
 from index.feeds.state import (
     DEFAULT_INTERVAL,
@@ -302,7 +302,7 @@ class FeedFollower:
             await asyncio.to_thread(self._refresh)
             return self.options.max_wait
         if self._held is not None and not await asyncio.to_thread(self._still_leads):
-            log.warning("feeds: the bot lost the lead of %s; standing by", self.index_dir)
+            log.warning("feeds: the bot lost the lead of %s; standing by", describe(self.index_dir))
             self._release()
         if self._held is None:
             try:
@@ -318,7 +318,9 @@ class FeedFollower:
                 await asyncio.to_thread(self._refresh)
                 return self.options.max_wait
             self._state, self._busy = "polling", None
-            log.info("feeds: the bot polls the %d feed(s) of %s", len(feeds), self.index_dir)
+            log.info(
+                "feeds: the bot polls the %d feed(s) of %s", len(feeds), describe(self.index_dir)
+            )
         async with self.update_lock:  # never during a /reindex
             if self._stopping.is_set():
                 return 0.0
@@ -371,7 +373,7 @@ class FeedFollower:
         held, self._held, self._lease = self._held, None, None
         if held is not None:
             held.close()
-            log.info("feeds: the bot no longer polls the feeds of %s", self.index_dir)
+            log.info("feeds: the bot no longer polls the feeds of %s", describe(self.index_dir))
 
     def _refresh(self) -> None:
         """Serve what another poller added (a cheap look at the index's current generation)."""

@@ -41,6 +41,7 @@ __all__ = [
     "PollReport",
     "Poller",
     "Sink",
+    "describe",
     "resolve_feed",
 ]
 
@@ -211,6 +212,18 @@ class FeedCheck:
             "problems": self.problems,
             "requests": self.requests,
         }
+
+
+def describe(location: str | Path) -> str:
+    """A collection as messages and logs name it: its directory, or ``collection 'NAME' in
+    postgresql://host:port/database`` (never a URL's password)."""
+    if is_database_url(location):
+        from ..postgres.connection import Location
+
+        where = Location.parse(str(location))
+        database = str(where).split("?", 1)[0]
+        return f"collection {where.collection!r} in {database}"
+    return str(location)
 
 
 def resolve_feed(fetcher: Fetcher, url: str) -> tuple[Response, ParsedFeed, str | None]:
@@ -464,12 +477,8 @@ class Poller:
 
     @property
     def where(self) -> str:
-        """The collection, for messages (no credentials)."""
-        if is_database_url(self.location):
-            from ..postgres.connection import Location
-
-            return f"collection {Location.parse(str(self.location)).collection!r}"
-        return str(self.location)
+        """The collection, for messages (see :func:`describe`)."""
+        return describe(self.location)
 
     def check(self, url: str, *, pages: bool = True, limit: int = 10) -> FeedCheck:
         """Fetch a feed (or a homepage's feed) once and say what polling it would add.

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from sample_articles import town_articles, write_corpus
 
 from bot import render
 from bot.client import NewsdeskBot
+from bot.service import Newsdesk
+from index.copying import copy_collection
 from index.feeds.scheduler import ManualClock, PollerBusyError, poller_lock
 from index.feeds.state import STATE_FILE, FeedStore
 from index.store import IndexDirectory
@@ -550,3 +553,53 @@ async def test_closing_lets_the_poll_in_progress_finish_then_frees_the_index(
     assert feed.last_success is not None and feed.entries_seen == 1
     with poller_lock(settings.index_dir):  # released
         pass
+
+
+async def test_bots_sharing_a_postgresql_collection_elect_one_poller(
+    fake_discord,
+    settings,
+    settings_with,
+    start_bot,
+    polling,
+    site,
+    clock,
+    postgres_server,
+    built_index,
+    embedder,
+):
+    """Two bots answer from one collection in PostgreSQL (moved there by copy, vectors and
+    all): one on Discord, one as the console runs it (the same service, without Discord). One
+    polls the feeds, the other stands by, answers what the first indexed, and takes over when
+    the first closes."""
+    location = f"{postgres_server.url}?collection=bots-{uuid.uuid4().hex[:10]}"
+    await asyncio.to_thread(copy_collection, built_index[1], location)
+    url = serve_feed(site, [bus_item(site)])
+    FeedStore(location).add(url, now=clock.now())
+    first = await start_bot(fake_discord, settings, polling=polling, index_dir=location)
+    await wait_for_polls(fake_discord, first, 1)
+    second = await Newsdesk.open(
+        settings_with(index_dir=location), embedder=embedder, polling=polling
+    )
+    second.start()
+    try:
+        await fake_discord.wait_until(
+            lambda: second.feeds.status().startswith("The bot does not poll")
+        )
+        assert re.match(
+            r"The bot does not poll: another poller \(newsdesk pid \d+ on .+\) leads the feeds "
+            r"of collection 'bots-",
+            second.feeds.status(),
+        )
+        answer = await second.ask(BUSES_QUESTION)
+        assert site.url("/news/buses") in [c.url for c in answer.citations]
+        assert second.feeds.polls == 0
+
+        await first.close()  # its session ends, the lock with it: the second bot takes over
+        serve_feed(site, [bus_item(site), ferry_item(site)], tag="2")
+        clock.advance(15 * 60)
+        await fake_discord.wait_until(lambda: second.feeds.polls >= 1)
+        assert second.feeds.last_report.added == 1
+        answer = await second.ask(FERRY_QUESTION)
+        assert site.url("/news/ferry") in [c.url for c in answer.citations]
+    finally:
+        await second.close()
