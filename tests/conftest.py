@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import pgserver  # noqa: E402
+import pgserver
 
 
 @pytest.fixture(scope="session")

@@ -204,10 +204,14 @@ class PostgresServer:
         source = _bin_dir()
         if not self.as_root:
             return source
-        probe = subprocess.run(
-            ["runuser", "-u", USER, "--", "test", "-x", str(source / "postgres")],
-            capture_output=True,
-        ) if _user_exists() else None
+        probe = (
+            subprocess.run(
+                ["runuser", "-u", USER, "--", "test", "-x", str(source / "postgres")],
+                capture_output=True,
+            )
+            if _user_exists()
+            else None
+        )
         if probe is not None and probe.returncode == 0:
             return source
         # The virtualenv is not readable by the server's user: a copy it can read, made once.
@@ -216,10 +220,8 @@ class PostgresServer:
             staging = Path(tempfile.mkdtemp(prefix="newsdesk-pginstall-"))
             shutil.copytree(source.parent, staging / "pginstall", symlinks=True)
             os.chmod(staging, 0o755)
-            try:
+            with contextlib.suppress(OSError):  # another process made it first
                 os.replace(staging / "pginstall", copy)
-            except OSError:
-                pass  # another process made it first
             shutil.rmtree(staging, ignore_errors=True)
         return copy / "bin"
 
