@@ -346,7 +346,7 @@ class FeedFollower:
                 scheduler=self.scheduler,
                 workers=self.options.workers,
             )
-        report = self._poller.poll()
+        report = self._poller.poll(lease=self._lease)
         if report.feeds:
             self.polls += 1
             self.last_report = report

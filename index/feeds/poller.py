@@ -317,8 +317,15 @@ class Poller:
     def clock(self):
         return self.scheduler.clock
 
-    def poll(self, urls: Iterable[str] | None = None) -> PollReport:
+    def poll(
+        self, urls: Iterable[str] | None = None, *, lease: PollerLease | None = None
+    ) -> PollReport:
         """Poll the due feeds (or exactly ``urls``, due or not) once.
+
+        With the ``lease`` of :func:`~index.feeds.scheduler.poller_lock`, the lead is checked
+        again once the feeds are fetched: a poller that lost it meanwhile (its database
+        connection broke, another process may lead and poll the same feeds) indexes and records
+        nothing, and says so in ``index_error``.
 
         Returns
         -------
@@ -356,6 +363,12 @@ class Poller:
                     article = replace(article, updated=now)  # changed with no date of its own
                 articles[article.id] = article
                 indexed.append(ArticleRecord(article.id, read_hash, article.url, article.partial))
+        if lease is not None and not lease.held():
+            report.index_error = "no longer the poller (another process may lead): nothing kept"
+            log.warning("%s; %d feeds fetched for nothing", report.index_error, len(report.feeds))
+            report.requests = self.fetcher.requests - requests_before
+            report.seconds = time.perf_counter() - started
+            return report
         report.articles = list(articles.values())
         if report.articles:
             try:
@@ -414,7 +427,7 @@ class Poller:
             if lease is not None and not lease.held():
                 log.warning("no longer the poller of %s: another process may lead", self.where)
                 break
-            report = self.poll()
+            report = self.poll(lease=lease)
             if report.feeds:
                 polls += 1
                 if on_report is not None:

@@ -14,15 +14,20 @@ import sys
 import threading
 import time
 import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 
 import psycopg
 import pytest
-from feed_site import rss
+from feed_site import STORY, page, rss
 
+from index.build import Builder
+from index.feeds.fetch import Fetcher
+from index.feeds.poller import Poller
 from index.feeds.scheduler import PollerBusyError, poller_lock
 from index.feeds.state import FeedStore
 from index.postgres.leader import Leadership, lock_key
+from index.storage import open_store
 
 REPO = Path(__file__).resolve().parents[3]
 # What `watch` prints, as the states the test waits for.
@@ -75,6 +80,31 @@ def test_a_leader_whose_session_ends_stands_down(postgres_server, collection_url
         assert not lease.held()
         with poller_lock(collection_url) as taken_over:
             assert taken_over.held()
+
+
+def test_a_poller_that_lost_the_lead_mid_poll_keeps_nothing(
+    site, config, embedder, tmp_path, postgres_server, collection_url
+):
+    url = site.serve("/news/buses", page("Council backs night buses", STORY))
+    site.serve(
+        "/rss.xml",
+        rss([{"title": "Council backs night buses", "link": url, "guid": "b-1"}]),
+        content_type="application/rss+xml",
+    )
+    FeedStore(collection_url).add(site.url("/rss.xml"), now=datetime.now(UTC))
+    builder = Builder(tmp_path / "index", embedder)
+    with Fetcher(config) as fetcher, poller_lock(collection_url) as lease:
+        poller = Poller(collection_url, builder, fetcher=fetcher)
+        # The server ends the leader's session while it polls (here: before it starts).
+        (leader,) = lock_holders(postgres_server.url, collection_url)
+        with psycopg.connect(postgres_server.url, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(%s)", (leader,))
+        report = poller.poll(lease=lease)
+    assert len(site.requests("/news/buses")) == 1  # fetched, then dropped
+    assert report.index_error.startswith("no longer the poller") and report.articles == []
+    assert open_store(tmp_path / "index").current_version() is None  # nothing indexed
+    (feed,) = FeedStore(collection_url).feeds()
+    assert feed.last_fetch is None and feed.entries_seen == 0  # the next leader polls it afresh
 
 
 def test_no_poller_is_elected_without_a_database():
