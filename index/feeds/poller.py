@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Protocol
 
 from ..articles import Article
+from ..errors import StoreUnavailableError
 from .fetch import Fetcher, FetchError, Response
 from .identity import article_id, entry_hash, entry_key
 from .pages import Extracted, ExtractionError, article_from_entry, fetch_article
@@ -455,7 +456,8 @@ class Poller:
         collection in PostgreSQL several processes may follow it: one leads and polls, the
         others stand by and try to take over every ``max_wait`` seconds (real time), so a
         leader that dies (even by ``kill -9``) is replaced within that; a leader whose database
-        connection broke stands by again.
+        connection broke stands by again, and a database that went away (a restart, a
+        failover) is waited for in the same way.
 
         Parameters
         ----------
@@ -476,9 +478,11 @@ class Poller:
                     standing_by = False
                     say("leading", f"this process polls the feeds of {self.where}")
                     polls += self.run(stop, on_report=on_report, max_wait=max_wait, lease=lease)
-            except PollerBusyError as error:
+            except (PollerBusyError, StoreUnavailableError) as error:
                 if not is_database_url(self.location):
                     raise
+                # Another process leads, or the database is away for now (a restart, a
+                # failover): either way try again later rather than end the worker.
                 if not standing_by:
                     say("standby", f"standing by: {error}")
                     standing_by = True

@@ -24,6 +24,7 @@ import psycopg
 from psycopg.rows import dict_row
 
 from ..dates import to_utc
+from ..errors import StoreUnavailableError
 from ..feeds.state import (
     _FEED_COLUMNS,
     _TIMES,
@@ -55,8 +56,9 @@ class PostgresFeedStore(FeedStore):
 
     Raises
     ------
-    psycopg.OperationalError
-        When the database cannot be reached.
+    StoreUnavailableError
+        From any method, when the database cannot be reached or the connection broke (the next
+        call connects again).
     """
 
     def __init__(self, location: str) -> None:
@@ -99,10 +101,14 @@ class PostgresFeedStore(FeedStore):
                 self._connection = connect(self.conninfo, vectors=False)
             try:
                 yield self._connection
-            except psycopg.OperationalError:
-                if self._connection.broken:  # the server went away: reconnect next time
-                    self._connection = None
-                raise
+            except psycopg.OperationalError as error:
+                if not self._connection.broken:
+                    raise
+                self._connection = None  # the server went away: connect again next time
+                raise StoreUnavailableError(
+                    f"lost the connection to the feed state of {Location.parse(self.location)}: "
+                    + " ".join(str(error).split())
+                ) from error
 
     def _query(self, sql: str, parameters: dict) -> list[dict]:
         with self._session() as db, db.cursor(row_factory=dict_row) as cursor:

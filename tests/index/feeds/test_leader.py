@@ -16,13 +16,15 @@ import time
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
 from feed_site import STORY, page, rss
+from pgserver import wait_for
 
 from index.build import Builder
-from index.feeds.fetch import Fetcher
+from index.feeds.fetch import FetchConfig, Fetcher
 from index.feeds.poller import Poller
 from index.feeds.scheduler import PollerBusyError, poller_lock
 from index.feeds.state import FeedStore
@@ -105,6 +107,52 @@ def test_a_poller_that_lost_the_lead_mid_poll_keeps_nothing(
     assert open_store(tmp_path / "index").current_version() is None  # nothing indexed
     (feed,) = FeedStore(collection_url).feeds()
     assert feed.last_fetch is None and feed.entries_seen == 0  # the next leader polls it afresh
+
+
+def test_a_follower_whose_sessions_are_ended_carries_on(site, postgres_server):
+    """The server ends every session of a following process (a restart or failover does as
+    much): it stands by, connects again, leads again and keeps polling; it does not end."""
+    name = f"follow_{uuid.uuid4().hex[:8]}"  # a database of its own: only its sessions end
+    with psycopg.connect(postgres_server.url, autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    database = urlunsplit(urlsplit(postgres_server.url)._replace(path=f"/{name}"))
+    collection_url = f"{database}?collection=news"
+    site.serve("/rss.xml", rss([], title="Quiet"), content_type="application/rss+xml")
+    FeedStore(collection_url).add(site.url("/rss.xml"), now=datetime.now(UTC), interval=0.1)
+    states: list[str] = []
+    stop = threading.Event()
+    with Fetcher(FetchConfig(delay=0.0)) as fetcher:
+        poller = Poller(collection_url, NothingToIndex(), fetcher=fetcher)
+        follower = threading.Thread(
+            target=poller.follow,
+            args=(stop,),
+            kwargs={"on_status": lambda state, _: states.append(state), "max_wait": 0.2},
+        )
+        follower.start()
+        try:
+            assert wait_for(lambda: len(site.requests("/rss.xml")) >= 2)
+            with psycopg.connect(postgres_server.url, autocommit=True) as admin:
+                (ended,) = admin.execute(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE datname = %s",
+                    (name,),
+                ).fetchone()
+            assert ended >= 2  # the leader's session and the feed state's
+            polled = len(site.requests("/rss.xml"))
+            assert wait_for(lambda: len(site.requests("/rss.xml")) >= polled + 2)
+            assert follower.is_alive() and states[0] == states[-1] == "leading", states
+            assert {"lost", "standby"} & set(states[1:-1]), states
+        finally:
+            stop.set()
+            follower.join(30)
+    assert not follower.is_alive()
+
+
+class NothingToIndex:
+    """The sink of a poller whose feed has no entries: nothing may reach it."""
+
+    def add_articles(self, articles):
+        raise AssertionError("the feed has no entries")
 
 
 def test_no_poller_is_elected_without_a_database():
