@@ -16,6 +16,7 @@ from feed_site import STORY, atom, page, rss
 
 from index.cli import main
 from index.engine import Engine
+from index.feeds.state import FeedStore
 
 REPO = Path(__file__).resolve().parents[3]
 HOME = (
@@ -40,8 +41,8 @@ def cli(capsys, *args) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_feeds_add_finds_a_homepages_feed_and_list_shows_its_health(news_site, tmp_path, capsys):
-    index = tmp_path / "index"
+def test_feeds_add_finds_a_homepages_feed_and_list_shows_its_health(news_site, feed_state, capsys):
+    index = feed_state
     code, out, _ = cli(
         capsys, "feeds", "add", news_site.url("/"), "--index", index, "--every", "30m"
     )
@@ -63,8 +64,8 @@ def test_feeds_add_finds_a_homepages_feed_and_list_shows_its_health(news_site, t
     assert code == 1 and "followed already" in err
 
 
-def test_feeds_add_refuses_what_is_no_feed_unless_forced(news_site, tmp_path, capsys):
-    index = tmp_path / "index"
+def test_feeds_add_refuses_what_is_no_feed_unless_forced(news_site, feed_state, capsys):
+    index = feed_state
     code, _, err = cli(capsys, "feeds", "add", news_site.url("/missing.xml"), "--index", index)
     assert code == 1 and "cannot follow" in err and "HTTP 404" in err
     code, out, _ = cli(
@@ -84,8 +85,8 @@ def test_feeds_add_refuses_what_is_no_feed_unless_forced(news_site, tmp_path, ca
     assert usage.value.code == 2 and "at least 1 minute" in capsys.readouterr().err
 
 
-def test_feeds_check_shows_what_would_be_added_and_changes_nothing(news_site, tmp_path, capsys):
-    index = tmp_path / "index"
+def test_feeds_check_shows_what_would_be_added_and_changes_nothing(news_site, feed_state, capsys):
+    index = feed_state
     code, out, _ = cli(capsys, "feeds", "check", news_site.url("/"), "--index", index, "--json")
     assert code == 0
     found = json.loads(out)
@@ -97,15 +98,17 @@ def test_feeds_check_shows_what_would_be_added_and_changes_nothing(news_site, tm
     (entry,) = found["entries"]
     assert entry["status"] == "new" and entry["text_chars"] == len("\n".join(STORY))
     assert entry["partial"] is False and entry["text_from"] == "page"
-    assert not index.exists()
+    assert not FeedStore.exists(index)
+    if isinstance(index, Path):
+        assert not index.exists()  # not even the directory
     code, out, _ = cli(
         capsys, "feeds", "check", news_site.url("/rss.xml"), "--index", index, "--no-pages"
     )
     assert code == 0 and "new     Council backs night buses" in out and "nothing was changed" in out
 
 
-def test_feeds_remove(news_site, tmp_path, capsys):
-    index = tmp_path / "index"
+def test_feeds_remove(news_site, feed_state, capsys):
+    index = feed_state
     cli(capsys, "feeds", "add", news_site.url("/rss.xml"), "--index", index)
     code, out, _ = cli(capsys, "feeds", "remove", news_site.url("/rss.xml"), "--index", index)
     assert code == 0 and "its articles stay in the index" in out
