@@ -484,7 +484,7 @@ class Poller:
                 # Another process leads, or the database is away for now (a restart, a
                 # failover): either way try again later rather than end the worker.
                 if not standing_by:
-                    say("standby", f"standing by: {error}")
+                    say("standby", f"standing by: {error}; trying every {max_wait:g} s")
                     standing_by = True
                 stop.wait(max_wait)
                 continue

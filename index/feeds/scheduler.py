@@ -248,12 +248,11 @@ def poller_lock(location: str | os.PathLike) -> Iterator[PollerLease]:
             if leadership.last_error:
                 raise PollerBusyError(
                     f"no poller can be elected for collection {collection!r} "
-                    f"({leadership.last_error}); this one tries again later"
+                    f"({leadership.last_error})"
                 )
             holder = leadership.holder() or "another process"
             raise PollerBusyError(
-                f"another poller ({holder}) leads the feeds of collection {collection!r}; "
-                "this one stands by and takes over when that one stops"
+                f"another poller ({holder}) leads the feeds of collection {collection!r}"
             )
         try:
             yield leadership
