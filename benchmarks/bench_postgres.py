@@ -88,9 +88,22 @@ STATE = "bench.json"
 
 
 def constructed_segment(args) -> Path:
-    """The benchmark index's one segment, constructing the index if needed."""
-    description = source_description(args.source)
-    if not cached(args.index, description, args.min_chunks):
+    """The benchmark index's one segment, constructing the index if needed.
+
+    An existing construction with enough chunks is used as it is, even when the source's live
+    generation has changed since (a migration or a copy out of it rewrites the generation, not
+    the chunks): the PostgreSQL tables and the store were loaded from it. ``--reconstruct``
+    makes a new one (then reload: ``--reload``, and drop the store's database).
+    """
+    try:
+        current = (args.index / "CURRENT").read_text().strip()
+        manifest = json.loads((args.index / current / "manifest.json").read_text())
+        usable = manifest.get("format", 1) >= 2 and manifest["chunks"] >= args.min_chunks
+    except (OSError, ValueError, KeyError):
+        usable = False
+    if args.reconstruct or not (
+        usable or cached(args.index, source_description(args.source), args.min_chunks)
+    ):
         print(f"constructing {args.index} with bench_query.py (child process) ...", flush=True)
         subprocess.run(
             [
@@ -422,6 +435,354 @@ def measure_queries(
     return results
 
 
+# --------------------------------------------------------------------------- the store
+
+STORE_DATABASE = "store1m"
+
+
+def load_store_child(url: str, index_dir: Path, deferred: bool, params: dict) -> dict:
+    """``copy_collection(index_dir, url)`` (what ``python -m index copy`` runs); with
+    ``deferred`` the collection's HNSW index is created after the rows, with ``params``'
+    maintenance_work_mem and workers, instead of before them (the store creates it with the
+    collection). Runs in a child process; returns the timings."""
+    import psycopg
+
+    from index import copying
+    from index.postgres import schema
+
+    real = schema.hnsw_index_sql
+    if deferred:
+        schema.hnsw_index_sql = lambda collection_id, dimension: "SELECT 1"
+    last = [time.perf_counter(), 0]
+
+    def progress(done: int, total: int) -> None:
+        now = time.perf_counter()
+        if now - last[0] > 60 or done == total:
+            print(f"  copy: {done:,}/{total:,} articles", flush=True)
+            last[0] = now
+
+    summary = copying.copy_collection(str(index_dir), url, progress=progress)
+    result = {
+        "copy_seconds": summary.seconds,
+        "articles": summary.articles,
+        "duplicates": summary.duplicates,
+        "chunks": summary.chunks,
+        "quotes": summary.quotes,
+        "deferred_hnsw": deferred,
+    }
+    with psycopg.connect(url, autocommit=True) as conn:
+        collection, dimension = conn.execute(
+            "SELECT id, dimension FROM collections WHERE key = 'default'"
+        ).fetchone()
+        if deferred:
+            schema.hnsw_index_sql = real
+            conn.execute(f"SET maintenance_work_mem = '{params['maintenance_work_mem']}'")
+            conn.execute(f"SET max_parallel_maintenance_workers = {params['parallel_workers']}")
+            started = time.perf_counter()
+            conn.execute(real(collection, dimension))
+            result["hnsw_seconds"] = time.perf_counter() - started
+        started = time.perf_counter()
+        conn.execute("VACUUM ANALYZE")
+        result["vacuum_analyze_seconds"] = time.perf_counter() - started
+    return result
+
+
+def store_sizes(url: str) -> dict[str, int]:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        sizes = dict(
+            conn.execute(
+                "SELECT c.relname, pg_relation_size(c.oid) FROM pg_class c "
+                "JOIN pg_namespace n ON n.oid = c.relnamespace "
+                "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i')"
+            ).fetchall()
+        )
+        sizes["chunks (total)"] = conn.execute(
+            "SELECT pg_total_relation_size('chunks')"
+        ).fetchone()[0]
+        sizes["database"] = conn.execute("SELECT pg_database_size(current_database())").fetchone()[
+            0
+        ]
+    return sizes
+
+
+def ensure_store(args, server, state: dict, params: dict, chunks: int) -> tuple[str, dict]:
+    """The benchmark index copied into the store (database ``store1m`` of the same server),
+    cached: copied again only if it does not hold all the chunks."""
+    import psycopg
+
+    from index.storage import open_store
+
+    url = f"postgresql://{server.url.split('://', 1)[1].rsplit('/', 1)[0]}/{STORE_DATABASE}"
+    with psycopg.connect(server.url, autocommit=True) as conn:
+        if not conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (STORE_DATABASE,)
+        ).fetchone():
+            conn.execute(f"CREATE DATABASE {STORE_DATABASE}")
+    store = open_store(url)
+    manifest = store.manifest() if store.current_version() is not None else None
+    entry = state.get("store", {})
+    if manifest is not None and manifest.chunks == chunks and entry.get("chunks") == chunks:
+        return url, entry
+    if manifest is not None:
+        raise SystemExit(
+            f"error: {url} holds a partial collection ({manifest.chunks:,} chunks): drop "
+            f"database {STORE_DATABASE} and run again"
+        )
+    deferred = args.store_load == "deferred"
+    print(
+        f"copying {args.index} into {url} (python -m index copy's copy_collection; HNSW "
+        f"{'after the rows' if deferred else 'as the store creates it, before the rows'}) ...",
+        flush=True,
+    )
+    output = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--load-store-child",
+            url,
+            "--index",
+            str(args.index),
+            "--store-load",
+            args.store_load,
+            "--maintenance-work-mem",
+            args.maintenance_work_mem,
+            "--parallel-workers",
+            str(args.parallel_workers),
+        ],
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    ).stdout
+    print(output.rstrip(), flush=True)
+    entry = json.loads(output.strip().splitlines()[-1])
+    entry["load_average_after"] = os.getloadavg()[0]
+    return url, entry
+
+
+def base_id(article_id: str) -> str:
+    return article_id.split("#copy")[0]
+
+
+def compare_store(args, server, store_url: str, texts: list[str], queries, embedder) -> dict:
+    """Interleaved per query: search on the PostgreSQL store, its floor (encode_query + the
+    bare query on the floor table at the store's ef_search), the store's two retrievers
+    alone, and, with --embedded, search on the embedded store and its floor (encode_query +
+    exact FAISS)."""
+    import faiss
+    import psycopg
+    from pgvector.psycopg import register_vector
+
+    from index.engine import Engine
+
+    candidates = 100  # SearchParams.candidates: what search asks each retriever for
+    ef = min(max(2 * candidates, 100), 1000)  # what the store sets for that k
+    pg = Engine(store_url, embedder=embedder, background_merge=False)
+    with psycopg.connect(store_url, autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+        for (name,) in conn.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'chunks' AND indexname LIKE "
+            "'chunks_hnsw_%'"
+        ).fetchall():
+            conn.execute("SELECT pg_prewarm(%s::regclass)", (name,))
+    with psycopg.connect(server.url, autocommit=True) as conn:
+        prewarm(conn, TABLE)
+    floor_conn = psycopg.connect(server.url, autocommit=True)
+    register_vector(floor_conn)
+    floor_conn.execute(f"SET hnsw.ef_search = {ef}")
+    floor_sql = f"SELECT id FROM {TABLE} ORDER BY embedding <#> %s LIMIT {candidates}"
+
+    calls: dict = {}
+    times: dict[str, list[float]] = {}
+    overlap: list[float] = []
+
+    def pg_floor(i: int):
+        started = time.perf_counter()
+        vector = embedder.encode_query(texts[i])
+        encoded = time.perf_counter()
+        floor_conn.execute(floor_sql, (vector[0],), prepare=True).fetchall()
+        done = time.perf_counter()
+        return {"pg floor: encode": encoded - started, "pg floor: bare query": done - encoded}
+
+    calls["pg search"] = lambda i: pg.search(texts[i], k=5)
+    calls["pg floor"] = pg_floor
+    calls["pg dense alone"] = lambda i: pg.generation.vectors.search(queries[i], candidates)
+    calls["pg keyword alone"] = lambda i: pg.generation.keywords.search(texts[i], candidates)
+    emb = None
+    if args.embedded:
+        emb = Engine(args.index, embedder=embedder, background_merge=False)
+        vectors = np.load(constructed_segment(args) / "vectors.npy")
+        flat = faiss.IndexFlatIP(vectors.shape[1])
+        flat.add(vectors)
+        del vectors
+        faiss.omp_set_num_threads(1)
+
+        def emb_floor(i: int):
+            started = time.perf_counter()
+            vector = embedder.encode_query(texts[i])
+            encoded = time.perf_counter()
+            flat.search(vector, candidates)
+            done = time.perf_counter()
+            return {"emb floor: encode": encoded - started, "emb floor: FAISS": done - encoded}
+
+        calls["emb search"] = lambda i: emb.search(texts[i], k=5)
+        calls["emb floor"] = emb_floor
+
+    def run(name: str, i: int, record: bool):
+        started = time.perf_counter()
+        result = calls[name](i)
+        elapsed = time.perf_counter() - started
+        if record:
+            times.setdefault(name, []).append(elapsed)
+            if isinstance(result, dict):
+                for part, seconds in result.items():
+                    times.setdefault(part, []).append(seconds)
+        return result
+
+    for i in range(min(5, len(texts))):
+        for name in calls:
+            run(name, i, record=False)
+    names = list(calls)
+    started = time.perf_counter()
+    for i in range(len(texts)):
+        order = names[i % len(names) :] + names[: i % len(names)]
+        results = {name: run(name, i, record=True) for name in order}
+        if emb is not None:
+            a = {base_id(h.article_id) for h in results["pg search"]}
+            b = {base_id(h.article_id) for h in results["emb search"]}
+            overlap.append(len(a & b) / max(len(b), 1))
+    seconds = time.perf_counter() - started
+    floor_conn.close()
+    return {"times": times, "overlap": overlap, "ef_search": ef, "seconds": seconds}
+
+
+def print_store(entry: dict, sizes: dict, result: dict, embedded: bool) -> None:
+    print()
+    how = "HNSW after the rows" if entry["deferred_hnsw"] else "HNSW before the rows"
+    print(
+        f"store: {entry['chunks']:,} chunks, {entry['articles']:,} articles, "
+        f"{entry['quotes']:,} quotations copied in {entry['copy_seconds']:.0f} s "
+        f"({entry['chunks'] / entry['copy_seconds']:,.0f} chunks/s; {how}"
+        + (f", HNSW build {entry['hnsw_seconds']:.0f} s" if "hnsw_seconds" in entry else "")
+        + f"); VACUUM ANALYZE {entry['vacuum_analyze_seconds']:.0f} s"
+    )
+    big = sorted(((v, k) for k, v in sizes.items() if k != "database"), reverse=True)[:6]
+    print(
+        f"  database {mb(sizes['database'])}; largest: " + ", ".join(f"{k} {mb(v)}" for v, k in big)
+    )
+    print(
+        f"  queries: {len(result['times']['pg search'])} interleaved in {result['seconds']:.0f} s; "
+        f"floor and store at hnsw.ef_search {result['ef_search']}"
+    )
+    print()
+    print(f"{'measure (ms)':<52} {'p50':>8} {'p99':>8} {'mean':>8}")
+    print("-" * 80)
+    for name, values in result["times"].items():
+        p50, p99, mean = percentiles(values)
+        print(f"{name:<52} {p50 * 1000:>8.1f} {p99 * 1000:>8.1f} {mean * 1000:>8.1f}")
+    print()
+    times = result["times"]
+    ratio = percentiles(times["pg search"])[0] / percentiles(times["pg floor"])[0]
+    verdict = "PASS" if ratio <= 1.5 else "FAIL"
+    print(f"{'pg search p50 / pg floor p50':<52} {ratio:>8.2f}x  <= 1.5x  {verdict}")
+    if embedded:
+        emb_ratio = percentiles(times["pg search"])[0] / percentiles(times["emb search"])[0]
+        print(f"{'pg search p50 / embedded search p50':<52} {emb_ratio:>8.2f}x")
+        emb_floor = percentiles(times["emb search"])[0] / percentiles(times["emb floor"])[0]
+        print(f"{'embedded search p50 / its floor p50':<52} {emb_floor:>8.2f}x")
+        print(
+            f"{'top-5 articles shared with the embedded store':<52} "
+            f"{np.mean(result['overlap']):>8.3f}  (copies counted as their original)"
+        )
+
+
+# --------------------------------------------------------------------------- ingest
+
+
+INGEST_DATABASE = "ingest"
+
+
+def compare_ingest(args, server) -> dict:
+    """The same articles built into a fresh embedded index and a fresh PostgreSQL collection
+    with the same embedder (one model, loaded once), alternating which goes first."""
+    import shutil
+    import tempfile
+
+    import psycopg
+
+    from benchmarks.bench_ingest import write_subset
+    from index.build import Builder
+    from index.embedding import Embedder
+
+    with psycopg.connect(server.url, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {INGEST_DATABASE}")
+        conn.execute(f"CREATE DATABASE {INGEST_DATABASE}")
+    base = server.url.rsplit("/", 1)[0] + "/" + INGEST_DATABASE
+    scratch = Path(tempfile.mkdtemp(prefix="ingest-", dir=args.server.parent))
+    try:
+        articles_file = scratch / "articles.jsonl"
+        count = write_subset(
+            args.shared / "eval/realtimeqa/articles.jsonl", articles_file, args.ingest
+        )
+        embedder = Embedder(precision=args.precision)
+        embedder.encode(["warm-up sentence"] * 16)
+        runs: dict[str, list[tuple[float, int, int]]] = {"embedded": [], "postgres": []}
+
+        def build(kind: str, number: int) -> None:
+            if kind == "embedded":
+                location = str(scratch / f"index-{number}")
+            else:
+                location = f"{base}?collection=ingest{number}"
+            builder = Builder(location, embedder)
+            started = time.perf_counter()
+            summary = builder.build([articles_file])
+            seconds = time.perf_counter() - started
+            if summary.failed:
+                print(f"warning: {summary.failed} load problems: {summary.problems[:3]}")
+            runs[kind].append((seconds, summary.added, summary.embedded_chunks))
+            print(
+                f"  {kind:<9} {seconds:7.1f} s  {summary.added / seconds:5.2f} articles/s  "
+                f"{summary.embedded_chunks / seconds:6.1f} chunks/s",
+                flush=True,
+            )
+
+        for repeat in range(args.ingest_repeats):
+            order = ("embedded", "postgres") if repeat % 2 == 0 else ("postgres", "embedded")
+            for kind in order:
+                build(kind, repeat)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return {
+        "articles": count,
+        "precision": embedder.precision,
+        "runs": runs,
+    }
+
+
+def print_ingest(result: dict) -> None:
+    print()
+    print(
+        f"ingest: {result['articles']} RealTimeQA articles built from a JSONL file into a fresh "
+        f"index / collection, precision {result['precision']}, the same loaded model; "
+        f"{len(result['runs']['embedded'])} builds each, alternating which goes first"
+    )
+    print(f"{'store':<12} {'seconds (mean)':>15} {'articles/s':>11} {'chunks/s':>9}  runs (s)")
+    print("-" * 80)
+    rates = {}
+    for kind, runs in result["runs"].items():
+        seconds = sum(s for s, _, _ in runs) / len(runs)
+        articles, chunks = runs[0][1], runs[0][2]
+        rates[kind] = articles / seconds
+        print(
+            f"{kind:<12} {seconds:>15.1f} {articles / seconds:>11.2f} {chunks / seconds:>9.1f}  "
+            + ", ".join(f"{s:.1f}" for s, _, _ in runs)
+        )
+    ratio = rates["postgres"] / rates["embedded"]
+    verdict = "PASS" if ratio >= 0.9 else "FAIL"
+    print(f"{'postgres / embedded (articles/s)':<40} {ratio:.2f}  >= 0.9  {verdict}")
+
+
 # --------------------------------------------------------------------------- main
 
 
@@ -490,7 +851,41 @@ def main() -> int:
     parser.add_argument("--probe-only", action="store_true", help="stop after the 100k probe")
     parser.add_argument("--reload", action="store_true", help="reload the tables, rebuild")
     parser.add_argument("--rebuild-index", action="store_true", help="rebuild the indexes")
+    parser.add_argument(
+        "--reconstruct", action="store_true", help="construct the 1M-chunk index again"
+    )
+    parser.add_argument(
+        "--store", action="store_true", help="engine.search on the PostgreSQL store too"
+    )
+    parser.add_argument(
+        "--embedded", action="store_true", help="with --store: the embedded store as well"
+    )
+    parser.add_argument(
+        "--store-load",
+        choices=("deferred", "as-shipped"),
+        default="deferred",
+        help="copy into the store with its HNSW index built after the rows (default) or as "
+        "the store does it (the index first)",
+    )
+    parser.add_argument("--load-store-child", metavar="URL", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--ingest", type=int, default=0, help="build N articles into both stores (0: skip)"
+    )
+    parser.add_argument("--ingest-repeats", type=int, default=2)
+    parser.add_argument("--precision", default="auto", choices=("auto", "bf16", "fp32"))
     args = parser.parse_args()
+    if args.load_store_child:
+        result = load_store_child(
+            args.load_store_child,
+            args.index,
+            args.store_load == "deferred",
+            {
+                "maintenance_work_mem": args.maintenance_work_mem,
+                "parallel_workers": args.parallel_workers,
+            },
+        )
+        print(json.dumps(result))
+        return 0
 
     import psycopg
     import torch
@@ -575,6 +970,16 @@ def main() -> int:
             )
             remember(state, table, measured[table], sizes[table])
         save_state()
+        if args.store:
+            store_url, state["store"] = ensure_store(args, server, state, params, len(vectors))
+            save_state()
+            store_size = store_sizes(store_url)
+            store_result = compare_store(args, server, store_url, texts, queries, embedder)
+        if args.ingest:
+            print(f"ingest: {args.ingest} articles into each store ...", flush=True)
+            ingest_result = compare_ingest(args, server)
+            state["ingest"] = ingest_result
+            save_state()
 
     # ---------------------------------------------------------------- report
     load_after = os.getloadavg()
@@ -646,6 +1051,10 @@ def main() -> int:
             if "build_load_average" in state[t]
         )
     )
+    if args.store:
+        print_store(state["store"], store_size, store_result, args.embedded)
+    if args.ingest:
+        print_ingest(ingest_result)
     sweep = state.get(tables[-1], {}).get("runs", {})
     if len(sweep) > 1:
         print()
