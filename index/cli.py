@@ -25,7 +25,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemaining
 from .config import IndexSettings
 from .dates import DateError, parse_moment
 from .errors import NewsdeskError
-from .storage import is_url, open_store
+from .storage import is_url, open_store, shown
 
 log = logging.getLogger("index")
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_SKIPPED = 0, 1, 2, 3
@@ -740,7 +740,7 @@ def _feeds_add(args) -> int:
     found = f" (found on {discovered_on})" if discovered_on else ""
     count = f"; {entries} entries in it now" if entries is not None else ""
     print(f"following {feed_url}{found} as {state.outlet!r} every {_every(interval)}{count}")
-    print(f"`python -m index watch --index {args.index}` polls it")
+    print(f"`python -m index watch --index {shown(args.index)}` polls it")
     return EXIT_OK
 
 
