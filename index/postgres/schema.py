@@ -21,7 +21,7 @@ per-collection term document frequencies. Version 2: the articles' ``partial`` a
 catalog fields (from feeds). Version 3: feed state (:mod:`.feeds`): ``feeds``, ``feed_entries``
 and ``feed_articles``, keyed by the collection's name rather than its id, because feeds are
 followed before the first build and through a full rebuild (which gives the collection a new
-id).
+id). Version 4: chunk vectors kept in their rows (storage ``main``).
 """
 
 from __future__ import annotations
@@ -193,7 +193,20 @@ CREATE TABLE IF NOT EXISTS feed_articles (
 CREATE INDEX IF NOT EXISTS feed_articles_by_url ON feed_articles (collection, url);
 """
 
-MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _VERSION_1), (2, _VERSION_2), (3, _VERSION_3))
+# Chunk vectors stay in the row (pgvector's default stores them out of line once the row
+# passes 2 kB, which a chunk's text and tsvector make it): an exact scan, which a selective
+# filter makes the planner choose, then reads each vector with its row, not from TOAST (six
+# buffer reads a row). Rows written before keep their storage until rewritten.
+_VERSION_4 = """
+ALTER TABLE chunks ALTER COLUMN embedding SET STORAGE MAIN;
+"""
+
+MIGRATIONS: tuple[tuple[int, str], ...] = (
+    (1, _VERSION_1),
+    (2, _VERSION_2),
+    (3, _VERSION_3),
+    (4, _VERSION_4),
+)
 VERSION = MIGRATIONS[-1][0]
 
 
