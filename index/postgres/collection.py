@@ -29,6 +29,7 @@ from ..quote_index import QuoteIndex, name_prefixes, quote_hit
 from ..quotes import speaker_matches
 from ..storage import collection_stats, model_mismatch
 from ..store import IndexStats, Manifest, SourceStats, StoredArticle, StoredChunk
+from .connection import TEXT_RANKS
 
 if TYPE_CHECKING:
     from .store import PostgresStore
@@ -347,28 +348,40 @@ class PostgresVectors:
 
 
 class PostgresKeywords:
-    """Keyword search with ``ts_rank_cd`` over the chunks' ``tsvector``; term statistics from
-    ``term_stats`` (see the module docstring).
+    """Keyword search with ``ts_rank_cd`` (or ``ts_rank``) over the chunks' ``tsvector``; term
+    statistics from ``term_stats`` (see the module docstring).
 
     Parameters
     ----------
     view : PostgresCollection
         The collection.
     normalization : int
-        ``ts_rank_cd``'s normalisation flags (:data:`RANK_NORMALIZATION` by default).
+        The ranking function's normalisation flags (:data:`RANK_NORMALIZATION` by default).
+    function : {"ts_rank_cd", "ts_rank"}, optional
+        The ranking function (default: the location's ``text_rank``, else ``ts_rank_cd``).
+        Measured on 800 BBC questions, hybrid Recall@5 / MRR@10: ts_rank_cd 0.954 / 0.849,
+        ts_rank 0.968 / 0.885, the embedded store's BM25 0.976 / 0.895.
     """
 
-    def __init__(self, view: PostgresCollection, normalization: int = RANK_NORMALIZATION):
+    def __init__(
+        self,
+        view: PostgresCollection,
+        normalization: int = RANK_NORMALIZATION,
+        function: str | None = None,
+    ):
         self.view = view
         self.size = view.manifest.chunks
         self.normalization = normalization
+        self.function = function or view.store.where.text_rank
+        if self.function not in TEXT_RANKS:
+            raise ValueError(f"not a ranking function: {self.function!r}")
         self._stemmer = Stemmer.Stemmer("english")
 
     def search(
         self, query: str, k: int, allowed: SqlFilter | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Positions and ``ts_rank_cd`` scores of the best ``k`` chunks sharing a lexeme with
-        ``query`` (any of them: an OR, as BM25 scores), best first."""
+        """Positions and ranks (``ts_rank_cd`` or ``ts_rank``) of the best ``k`` chunks sharing a
+        lexeme with ``query`` (any of them: an OR, as BM25 scores), best first."""
         empty = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         if k <= 0 or not query.strip():
             return empty
@@ -377,7 +390,7 @@ class PostgresKeywords:
         rows = view.query(
             "WITH q AS (SELECT to_tsquery('simple', string_agg(quote_literal(lexeme), ' | ')) "
             "AS q FROM unnest(tsvector_to_array(to_tsvector(%s::regconfig, %s))) AS lexeme) "
-            "SELECT position, ts_rank_cd(keywords, q.q, %s) AS score FROM chunks, q "
+            f"SELECT position, {self.function}(keywords, q.q, %s) AS score FROM chunks, q "
             f"WHERE collection_id = {view.id} AND keywords @@ q.q{condition.sql} "
             "ORDER BY score DESC, position LIMIT %s",
             (view.text_search, query, self.normalization, *condition.params, k),

@@ -26,7 +26,9 @@ from ..storage import is_url
 DEFAULT_COLLECTION = "default"
 DEFAULT_TEXT_SEARCH = "english"
 # Our options in a location's query string; libpq refuses parameters it does not know.
-_OURS = ("collection", "text_search", "replica")
+_OURS = ("collection", "text_search", "replica", "text_rank")
+# The keyword side's ranking functions: ts_rank_cd (cover density, the default) or ts_rank.
+TEXT_RANKS = ("ts_rank_cd", "ts_rank")
 
 __all__ = [
     "DEFAULT_COLLECTION",
@@ -55,12 +57,15 @@ class Location:
         Text-search configuration for a collection created here (an existing one keeps its own).
     replica : str or None
         What libpq connects to for reads (a streaming replica of ``conninfo``), or None.
+    text_rank : {"ts_rank_cd", "ts_rank"}
+        How this process ranks the keyword side (a reader's choice: nothing stored changes).
     """
 
     conninfo: str
     collection: str = DEFAULT_COLLECTION
     text_search: str = DEFAULT_TEXT_SEARCH
     replica: str | None = None
+    text_rank: str = TEXT_RANKS[0]
 
     @classmethod
     def parse(cls, location: str) -> Location:
@@ -69,7 +74,8 @@ class Location:
         Raises
         ------
         ValueError
-            If it is not a ``postgresql://`` or ``postgres://`` URL, or names no collection.
+            If it is not a ``postgresql://`` or ``postgres://`` URL, names no collection, or
+            an unknown ``text_rank``.
         """
         if not is_url(location):
             raise ValueError(f"not a PostgreSQL URL: {location!r}")
@@ -80,11 +86,15 @@ class Location:
         if not collection:
             raise ValueError(f"an empty collection name in {location!r}")
         rest = urlencode([(k, v) for k, v in query if k not in _OURS])
+        text_rank = ours.get("text_rank", TEXT_RANKS[0]).strip() or TEXT_RANKS[0]
+        if text_rank not in TEXT_RANKS:
+            raise ValueError(f"text_rank must be one of {', '.join(TEXT_RANKS)}, not {text_rank!r}")
         return cls(
             urlunsplit(parts._replace(query=rest)),
             collection,
             ours.get("text_search", DEFAULT_TEXT_SEARCH).strip() or DEFAULT_TEXT_SEARCH,
             ours.get("replica", "").strip() or None,
+            text_rank,
         )
 
     def __str__(self) -> str:

@@ -62,6 +62,11 @@ def test_locations():
     assert Location.parse("postgres://h/db?text_search=simple").text_search == "simple"
     with pytest.raises(ValueError):
         Location.parse("postgresql://h/db?collection=")
+    assert Location.parse("postgresql://h/db").text_rank == "ts_rank_cd"
+    assert Location.parse("postgresql://h/db?text_rank=ts_rank").text_rank == "ts_rank"
+    assert Location.parse("postgresql://h/db?text_rank=ts_rank").conninfo == "postgresql://h/db"
+    with pytest.raises(ValueError, match="text_rank"):
+        Location.parse("postgresql://h/db?text_rank=bm25")
 
 
 def test_an_empty_database_is_not_built_and_opening_creates_nothing(database):
@@ -212,6 +217,10 @@ def test_the_text_search_configuration_can_be_switched(collection, embedder):
     assert engine.refresh()
     assert ids(engine.search("to be or not", mode="keyword")) == ["a"]
     assert ids(engine.search("question", mode="keyword")) == ["a"]
+    # The ranking function is the reader's choice (nothing stored changes).
+    plain = Engine(f"{collection}&text_rank=ts_rank", embedder=embedder)
+    assert plain.generation.keywords.function == "ts_rank"
+    assert ids(plain.search("question", mode="keyword")) == ["a"]
 
 
 def test_quotations_of_an_older_extractor_and_missing_titles_are_rebuilt_by_the_next_build(
