@@ -110,7 +110,7 @@ class Vectors(Protocol):
 class Keywords(Protocol):
     """Keyword retrieval and term statistics over a view.
 
-    ``search`` scores are the store's own (BM25 on the embedded store, ``ts_rank_cd`` on
+    ``search`` scores are the store's own (BM25 on the embedded store, ``ts_rank`` on
     PostgreSQL); ``terms`` and ``idf`` are the same analysis and formula on every store (what
     answers and quotations weigh words with).
     """

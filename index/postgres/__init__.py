@@ -7,7 +7,7 @@
 - :mod:`.store`: :class:`~.store.PostgresStore` (the Store) and its writer (transactions of
   whole articles).
 - :mod:`.collection`: the read view (the Collection: pgvector HNSW for the dense side,
-  ``tsvector`` + ``ts_rank_cd`` for the keyword side, filters as SQL conditions).
+  ``tsvector`` + ``ts_rank`` for the keyword side, filters as SQL conditions).
 - :mod:`.replica`: reads from a streaming replica (``?replica=``, ``NEWSDESK_STORE_REPLICA``),
   and a process that wrote reading its own writes from the primary until the replica has them.
 - :mod:`.feeds`: the feed state of a collection (what ``feeds.sqlite`` holds for a directory).

@@ -62,9 +62,9 @@ def test_locations():
     assert Location.parse("postgres://h/db?text_search=simple").text_search == "simple"
     with pytest.raises(ValueError):
         Location.parse("postgresql://h/db?collection=")
-    assert Location.parse("postgresql://h/db").text_rank == "ts_rank_cd"
-    assert Location.parse("postgresql://h/db?text_rank=ts_rank").text_rank == "ts_rank"
-    assert Location.parse("postgresql://h/db?text_rank=ts_rank").conninfo == "postgresql://h/db"
+    assert Location.parse("postgresql://h/db").text_rank == "ts_rank"
+    assert Location.parse("postgresql://h/db?text_rank=ts_rank_cd").text_rank == "ts_rank_cd"
+    assert Location.parse("postgresql://h/db?text_rank=ts_rank_cd").conninfo == "postgresql://h/db"
     with pytest.raises(ValueError, match="text_rank"):
         Location.parse("postgresql://h/db?text_rank=bm25")
 
@@ -218,8 +218,9 @@ def test_the_text_search_configuration_can_be_switched(collection, embedder):
     assert ids(engine.search("to be or not", mode="keyword")) == ["a"]
     assert ids(engine.search("question", mode="keyword")) == ["a"]
     # The ranking function is the reader's choice (nothing stored changes).
-    plain = Engine(f"{collection}&text_rank=ts_rank", embedder=embedder)
-    assert plain.generation.keywords.function == "ts_rank"
+    assert engine.generation.keywords.function == "ts_rank"
+    plain = Engine(f"{collection}&text_rank=ts_rank_cd", embedder=embedder)
+    assert plain.generation.keywords.function == "ts_rank_cd"
     assert ids(plain.search("question", mode="keyword")) == ["a"]
 
 

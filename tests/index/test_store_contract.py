@@ -5,7 +5,7 @@ Build, incremental update, delete, filters by source and date, answers, a reader
 and a writer killed with SIGKILL mid-ingest run against each store through the real path
 (Builder, Engine, the CLI's driver). Across stores: the dense side is identical (same chunks,
 same order, scores equal to float32 rounding); the keyword side ranks with BM25 on one and
-``ts_rank_cd`` on the other, so only what both must agree on is asserted there.
+``ts_rank`` on the other, so only what both must agree on is asserted there.
 """
 
 from __future__ import annotations
