@@ -18,9 +18,13 @@ the keyword side replaced, in this process only, by:
   ``terms()``, Snowball English like PostgreSQL's ``english`` configuration), term frequency =
   the lexeme's positions, document length = the number of distinct lexemes (``length``; the
   embedded store counts tokens), IDF from the store's ``term_stats`` (``idf()``, the embedded
-  formula), k1 1.5, b 0.75, a repeated query term counted again (as bm25s does).
+  formula), k1 1.5, b 0.75, a repeated query term counted again (as bm25s does);
+- ``bm25-rareN``: the same BM25, but the candidates are only the chunks holding one of the
+  query's N highest-IDF terms (fewer rows to rank on a large collection).
 
 It prints each variant's metrics and the keyword search's p50 latency on those questions.
+``--latency-only N`` only times each variant's keyword search on the first N questions
+(interleaved), for a collection too large to evaluate quickly.
 Nothing in ``index/`` is changed.
 """
 
@@ -44,9 +48,10 @@ import numpy as np  # noqa: E402
 K1, B = 1.5, 0.75
 
 
-def bm25_search(self, query, k, allowed=None):
+def bm25_search(self, query, k, allowed=None, rare=None):
     """BM25 over the chunks' tsvector (see the module docstring); replaces
-    ``PostgresKeywords.search`` for one variant."""
+    ``PostgresKeywords.search`` for one variant. With ``rare``, candidates are the chunks
+    holding one of the query's ``rare`` highest-IDF terms (all terms still score)."""
     from index.postgres.collection import SqlFilter
 
     empty = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
@@ -59,6 +64,7 @@ def bm25_search(self, query, k, allowed=None):
     counts = Counter(terms)
     weights = self.idf(list(counts))
     wanted = sorted(counts)
+    matching = sorted(wanted, key=lambda t: -weights[t])[:rare] if rare else wanted
     average = getattr(self, "_average_length", None)
     if average is None:
         average = view.query(
@@ -82,7 +88,7 @@ def bm25_search(self, query, k, allowed=None):
             wanted,
             [weights[t] for t in wanted],
             [counts[t] for t in wanted],
-            " | ".join("'" + t.replace("'", "''") + "'" for t in wanted),
+            " | ".join("'" + t.replace("'", "''") + "'" for t in matching),
             *condition.params,
             K1,
             B,
@@ -105,7 +111,16 @@ def main() -> int:
     parser.add_argument("--questions", type=Path, required=True)
     parser.add_argument("--no-dates", action="store_true")
     parser.add_argument("--modes", default="hybrid,keyword")
-    parser.add_argument("--variants", default="ts_rank_cd/0,ts_rank_cd/1,ts_rank_cd/2,bm25-sql")
+    parser.add_argument(
+        "--variants", default="ts_rank_cd/0,ts_rank_cd/1,ts_rank_cd/2,bm25-sql,bm25-rare3"
+    )
+    parser.add_argument(
+        "--latency-only",
+        type=int,
+        default=0,
+        metavar="N",
+        help="only time each variant's keyword search on the first N questions, interleaved",
+    )
     args = parser.parse_args()
 
     from index.engine import Engine
@@ -115,6 +130,8 @@ def main() -> int:
     questions = load_questions(args.questions)
     engine = Engine(args.index, background_merge=False)
     shipped = collection.PostgresKeywords.search
+    if args.latency_only:
+        return latency_only(engine, questions[: args.latency_only], args.variants.split(","))
     latencies: dict[str, list[float]] = {}
     current = [""]
 
@@ -141,16 +158,7 @@ def main() -> int:
     for mode in args.modes.split(","):
         for variant in args.variants.split(","):
             current[0] = f"{mode} {variant}"
-            if variant == "bm25-sql":
-                function = bm25_search
-            else:
-                normalization = int(variant.split("/")[1])
-
-                def function(self, query, k, allowed=None, _n=normalization):
-                    self.normalization = _n
-                    return shipped(self, query, k, allowed)
-
-            collection.PostgresKeywords.search = timed(function)
+            collection.PostgresKeywords.search = timed(variant_function(variant, shipped))
             try:
                 metrics = evaluate(engine, questions, mode=mode, use_dates=not args.no_dates)
             finally:
@@ -162,6 +170,50 @@ def main() -> int:
                 + f" {p50:>10.1f}",
                 flush=True,
             )
+    return 0
+
+
+def variant_function(variant: str, shipped):
+    if variant == "bm25-sql":
+        return bm25_search
+    if variant.startswith("bm25-rare"):
+        rare = int(variant.removeprefix("bm25-rare"))
+        return lambda self, query, k, allowed=None: bm25_search(self, query, k, allowed, rare)
+    normalization = int(variant.split("/")[1])
+
+    def function(self, query, k, allowed=None):
+        self.normalization = normalization
+        return shipped(self, query, k, allowed)
+
+    return function
+
+
+def latency_only(engine, questions, variants: list[str]) -> int:
+    from index.postgres import collection
+    from index.question_types import without_latest
+
+    keywords = engine.generation.keywords
+    shipped = collection.PostgresKeywords.search
+    functions = {v: variant_function(v, shipped) for v in variants}
+    times: dict[str, list[float]] = {v: [] for v in variants}
+    found: dict[str, list[int]] = {v: [] for v in variants}
+    for i, question in enumerate(questions):
+        query = without_latest(question.question)
+        order = variants[i % len(variants) :] + variants[: i % len(variants)]
+        for variant in order:
+            started = time.perf_counter()
+            ids, _ = functions[variant](keywords, query, 100)
+            times[variant].append(time.perf_counter() - started)
+            found[variant].append(len(ids))
+    print(f"keyword search alone, k=100, {len(questions)} questions interleaved")
+    print(f"{'keyword side':<16} {'p50 ms':>9} {'p99 ms':>9} {'mean ms':>9}")
+    print("-" * 48)
+    for variant in variants:
+        values = np.array(times[variant]) * 1000
+        print(
+            f"{variant:<16} {np.percentile(values, 50):>9.1f} {np.percentile(values, 99):>9.1f} "
+            f"{values.mean():>9.1f}"
+        )
     return 0
 
 
