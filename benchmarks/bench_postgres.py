@@ -41,8 +41,18 @@ Measured:
    ``IndexFlatIP`` over the same vectors, cached) for each ``ef_search``; the same on the 100k
    probe table.
 
-The store-level comparison (``engine.search`` on the PostgreSQL store vs this floor and vs the
-embedded store on the same chunks) needs the store and is not part of this script yet.
+5. ``--store``: the constructed index copied into the PostgreSQL store (database ``store1m`` of
+   the same server, ``copy_collection`` as ``python -m index copy`` runs it; by default the
+   collection's HNSW index is built after the rows, ``--store-load as-shipped`` keeps the
+   store's order; cached: copied again only if it does not hold every chunk), then per query,
+   interleaved: ``engine.search(q, k=5)`` on the store; its floor (``encode_query`` + the bare
+   query on the floor table at the store's ``ef_search``, 200 for its 100 candidates); the
+   store's dense and keyword sides alone; with ``--embedded``, ``engine.search`` on the
+   embedded index of the same chunks and its floor (``encode_query`` + exact FAISS). Target:
+   store search p50 <= 1.5 x floor p50.
+6. ``--ingest N``: the first N RealTimeQA articles built into a fresh embedded index and a
+   fresh PostgreSQL collection with one loaded model, alternating which goes first
+   (``--ingest-repeats``); target: PostgreSQL articles/s >= 0.9 x embedded.
 """
 
 from __future__ import annotations
@@ -1089,7 +1099,11 @@ def remember(state: dict, table: str, result: dict, size: dict) -> None:
             "r100": r100,
             "chunk10": chunk10,
         }
-    entry.setdefault("runs", {})[params_key(entry["hnsw"])] = run
+    runs = entry.setdefault("runs", {})
+    key = params_key(entry["hnsw"])
+    # A run measuring fewer ef_search values keeps the others' last figures.
+    run["ef"] = {**runs.get(key, {}).get("ef", {}), **run["ef"]}
+    runs[key] = run
 
 
 def print_sweep(runs: dict) -> None:
