@@ -257,3 +257,38 @@ def test_quotations_of_an_older_extractor_and_missing_titles_are_rebuilt_by_the_
         assert counts() == before
     engine = Engine(collection, embedder=embedder)
     assert [q.speaker for q in engine.quotes("Ortega")]
+
+
+def test_the_keyword_side_ranks_the_chunks_of_the_rarest_words_within_its_budget(
+    collection, embedder
+):
+    from index.articles import Article
+    from index.postgres.collection import PostgresKeywords
+
+    harbour = [
+        Article(
+            id=f"h{i}", title=f"Harbour notes {i}", text=f"The harbour market opened on day {i}."
+        )
+        for i in range(5)
+    ]
+    zebra = Article(id="z", title="Zoo", text="A zebra was seen near the harbour market.")
+    Builder(collection, embedder).add_articles([*harbour, zebra])
+    view = open_store(collection).open()
+
+    def found(keywords: PostgresKeywords) -> set[str]:
+        positions, _ = keywords.search("zebra harbour market", 10)
+        facts = view.articles(view.chunk_facts(positions)[0].tolist())
+        return {article.id for article in facts.values()}
+
+    # Within the budget: the plain OR, every chunk sharing a word, ranked.
+    assert view.keywords._candidate_lexemes("zebra harbour market") == [
+        "zebra",
+        "harbour",
+        "market",
+    ]
+    assert found(view.keywords) == {"z", "h0", "h1", "h2", "h3", "h4"}
+    # A budget of one chunk: only the rarest word's chunks are ranked (always at least one word).
+    tight = PostgresKeywords(view, candidate_chunks=1)
+    assert tight._candidate_lexemes("zebra harbour market") == ["zebra"]
+    assert found(tight) == {"z"}
+    assert tight._candidate_lexemes("harbour market") == ["harbour"]
