@@ -14,7 +14,7 @@ run: $(VENV)/.installed index
 	NEWSDESK_INDEX_DIR=$${NEWSDESK_INDEX_DIR:-$(INDEX)} NEWSDESK_SOURCES=$${NEWSDESK_SOURCES:-$(SAMPLE)} $(BIN)/python -m bot
 
 index: $(VENV)/.installed
-	$(BIN)/python -m index build $(SAMPLE) --index $(INDEX) --prune -q
+	$(BIN)/python -m index build $(SAMPLE) --index "$${NEWSDESK_INDEX_DIR:-$(INDEX)}" --prune -q
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest

@@ -22,6 +22,7 @@ from bot.console import Console
 from bot.errors import UserFacingError
 from bot.service import Newsdesk
 from bot.settings import Settings
+from index.config import settings_problem
 from index.embedding import Embedder
 from index.errors import NewsdeskError
 
@@ -73,7 +74,7 @@ def main() -> int:
     try:
         settings = Settings()
     except ValidationError as exc:
-        print(f"newsdesk: invalid settings:\n{exc}", file=sys.stderr)
+        print(f"newsdesk: invalid settings: {settings_problem(exc)}", file=sys.stderr)
         return 2
     wanted = logs.console_log_file() if settings.token is None else None
     handler = logs.configure(settings.log_level, secret=settings.token, log_file=wanted)

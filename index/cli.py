@@ -19,13 +19,14 @@ from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-from .config import IndexSettings
+from .config import IndexSettings, settings_problem
 from .dates import DateError, parse_moment
 from .errors import NewsdeskError
-from .storage import is_url, open_store, shown
+from .storage import LocationError, check_location, is_url, open_store, shown
 
 log = logging.getLogger("index")
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_SKIPPED = 0, 1, 2, 3
@@ -45,17 +46,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     for noisy in ("sentence_transformers", "httpx", "huggingface_hub", "bm25s", "faiss"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    settings = IndexSettings()
+    try:
+        settings = IndexSettings()
+    except ValidationError as error:
+        Console(stderr=True).print(
+            f"[red]error:[/red] invalid settings: {settings_problem(error)}", highlight=False
+        )
+        return EXIT_USAGE
     index_dir = args.index or settings.index_dir
     if index_dir is None and args.command != "copy":
         parser.error(
             "no index: pass --index DIR (or a postgresql:// URL) or set NEWSDESK_INDEX_DIR"
         )
-    args.index = _location(index_dir)
+    try:
+        args.index = check_location(index_dir)
+        if args.command == "copy":
+            args.source, args.target = check_location(args.source), check_location(args.target)
+        if args.replica:
+            if not is_url(args.replica.strip()):
+                parser.error(f"--replica must be a postgresql:// URL, not {shown(args.replica)!r}")
+            check_location(args.replica)
+    except LocationError as error:
+        parser.error(str(error))
     if args.replica and not is_url(args.index):
         parser.error("--replica reads a collection in PostgreSQL: give --index a postgresql:// URL")
-    if args.replica and not is_url(args.replica):
-        parser.error(f"--replica must be a postgresql:// URL, not {args.replica!r}")
     replica = args.replica or settings.store_replica
     if replica and is_url(args.index):
         from .postgres.replica import with_replica
@@ -69,13 +83,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         Console(stderr=True).print(f"[red]error:[/red] {error}", highlight=False)
         return EXIT_ERROR
     except KeyboardInterrupt:
-        Console(stderr=True).print("interrupted; the index is unchanged unless a build finished")
+        Console(stderr=True).print(_interrupted(args), highlight=False)
         return 130
     except BrokenPipeError:
         # The reader went away (`... | head`): stop quietly, as Unix tools do. Point stdout at
         # /dev/null so the interpreter's final flush does not raise again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+
+
+def _interrupted(args) -> str:
+    """What Ctrl-C left: an embedded index changes only when a build finishes; a collection in
+    PostgreSQL keeps (and serves) the whole articles committed so far."""
+    if args.command == "copy" and is_url(args.target):
+        return (
+            f"interrupted; the articles copied so far are kept in {shown(args.target)}, "
+            "which a copy now refuses as not empty"
+        )
+    if args.command in ("build", "add") and is_url(args.index):
+        return "interrupted; articles committed so far are kept and served; build again to finish"
+    if args.command == "watch" and is_url(args.index):
+        return "interrupted; articles committed so far are kept and served"
+    return "interrupted; the index is unchanged unless a build finished"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -487,27 +516,20 @@ def _stats(args) -> int:
 def _copy(args) -> int:
     from .copying import copy_collection
 
-    source, target = _location(args.source), _location(args.target)
+    source, target = args.source, args.target
     with _progress("copying articles", args.json) as progress:
         summary = copy_collection(source, target, progress=progress)
     if args.json:
-        print(json.dumps({"source": str(source), "target": str(target), **asdict(summary)}))
+        print(json.dumps({"source": shown(source), "target": shown(target), **asdict(summary)}))
     else:
         print(
             f"copied {_count(summary.articles, 'article')} "
             f"({_count(summary.duplicates, 'duplicate')}), {_count(summary.chunks, 'chunk')} "
-            f"and {_count(summary.quotes, 'quotation')} with their vectors in "
-            f"{summary.seconds:.1f} s"
+            f"and {_count(summary.quotes, 'quotation')} with their vectors"
+            + (f", and {_count(summary.feeds, 'followed feed')}" if summary.feeds else "")
+            + f" in {summary.seconds:.1f} s"
         )
     return EXIT_OK
-
-
-def _location(value: str | os.PathLike | None) -> str | Path | None:
-    """An index location: a ``postgresql://`` URL as given (a Path would fold its ``//``
-    and a build would then create a folder named ``postgresql:``), anything else a Path."""
-    if value is None:
-        return None
-    return str(value) if is_url(value) else Path(value)
 
 
 def _count(number: int, noun: str) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import field_validator
+from pydantic import ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -46,19 +46,33 @@ class IndexSettings(BaseSettings):
     @field_validator("store_replica", mode="before")
     @classmethod
     def _replica_url(cls, value: object) -> object:
-        from .storage import is_url
+        from .storage import check_location, is_url, shown
 
         if value is None or (isinstance(value, str) and not value.strip()):
             return None
-        if not is_url(value):
-            raise ValueError("NEWSDESK_STORE_REPLICA must be a postgresql:// URL")
-        return str(value).strip()
+        if not is_url(str(value).strip()):
+            raise ValueError(
+                f"NEWSDESK_STORE_REPLICA must be a postgresql:// URL, not {shown(value)!r}"
+            )
+        return check_location(value)  # its options read, no spaces around it
 
     @field_validator("index_dir", mode="before")
     @classmethod
     def _directory_or_url(cls, value: object) -> object:
-        from .storage import is_url
+        from .storage import check_location
 
-        if value is None or value == "" or is_url(value):
-            return value or None
-        return Path(value)
+        if value is None or value == "":
+            return None
+        return check_location(value)
+
+
+def settings_problem(error: ValidationError) -> str:
+    """A settings error on one line, naming the variables and never their values (a URL's
+    password, a token)."""
+    problems = []
+    for item in error.errors():
+        field = str(item["loc"][0]) if item["loc"] else ""
+        name = field if field.isupper() else f"NEWSDESK_{field.upper()}"
+        message = item["msg"].removeprefix("Value error, ")
+        problems.append(message if message.startswith(name) else f"{name}: {message}")
+    return "; ".join(problems)

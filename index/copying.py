@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .errors import NewsdeskError
-from .storage import open_store
+from .storage import open_store, shown
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +32,7 @@ class CopySummary:
     chunks: int = 0
     quotes: int = 0
     seconds: float = 0.0
+    feeds: int = 0
 
 
 def copy_collection(
@@ -62,7 +63,7 @@ def copy_collection(
     started = time.perf_counter()
     origin, destination = open_store(source), open_store(target)
     if str(origin) == str(destination):
-        raise NewsdeskError(f"{source} and {target} are the same collection")
+        raise NewsdeskError(f"{shown(source)} and {shown(target)} are the same collection")
     origin.open()  # the precise error when nothing usable is there
     manifest = origin.manifest()
     total = manifest.articles + manifest.duplicates
@@ -71,8 +72,9 @@ def copy_collection(
         held = writer.settings
         if held is not None and held.articles + held.duplicates:
             raise NewsdeskError(
-                f"{target} already holds a collection ({held.articles} articles); copy into an "
-                "empty directory or another collection (postgresql://...?collection=NAME)"
+                f"{shown(target)} already holds a collection "
+                f"({held.articles} article{'s' * (held.articles != 1)}); copy into an empty "
+                "directory or another collection (postgresql://...?collection=NAME)"
             )
         if hasattr(writer, "quotes_version"):
             # Quotations from an older extractor stay marked as such: the next build updates them.
@@ -93,6 +95,7 @@ def copy_collection(
             if progress and (done % 64 == 0 or done == total):
                 progress(done, total)
         writer.commit()
+    summary.feeds = _copy_feeds(source, target)
     summary.seconds = time.perf_counter() - started
     log.info(
         "copied %d articles (%d duplicates, %d chunks, %d quotations) in %.1f s",
@@ -103,3 +106,15 @@ def copy_collection(
         summary.seconds,
     )
     return summary
+
+
+def _copy_feeds(source: str | os.PathLike, target: str | os.PathLike) -> int:
+    """Follow the source's feeds at the target too (with their entries seen and articles
+    indexed, so the target's polls do not fetch them again); the number of feeds."""
+    from datetime import UTC, datetime
+
+    from .feeds.state import FeedStore
+
+    if not FeedStore.exists(source):
+        return 0
+    return len(FeedStore(target).copy_from(FeedStore(source), now=datetime.now(UTC)))

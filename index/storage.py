@@ -31,10 +31,12 @@ The ranking logic (fusion, title signal, recency, as-of, latest, duplicate colla
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
@@ -232,6 +234,17 @@ class Store(Protocol):
 
 
 _URL_SCHEMES = ("postgresql://", "postgres://")
+# What looks like a URL (``scheme:/...``): never taken for a directory's name.
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:/")
+ACCEPTED = (
+    "an index directory, or a PostgreSQL URL: "
+    "postgresql://[USER[:PASSWORD]@]HOST[:PORT]/DATABASE[?collection=NAME] (or postgres://)"
+)
+
+
+class LocationError(ValueError):
+    """A location that is neither a directory nor a usable ``postgresql://`` URL (bad usage).
+    Its message never holds a password."""
 
 
 def is_url(location: str | os.PathLike | None) -> bool:
@@ -240,17 +253,69 @@ def is_url(location: str | os.PathLike | None) -> bool:
     return location is not None and str(location).lower().startswith(_URL_SCHEMES)
 
 
-def shown(location: str | os.PathLike | None) -> str:
-    """``location`` as logs and messages may show it: a URL without its password."""
-    if not is_url(location):
-        return str(location)
-    from urllib.parse import urlsplit, urlunsplit
+def looks_like_url(location: str | os.PathLike | None) -> bool:
+    """Whether ``location`` has the form of a URL (``scheme:/...``, spaces around it aside),
+    whatever its scheme. A one-letter scheme is a drive (``C:/``) on Windows."""
+    if location is None:
+        return False
+    text = str(location).strip()
+    match = _SCHEME.match(text)
+    return bool(match) and not (os.name == "nt" and match.end() == 3)
 
-    parts = urlsplit(str(location))
-    if parts.password is None:
+
+def shown(location: str | os.PathLike | None) -> str:
+    """``location`` as logs and messages may show it: a URL (of any scheme, even a misspelled
+    one) without its password, nor the password of a replica named in its query."""
+    if not looks_like_url(location):
         return str(location)
-    netloc = parts.netloc.rsplit("@", 1)[1]
-    return urlunsplit(parts._replace(netloc=f"{parts.username}@{netloc}"))
+    text = str(location)
+    head, mark, query = text.partition("?")
+    # user:password@ -> user@ (the password runs to the last "@" before the host's "/").
+    head = re.sub(r"^(\s*[A-Za-z][A-Za-z0-9+.-]*:/*)([^@/:]*):[^/]*@", r"\1\2@", head)
+    if mark:
+        from urllib.parse import parse_qsl, quote
+
+        try:
+            pairs = parse_qsl(query, keep_blank_values=True)
+        except ValueError:
+            pairs = []
+        query = "&".join(
+            f"{quote(k, safe='')}={quote(shown(v) if looks_like_url(v) else v, safe=':/@')}"
+            for k, v in pairs
+        )
+    return head + mark + query
+
+
+def check_location(location: str | os.PathLike | None) -> str | Path | None:
+    """``location`` as the stores take it: a ``postgresql://`` URL as a string (its options
+    checked), anything else a directory (a Path; a Path would fold a URL's ``//``).
+
+    Raises
+    ------
+    LocationError
+        When it looks like a URL but is not a ``postgresql://`` or ``postgres://`` one
+        (``postgresq://``, ``postgresql:/``, ``pg://``...), has spaces around it, or its options
+        cannot be read (an unknown option, an empty collection, a port that is no number...):
+        never taken for a directory, so nothing is created under such a name.
+    """
+    if location is None:
+        return None
+    text = str(location)
+    if not text.strip():
+        raise LocationError(f"an empty location: give {ACCEPTED}")
+    if looks_like_url(text) and text != text.strip():
+        raise LocationError(f"spaces around the URL {shown(text.strip())!r}: remove them")
+    if is_url(text):
+        from .postgres.connection import Location
+
+        try:
+            Location.parse(text)
+        except ValueError as error:
+            raise LocationError(str(error)) from None
+        return text
+    if looks_like_url(text):
+        raise LocationError(f"not a location Newsdesk can use: {shown(text)!r}; give {ACCEPTED}")
+    return Path(location)
 
 
 def open_store(location: str | os.PathLike) -> Store:
@@ -261,6 +326,7 @@ def open_store(location: str | os.PathLike) -> Store:
     Opening touches nothing: a directory is created by the first build, a database's tables by
     the first writer (or the first reader of an older schema, which migrates it).
     """
+    location = check_location(location)
     if is_url(location):
         from .postgres.store import PostgresStore
 

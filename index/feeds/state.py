@@ -267,6 +267,25 @@ class FeedStore:
         """The article indexed with this (clean) URL, or None."""
         raise NotImplementedError
 
+    def entries(self) -> list[EntryRecord]:
+        """Every entry seen in a followed feed."""
+        raise NotImplementedError
+
+    def articles(self) -> list[ArticleRecord]:
+        """Every article indexed from a feed or page."""
+        raise NotImplementedError
+
+    def copy_from(self, other: FeedStore, *, now: datetime) -> list[FeedState]:
+        """Follow ``other``'s feeds here, each with its whole state (outlet, interval, enabled,
+        validators, schedule), and its entries seen and articles indexed, so a poll here does
+        not fetch again what ``other`` already indexed (``copy``). Feeds followed here already
+        are overwritten by ``other``'s. Returns the feeds copied."""
+        feeds = other.feeds()
+        for state in feeds:
+            self._insert(state)
+        self.record(entries=other.entries(), articles=other.articles(), now=now)
+        return feeds
+
     def record(
         self,
         feeds: Iterable[FeedState] = (),
@@ -382,6 +401,15 @@ class SqliteFeedStore(FeedStore):
         with self._connect() as db:
             row = db.execute("SELECT * FROM articles WHERE url = ? LIMIT 1", (url,)).fetchone()
         return _article_record(row) if row else None
+
+    def entries(self) -> list[EntryRecord]:
+        with self._connect() as db:
+            rows = db.execute("SELECT feed_url, key, entry_hash, article_id FROM entries")
+            return [EntryRecord(*row) for row in rows]
+
+    def articles(self) -> list[ArticleRecord]:
+        with self._connect() as db:
+            return [_article_record(row) for row in db.execute("SELECT * FROM articles")]
 
     # ----------------------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import re
 import threading
 import weakref
 from collections.abc import Iterator
@@ -19,9 +20,10 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
+from psycopg.conninfo import conninfo_to_dict
 
 from ..errors import StoreUnavailableError
-from ..storage import is_url
+from ..storage import is_url, shown
 
 DEFAULT_COLLECTION = "default"
 DEFAULT_TEXT_SEARCH = "english"
@@ -79,22 +81,50 @@ class Location:
             an unknown ``text_rank``.
         """
         if not is_url(location):
-            raise ValueError(f"not a PostgreSQL URL: {location!r}")
+            raise ValueError(f"not a PostgreSQL URL: {shown(location)!r}")
+        where = shown(location)
         parts = urlsplit(str(location))
+        try:
+            if parts.port is not None and not 0 < parts.port < 65536:
+                raise ValueError
+        except ValueError:
+            raise ValueError(f"the port in {where!r} is not a number") from None
         query = parse_qsl(parts.query, keep_blank_values=True)
         ours = {k: v for k, v in query if k in _OURS}
         collection = ours.get("collection", DEFAULT_COLLECTION).strip()
         if not collection:
-            raise ValueError(f"an empty collection name in {location!r}")
+            raise ValueError(f"an empty collection name in {where!r} (?collection=NAME)")
         rest = urlencode([(k, v) for k, v in query if k not in _OURS])
         text_rank = ours.get("text_rank", TEXT_RANKS[0]).strip() or TEXT_RANKS[0]
         if text_rank not in TEXT_RANKS:
-            raise ValueError(f"text_rank must be one of {', '.join(TEXT_RANKS)}, not {text_rank!r}")
+            raise ValueError(
+                f"text_rank must be one of {', '.join(TEXT_RANKS)}, not {text_rank!r} "
+                f"(in {where!r})"
+            )
+        replica = ours.get("replica", "").strip() or None
+        if replica is not None and not is_url(replica):
+            raise ValueError(
+                f"replica= must be a postgresql:// URL, not {shown(replica)!r} (in {where!r})"
+            )
+        conninfo = urlunsplit(parts._replace(query=rest))
+        try:
+            conninfo_to_dict(conninfo)  # libpq's own reading: an option it does not know...
+        except psycopg.ProgrammingError as error:
+            reason = " ".join(str(error).split())
+            if parts.password:
+                reason = reason.replace(parts.password, "********")
+            unknown = re.match(r'invalid URI query parameter: "(.*)"', reason)
+            if unknown:
+                reason = (
+                    f"unknown option {unknown.group(1)!r}: Newsdesk's are "
+                    f"{', '.join(_OURS)}; others are libpq's connection parameters"
+                )
+            raise ValueError(f"cannot read {where!r}: {reason}") from None
         return cls(
-            urlunsplit(parts._replace(query=rest)),
+            conninfo,
             collection,
             ours.get("text_search", DEFAULT_TEXT_SEARCH).strip() or DEFAULT_TEXT_SEARCH,
-            ours.get("replica", "").strip() or None,
+            replica,
             text_rank,
         )
 
@@ -117,6 +147,7 @@ def connect(
     vectors: bool = True,
     application_name: str = "newsdesk",
     settings: dict[str, str | int] | None = None,
+    where: str | None = None,
     **params: str | int,
 ) -> psycopg.Connection:
     """A new connection to ``conninfo``, in UTC, with pgvector's types registered.
@@ -134,6 +165,9 @@ def connect(
         How the session shows in ``pg_stat_activity`` (63 characters at most).
     settings : dict, optional
         Server settings for this session (``-c name=value``), beside ``TimeZone=UTC``.
+    where : str, optional
+        What a failure names (the collection's location without its password); by default
+        the server and database of ``conninfo``.
     **params
         Further libpq connection parameters (``connect_timeout``, ``keepalives_idle``...).
 
@@ -154,7 +188,7 @@ def connect(
             **params,
         )
     except psycopg.OperationalError as error:
-        where = Location.parse(conninfo) if is_url(conninfo) else "the PostgreSQL server"
+        where = where or (shown(conninfo) if is_url(conninfo) else "the PostgreSQL server")
         reason = " ".join(str(error).split())
         raise ConnectionFailed(f"cannot connect to {where}: {reason}") from error
     if vectors:
@@ -192,10 +226,13 @@ class Pool:
         What :func:`connect` connects to.
     keep : int
         Idle connections kept for reuse.
+    where : str, optional
+        What a connection failure names (see :func:`connect`).
     """
 
-    def __init__(self, conninfo: str, keep: int = 8):
+    def __init__(self, conninfo: str, keep: int = 8, where: str | None = None):
         self.conninfo = conninfo
+        self.where = where
         self.keep = keep
         self._idle: list[psycopg.Connection] = []
         self._lock = threading.Lock()
@@ -208,7 +245,7 @@ class Pool:
         with self._lock:
             connection = self._idle.pop() if self._idle else None
         if connection is None or connection.closed:
-            connection = connect(self.conninfo, vectors=False)
+            connection = connect(self.conninfo, vectors=False, where=self.where)
         if connection not in self._vectors and register_vectors(connection):
             self._vectors.add(connection)
         try:

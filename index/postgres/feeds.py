@@ -64,7 +64,7 @@ class PostgresFeedStore(FeedStore):
     def __init__(self, location: str) -> None:
         self.location = location
         where = Location.parse(location)
-        self.conninfo, self.collection = where.conninfo, where.collection
+        self.conninfo, self.collection, self.where = where.conninfo, where.collection, str(where)
         self._connection: psycopg.Connection | None = None
         self._lock = threading.Lock()
         with self._session() as db:
@@ -75,7 +75,7 @@ class PostgresFeedStore(FeedStore):
         """Whether the collection has feed state (a feed followed or an article recorded);
         creates nothing."""
         where = Location.parse(location)
-        with connect(where.conninfo, vectors=False) as db:
+        with connect(where.conninfo, vectors=False, where=str(where)) as db:
             exists = db.execute("SELECT to_regclass('feeds') IS NOT NULL").fetchone()[0]
             if not exists:
                 return False
@@ -98,7 +98,7 @@ class PostgresFeedStore(FeedStore):
         """The store's connection, for one statement or transaction at a time."""
         with self._lock:
             if self._connection is None or self._connection.closed:
-                self._connection = connect(self.conninfo, vectors=False)
+                self._connection = connect(self.conninfo, vectors=False, where=self.where)
             try:
                 yield self._connection
             except psycopg.OperationalError as error:
@@ -106,7 +106,7 @@ class PostgresFeedStore(FeedStore):
                     raise
                 self._connection = None  # the server went away: connect again next time
                 raise StoreUnavailableError(
-                    f"lost the connection to the feed state of {Location.parse(self.location)}: "
+                    f"lost the connection to the feed state of {self.where}: "
                     + " ".join(str(error).split())
                 ) from error
 
@@ -174,6 +174,22 @@ class PostgresFeedStore(FeedStore):
             {"u": url},
         )
         return ArticleRecord(**rows[0]) if rows else None
+
+    def entries(self) -> list[EntryRecord]:
+        rows = self._query(
+            "SELECT feed_url, key, entry_hash, article_id FROM feed_entries "
+            "WHERE collection = %(c)s ORDER BY feed_url, key",
+            {},
+        )
+        return [EntryRecord(**row) for row in rows]
+
+    def articles(self) -> list[ArticleRecord]:
+        rows = self._query(
+            "SELECT article_id, content_hash, url, partial FROM feed_articles "
+            "WHERE collection = %(c)s ORDER BY article_id",
+            {},
+        )
+        return [ArticleRecord(**row) for row in rows]
 
     def _record(self, feeds, entries, articles, seen: datetime) -> None:
         assignments = ", ".join(f"{name} = %s" for name in _FEED_COLUMNS[1:])

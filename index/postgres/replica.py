@@ -27,7 +27,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
 
-from ..storage import is_url
+from ..storage import is_url, shown
 from .connection import Pool
 
 __all__ = ["RETRY_AFTER", "Reads", "lsn", "pending", "with_replica", "wrote"]
@@ -65,8 +65,8 @@ def with_replica(location: str, replica: str | None) -> str:
         return location
     if not is_url(location) or not is_url(replica):
         raise ValueError(
-            f"a replica is read for a collection in PostgreSQL: both {location!r} and "
-            f"{replica!r} must be postgresql:// URLs"
+            f"a replica is read for a collection in PostgreSQL: both {shown(location)!r} and "
+            f"{shown(replica)!r} must be postgresql:// URLs"
         )
     parts = urlsplit(location)
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "replica"]
@@ -118,7 +118,8 @@ class Reads:
         self.primary = primary
         self.primary_pool = primary_pool
         self.replica = replica
-        self.replica_pool = Pool(replica) if replica else None
+        where = f"the replica {shown(replica)}"
+        self.replica_pool = Pool(replica, where=where) if replica else None
         self._down_until = 0.0
         self.last_read_from = "primary"
         """``"replica"`` or ``"primary"``: where the latest read went (for logs and tests)."""

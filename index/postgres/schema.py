@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import psycopg
 
+from ..errors import NewsdeskError
 from .connection import advisory_key
 
 SCHEMA_TABLE = """
@@ -243,6 +244,31 @@ def migrate(connection: psycopg.Connection, target: int = VERSION) -> int:
     found = version(connection)
     if found == target:
         return found
+    try:
+        _migrate(connection, target)
+    except psycopg.errors.InsufficientPrivilege as error:
+        raise _privilege_error(connection, error) from None
+    return found
+
+
+def _privilege_error(connection: psycopg.Connection, error: psycopg.Error) -> NewsdeskError:
+    """What to do when our role may not create what the schema needs (a user's error)."""
+    database, role = connection.info.dbname, connection.info.user
+    reason = error.diag.message_primary or str(error)
+    if "extension" in reason:
+        return NewsdeskError(
+            f'the database "{database}" has no "vector" extension (pgvector) and the role '
+            f'"{role}" may not create it: an administrator must create it once, connected to '
+            "that database: CREATE EXTENSION vector;"
+        )
+    return NewsdeskError(
+        f'the role "{role}" may not create the store\'s tables in the database "{database}" '
+        f"({reason}): grant it CREATE on the schema, or have the database's owner open the "
+        "collection once"
+    )
+
+
+def _migrate(connection: psycopg.Connection, target: int) -> None:
     with connection.transaction():
         # Serialise migrations between processes; re-read the version under the lock.
         connection.execute("SELECT pg_advisory_xact_lock(%s)", (advisory_key("schema", COMPONENT),))
@@ -263,7 +289,6 @@ def migrate(connection: psycopg.Connection, target: int = VERSION) -> int:
                 "migrated = now()",
                 (COMPONENT, target),
             )
-    return found
 
 
 def hnsw_index_sql(collection_id: int, dimension: int) -> str:

@@ -68,7 +68,7 @@ class PostgresStore:
         self.location = location
         self.where = Location.parse(location)
         self.key = self.where.collection
-        self.pool = Pool(self.where.conninfo)
+        self.pool = Pool(self.where.conninfo, where=str(self.where))
         self.reads = Reads(self.where.conninfo, self.pool, self.where.replica)
         self._schema_checked = False
         self._schema_lock = threading.Lock()
@@ -140,7 +140,7 @@ class PostgresStore:
     @contextlib.contextmanager
     def writer(self) -> Iterator[PostgresWriter]:
         """The collection's one writer (raises BuildInProgressError while another one runs)."""
-        connection = connect(self.where.conninfo, vectors=False)
+        connection = connect(self.where.conninfo, vectors=False, where=str(self.where))
         try:
             self._ready(connection, create=True)
             from pgvector.psycopg import register_vector

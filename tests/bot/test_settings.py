@@ -3,6 +3,9 @@ from a streaming replica of a PostgreSQL collection."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -42,3 +45,39 @@ def test_a_directory_has_no_replica_and_a_replica_must_be_a_url(monkeypatch, tmp
     assert directory.location == Path(tmp_path)
     with pytest.raises(ValidationError, match="NEWSDESK_STORE_REPLICA must be a postgresql://"):
         settings(monkeypatch, NEWSDESK_INDEX_DIR=PRIMARY, NEWSDESK_STORE_REPLICA="db-2:5432")
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "says"),
+    [
+        ("NEWSDESK_INDEX_DIR", "postgresq://newsdesk:s3cr3t-pw@db-1/newsdesk", "a PostgreSQL URL"),
+        ("NEWSDESK_INDEX_DIR", "postgresql:/newsdesk:s3cr3t-pw@db-1/newsdesk", "a PostgreSQL URL"),
+        ("NEWSDESK_INDEX_DIR", " postgresql://newsdesk:s3cr3t-pw@db-1/n", "spaces around the URL"),
+        ("NEWSDESK_INDEX_DIR", "postgresql://u:s3cr3t-pw@db-1/n?colection=a", "unknown option"),
+        ("NEWSDESK_INDEX_DIR", "postgresql://u:s3cr3t-pw@db-1/n?collection=", "empty collection"),
+        ("NEWSDESK_INDEX_DIR", "postgresql://u:s3cr3t-pw@db-1/n?text_rank=bogus", "text_rank"),
+        ("NEWSDESK_INDEX_DIR", "postgresql://u:s3cr3t-pw@db-1:notaport/n", "not a number"),
+        ("NEWSDESK_STORE_REPLICA", "pg://u:s3cr3t-pw@db-2/n", "must be a postgresql:// URL"),
+        ("NEWSDESK_STORE_REPLICA", "postgresql://u:s3cr3t-pw@db-2/n?colection=a", "unknown option"),
+    ],
+)
+def test_a_bad_location_is_one_line_without_the_password(tmp_path, variable, value, says):
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("NEWSDESK_", "DISCORD"))
+    }
+    environment.update(
+        {"NEWSDESK_INDEX_DIR": "postgresql://newsdesk@db-1/newsdesk", variable: value}
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "bot"],
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"newsdesk: invalid settings: {variable}")
+    assert says in lines[0] and "s3cr3t-pw" not in result.stderr + result.stdout
+    assert list(tmp_path.iterdir()) == []

@@ -346,3 +346,233 @@ def test_the_cli_takes_a_url_everywhere_and_never_makes_a_folder_of_it(
     unreachable = here("stats", "--index", "postgresql://nobody@127.0.0.1:1/none")
     assert unreachable.returncode == 1 and "Traceback" not in unreachable.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["copy"]
+
+
+SECRET = "s3cr3t-pw"
+MISTAKES = [
+    f"postgresq://user:{SECRET}@127.0.0.1/db",
+    f"postgresql:/user:{SECRET}@127.0.0.1/db",
+    f"psql://user:{SECRET}@127.0.0.1/db",
+    f"pg://user:{SECRET}@127.0.0.1/db",
+    f" postgresql://user:{SECRET}@127.0.0.1/db",
+    f"postgresql://user:{SECRET}@127.0.0.1/db ",
+]
+BAD_OPTIONS = {
+    f"postgresql://user:{SECRET}@127.0.0.1/db?colection=archive": "unknown option 'colection'",
+    f"postgresql://user:{SECRET}@127.0.0.1/db?text_rank=bogus": "text_rank must be one of",
+    f"postgresql://user:{SECRET}@127.0.0.1/db?collection=": "an empty collection name",
+    f"postgresql://user:{SECRET}@127.0.0.1:notaport/db": "is not a number",
+}
+
+
+def assert_bad_usage(result: subprocess.CompletedProcess[str], says: str) -> None:
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and says in flat(result.stderr), result.stderr
+    assert SECRET not in result.stderr + result.stdout
+
+
+def test_a_misspelled_or_foreign_url_is_bad_usage_and_never_a_folder(tmp_path, news_corpus):
+    for location in MISTAKES:
+        for args in (
+            ("build", *news_corpus.paths, "--index", location),
+            ("stats", "--index", location),
+            ("feeds", "list", "--index", location),
+            ("copy", location, tmp_path / "copy"),
+        ):
+            result = run(*args, cwd=tmp_path)
+            spaces = location != location.strip()
+            assert_bad_usage(
+                result,
+                "spaces around the URL 'postgresql://user@127.0.0.1/db'"
+                if spaces
+                else "postgresql://[USER[:PASSWORD]@]HOST[:PORT]/DATABASE",
+            )
+        from_env = run("stats", cwd=tmp_path, NEWSDESK_INDEX_DIR=location)
+        assert_bad_usage(from_env, "NEWSDESK_INDEX_DIR")
+    replica = run("stats", "--index", "postgresql://u@h/d", "--replica", MISTAKES[0], cwd=tmp_path)
+    assert_bad_usage(replica, "--replica must be a postgresql:// URL")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_mistakes_in_a_urls_options_are_bad_usage(tmp_path, news_corpus):
+    for location, says in BAD_OPTIONS.items():
+        for args in (
+            ("build", *news_corpus.paths, "--index", location),
+            ("feeds", "list", "--index", location),
+            ("copy", tmp_path / "nothing", location),
+        ):
+            assert_bad_usage(run(*args, cwd=tmp_path), says)
+        assert_bad_usage(run("stats", cwd=tmp_path, NEWSDESK_INDEX_DIR=location), says)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_role_that_may_not_create_the_vector_extension_is_told_what_to_do(
+    tmp_path, news_corpus, postgres_server
+):
+    import psycopg
+
+    name = f"plain{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(postgres_server.url, autocommit=True) as admin:
+        admin.execute(f"CREATE ROLE {name} LOGIN")
+        admin.execute(f"CREATE DATABASE {name} OWNER {name}")
+    base = postgres_server.url.rsplit("/", 1)[0].replace("//newsdesk@", f"//{name}@")
+    collection = f"{base}/{name}?collection=news"
+    for args in (
+        ("build", *news_corpus.paths, "--index", collection),
+        ("copy", tmp_path / "nothing", collection),
+        ("feeds", "list", "--index", collection),
+    ):
+        if args[0] == "copy":
+            built = run("build", *news_corpus.paths, "--index", tmp_path / "nothing")
+            assert built.returncode == 0, built.stderr
+        result = run(*args, cwd=tmp_path)
+        assert result.returncode == 1, result.stderr
+        assert "Traceback" not in result.stderr
+        said = flat(result.stderr)
+        assert f'the database "{name}" has no "vector" extension' in said, said
+        assert "CREATE EXTENSION vector;" in said and "administrator" in said
+    with psycopg.connect(postgres_server.url.rsplit("/", 1)[0] + f"/{name}") as database:
+        assert database.execute("SELECT to_regclass('collections')").fetchone()[0] is None
+
+
+def test_a_connection_error_names_the_collection_given(tmp_path):
+    unreachable = "postgresql://nobody:s3cr3t-pw@127.0.0.1:1/none?collection=archive"
+    for args in (("stats", "--index", unreachable), ("feeds", "list", "--index", unreachable)):
+        result = run(*args, cwd=tmp_path)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+        said = flat(result.stderr)
+        assert "cannot connect to postgresql://nobody@127.0.0.1:1/none?collection=archive" in said
+        assert "collection=default" not in said and SECRET not in said
+
+
+def test_copy_refusals_name_collections_without_the_password(
+    tmp_path, news_corpus, postgres_server
+):
+    one = sorted(news_corpus.markdown_dir.glob("*.md"))[0]
+    built = run("build", one, "--index", tmp_path / "one")
+    assert built.returncode == 0, built.stderr
+    # Trust authentication ignores the password: it only has to stay out of every message.
+    name = f"c{uuid.uuid4().hex[:8]}"
+    collection = postgres_server.url.replace("//newsdesk@", f"//newsdesk:{SECRET}@")
+    collection += f"?collection={name}"
+    copied = run("copy", tmp_path / "one", collection)
+    assert copied.returncode == 0, copied.stderr
+    shown = postgres_server.url.replace("postgresql://", "") + f"?collection={name}"
+    again = run("copy", tmp_path / "one", collection)
+    assert again.returncode == 1 and SECRET not in again.stderr + again.stdout, again.stderr
+    assert f"{shown} already holds a collection (1 article);" in flat(again.stderr)
+    itself = run("copy", collection, collection)
+    assert itself.returncode == 1 and SECRET not in itself.stderr + itself.stdout, itself.stderr
+    assert "are the same collection" in flat(itself.stderr)
+
+
+def test_ctrl_c_during_a_build_on_postgresql_says_what_is_kept(tmp_path, postgres_server):
+    import signal
+    import time
+
+    wire = tmp_path / "many.jsonl"
+    words = "Dockworkers walked off the job at every port after contract talks collapsed. "
+    with wire.open("w", encoding="utf-8") as out:
+        for number in range(600):
+            record = {
+                "id": f"story-{number}",
+                "title": f"Story {number} about ports",
+                "text": f"Report {number}. " + words * 40,
+                "source": "Wire",
+                "published": "2024-03-10T08:00:00Z",
+            }
+            out.write(json.dumps(record) + "\n")
+    collection = f"{postgres_server.url}?collection=c{uuid.uuid4().hex[:8]}"
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("NEWSDESK_")}
+    environment.update(HF_HUB_OFFLINE="1", TOKENIZERS_PARALLELISM="false")
+    build = subprocess.Popen(
+        [sys.executable, "-m", "index", "build", wire, "--index", collection],
+        cwd=tmp_path,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline and build.poll() is None:
+            held = run("stats", "--index", collection, "--json", cwd=tmp_path)
+            if held.returncode == 0 and json.loads(held.stdout)["articles"]:
+                break
+            time.sleep(0.5)
+        build.send_signal(signal.SIGINT)
+        _, stderr = build.communicate(timeout=120)
+    finally:
+        build.kill()
+    assert build.returncode == 130, stderr
+    said = flat(stderr)
+    assert "articles committed so far are kept and served; build again to finish" in said
+    assert "unchanged" not in said
+    kept = json.loads(run("stats", "--index", collection, "--json", cwd=tmp_path).stdout)
+    assert 0 < kept["articles"] < 600
+
+
+def test_copy_takes_the_followed_feeds_along_both_ways(tmp_path, news_corpus, postgres_server):
+    from index.feeds.state import ArticleRecord, EntryRecord, FeedStore
+
+    one = sorted(news_corpus.markdown_dir.glob("*.md"))[0]
+    built = run("build", one, "--index", tmp_path / "one")
+    assert built.returncode == 0, built.stderr
+    feed = "http://127.0.0.1:1/feed.xml"  # nothing listens: followed with --force
+    added = run(
+        "feeds", "add", feed, "--source", "Harbour News", "--every", "2h", "--force",
+        "--index", tmp_path / "one",
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    FeedStore(tmp_path / "one").record(
+        entries=[EntryRecord(feed, "entry-1", "hash-1", "story-1")],
+        articles=[ArticleRecord("story-1", "content-1", "https://news.example/1")],
+        now=datetime.now(UTC),
+    )
+    collection = f"{postgres_server.url}?collection=c{uuid.uuid4().hex[:8]}"
+    for source, target in ((tmp_path / "one", collection), (collection, tmp_path / "back")):
+        copied = run("copy", source, target)
+        assert copied.returncode == 0, copied.stderr
+        assert "and 1 followed feed in" in copied.stdout
+        listed = run("feeds", "list", "--index", target, "--json")
+        (state,) = json.loads(listed.stdout)["feeds"]
+        assert (state["url"], state["outlet"], state["interval"], state["enabled"]) == (
+            feed,
+            "Harbour News",
+            7200,
+            True,
+        )
+        assert state["entries_seen"] == 1
+        store = FeedStore(target)
+        assert store.entry(feed, "entry-1") == EntryRecord(feed, "entry-1", "hash-1", "story-1")
+        assert store.article("story-1") == ArticleRecord(
+            "story-1", "content-1", "https://news.example/1"
+        )
+
+
+def make_index(index: Path, sample: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """``make index`` (never reinstalling the venv) with a clean Newsdesk environment."""
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("NEWSDESK_")}
+    environment.update(env)
+    return subprocess.run(
+        ["make", "-o", ".venv/.installed", "index", f"INDEX={index}", f"SAMPLE={sample}"],
+        cwd=REPO,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def test_make_index_builds_where_make_run_serves(tmp_path, news_corpus, postgres_server):
+    sample = tmp_path / "sample"
+    sample.mkdir()
+    shutil.copy(sorted(news_corpus.markdown_dir.glob("*.md"))[0], sample)
+    collection = f"{postgres_server.url}?collection=c{uuid.uuid4().hex[:8]}"
+    made = make_index(tmp_path / "index", sample, NEWSDESK_INDEX_DIR=collection)
+    assert made.returncode == 0, made.stderr
+    assert json.loads(run("stats", "--index", collection, "--json").stdout)["articles"] == 1
+    assert not (tmp_path / "index").exists()
+    made = make_index(tmp_path / "index", sample)
+    assert made.returncode == 0, made.stderr
+    assert stats(tmp_path / "index")["articles"] == 1
