@@ -551,11 +551,21 @@ def test_copy_takes_the_followed_feeds_along_both_ways(tmp_path, news_corpus, po
 
 
 def make_index(index: Path, sample: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    """``make index`` (never reinstalling the venv) with a clean Newsdesk environment."""
+    """``make index`` with a clean Newsdesk environment, on the virtualenv running the tests
+    (never reinstalling it: a clone tested with another checkout's venv has no ``.venv``)."""
     environment = {k: v for k, v in os.environ.items() if not k.startswith("NEWSDESK_")}
     environment.update(env)
+    venv = sys.prefix
     return subprocess.run(
-        ["make", "-o", ".venv/.installed", "index", f"INDEX={index}", f"SAMPLE={sample}"],
+        [
+            "make",
+            f"VENV={venv}",
+            "-o",
+            f"{venv}/.installed",
+            "index",
+            f"INDEX={index}",
+            f"SAMPLE={sample}",
+        ],
         cwd=REPO,
         env=environment,
         capture_output=True,
