@@ -298,6 +298,9 @@ class Snapshot:
         Segments already loaded (by name), reused instead of loaded again (they are immutable).
     """
 
+    # Everything is in this process: search runs the retrievers one after the other.
+    waits_on_server = False
+
     def __init__(self, path: Path, cache: dict[str, Segment] | None = None):
         self.path = Path(path)
         self.manifest = Manifest.read(self.path / "manifest.json")

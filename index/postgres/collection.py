@@ -91,6 +91,9 @@ class PostgresCollection:
     those of the moment the view was opened.
     """
 
+    # Both retrievers wait on the server: search runs them side by side (index.search).
+    waits_on_server = True
+
     def __init__(self, store: PostgresStore, row: dict):
         self.store = store
         self.id = int(row["id"])
