@@ -20,7 +20,7 @@ import math
 import re
 import threading
 from collections.abc import Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -220,32 +220,26 @@ class Searcher:
         allowed = self.generation.allowed(sources, since, until)
         if allowed is not None and not self.generation.matches(allowed):
             return candidates
-        keywords = None
+        keywords = None  # gives the keyword side's (positions, scores) when called
         if mode in ("hybrid", "keyword"):
-            search_keywords = functools.partial(
+            keywords = functools.partial(
                 self.generation.keywords.search,
                 without_latest(query),
                 self.params.candidates,
                 allowed,
             )
-            if mode == "hybrid" and getattr(self.generation, "waits_on_server", False):
+            if mode == "hybrid" and self.generation.waits_on_server:
                 # The keyword query waits on the server while this thread encodes the question
                 # and runs the dense query (1M chunks in PostgreSQL: the two sides were 18 and
                 # 13 ms one after the other). In-process retrievers gain nothing from a thread.
-                keywords = _retrievers().submit(search_keywords)
-            else:
-                keywords = search_keywords
-        try:
-            if mode in ("hybrid", "dense"):
-                vector = self.embedder.encode_query(query)
-                candidates.query_vector = vector[0]
-                candidates.dense_ids, candidates.dense_scores = self.generation.vectors.search(
-                    vector, self.params.candidates, allowed
-                )
-        finally:
-            if isinstance(keywords, Future):
-                candidates.keyword_ids, candidates.keyword_scores = keywords.result()
-        if keywords is not None and not isinstance(keywords, Future):
+                keywords = _retrievers().submit(keywords).result
+        if mode in ("hybrid", "dense"):
+            vector = self.embedder.encode_query(query)
+            candidates.query_vector = vector[0]
+            candidates.dense_ids, candidates.dense_scores = self.generation.vectors.search(
+                vector, self.params.candidates, allowed
+            )
+        if keywords is not None:
             candidates.keyword_ids, candidates.keyword_scores = keywords()
         return candidates
 

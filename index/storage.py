@@ -145,8 +145,8 @@ class Collection(Protocol):
     vectors: Vectors
     keywords: Keywords
     # True when the retrievers wait on a server (PostgreSQL): search then runs the keyword
-    # query beside encoding the question and the dense query. Absent or False: one after the
-    # other, in the caller's thread.
+    # query beside encoding the question and the dense query. False: one after the other, in
+    # the caller's thread.
     waits_on_server: bool
 
     @property
