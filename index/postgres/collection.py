@@ -44,6 +44,17 @@ RANK_NORMALIZATION = 0
 # plain OR p50 88 ms, 20,000 80 ms, 5,000 38 ms, 2,000 15 ms; hybrid Recall@5 / MRR@10 without
 # dates 0.830 / 0.668 (OR), 0.830 / 0.667 (5,000), 0.818 / 0.665 (2,000: past 0.02 of BM25).
 CANDIDATE_CHUNKS = 5_000
+# The query's lexemes (config, query, collection id, budget): each with its document frequency,
+# rank n (rarest first) and whether its chunks are ranked (the rarest always, then while the
+# running sum of document frequencies stays within the budget). See _candidate_lexemes.
+_LEXEMES_SQL = (
+    "WITH known AS (SELECT l.lexeme, COALESCE(t.documents, 0) AS documents "
+    "FROM unnest(tsvector_to_array(to_tsvector(%s::regconfig, %s))) AS l(lexeme) "
+    "LEFT JOIN term_stats t ON t.collection_id = %s AND t.term = l.lexeme), "
+    "ranked AS (SELECT lexeme, row_number() OVER w AS n, sum(documents) OVER w AS running "
+    "FROM known WINDOW w AS (ORDER BY documents, lexeme ROWS UNBOUNDED PRECEDING)), "
+    "lexemes AS (SELECT lexeme, n, (n = 1 OR running <= %s) AS chosen FROM ranked)"
+)
 _STORED_ARTICLE_FIELDS = {f.name for f in fields(StoredArticle)}
 
 
@@ -405,18 +416,17 @@ class PostgresKeywords:
             return empty
         view = self.view
         condition = allowed or SqlFilter("", ())
-        lexemes = self._candidate_lexemes(query)
-        if not lexemes:
-            return empty
+        # One round trip: no lexemes make both queries NULL, which no chunk matches.
         rows = view.query(
-            "WITH q AS (SELECT to_tsquery('simple', string_agg(quote_literal(lexeme), ' | ')) "
-            "AS q FROM unnest(tsvector_to_array(to_tsvector(%s::regconfig, %s))) AS lexeme), "
+            _LEXEMES_SQL
+            + ", q AS (SELECT to_tsquery('simple', string_agg(quote_literal(lexeme), ' | ')) "
+            "AS q FROM lexemes), "
             "c AS (SELECT to_tsquery('simple', string_agg(quote_literal(lexeme), ' | ')) AS c "
-            "FROM unnest(%s::text[]) AS lexeme) "
+            "FROM lexemes WHERE chosen) "
             f"SELECT position, {self.function}(keywords, q.q, %s) AS score FROM chunks, q, c "
             f"WHERE collection_id = {view.id} AND keywords @@ c.c{condition.sql} "
             "ORDER BY score DESC, position LIMIT %s",
-            (view.text_search, query, lexemes, self.normalization, *condition.params, k),
+            (*self._lexeme_parameters(query), self.normalization, *condition.params, k),
         )
         rows = [r for r in rows if r["score"] > 0]
         if not rows:
@@ -437,21 +447,15 @@ class PostgresKeywords:
         stemmer as PostgreSQL's ``english`` configuration); a lexeme it does not know counts as
         rare. On a small collection every lexeme is kept: the result is the plain OR.
         """
-        view = self.view
-        rows = view.query(
-            "SELECT l.lexeme, COALESCE(t.documents, 0) AS documents "
-            "FROM unnest(tsvector_to_array(to_tsvector(%s::regconfig, %s))) AS l(lexeme) "
-            "LEFT JOIN term_stats t ON t.collection_id = %s AND t.term = l.lexeme "
-            "ORDER BY documents, l.lexeme",
-            (view.text_search, query, view.id),
+        rows = self.view.query(
+            _LEXEMES_SQL + " SELECT lexeme FROM lexemes WHERE chosen ORDER BY n",
+            self._lexeme_parameters(query),
         )
-        chosen, total = [], 0
-        for row in rows:
-            if chosen and total + row["documents"] > self.candidate_chunks:
-                break
-            chosen.append(row["lexeme"])
-            total += row["documents"]
-        return chosen
+        return [row["lexeme"] for row in rows]
+
+    def _lexeme_parameters(self, query: str) -> tuple:
+        view = self.view
+        return (view.text_search, query, view.id, self.candidate_chunks)
 
     def terms(self, texts: Sequence[str], more_stopwords: bool = False) -> list[list[str]]:
         """Analyse texts into index terms, as the embedded store does."""
