@@ -8,7 +8,9 @@
   twice); the collection's counts, its version and the term statistics change in the same
   transactions. A killed writer loses only its open transaction: the database stays consistent
   and the next run finds what was committed unchanged (same id and content hash) and goes on
-  from there. One writer per collection at a time (a session advisory lock, freed by the server
+  from there. While the builder embeds the next articles, the previous transaction is written
+  on a thread of the writer's own (one at a time, in order), so the database's cost hides behind
+  the model's. One writer per collection at a time (a session advisory lock, freed by the server
   when the writer's connection ends, however it ends). A full re-embed (another model) writes a
   new collection under no key and swaps it in at commit, so readers never see two models mixed.
 """
@@ -18,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 
@@ -154,7 +157,12 @@ class PostgresStore:
                     f"another build of {self.where} is running; try again when it finishes"
                 )
             writer = PostgresWriter(self, connection)
-            yield writer
+            try:
+                yield writer
+            except BaseException:
+                writer.close(raising=False)
+                raise
+            writer.close()
         finally:
             if not connection.closed and not connection.broken:
                 with contextlib.suppress(psycopg.Error):  # it wrote nothing we could read then
@@ -330,6 +338,11 @@ class PostgresWriter:
     :data:`ARTICLES_PER_TRANSACTION` whole articles per transaction; deletes are written when
     asked (after the buffer). Ids written by this writer are never deleted by it: the builder
     deletes the versions its additions replace, and here an addition already replaced them.
+
+    A full buffer is written on the writer's thread while :meth:`add`'s caller goes on (the
+    builder embeds the next step meanwhile); every other call first waits for that transaction
+    and raises what it raised, so the connection is used by one thread at a time and calls keep
+    their order. :meth:`close` waits for it too.
     """
 
     def __init__(self, store: PostgresStore, connection: psycopg.Connection):
@@ -344,6 +357,9 @@ class PostgresWriter:
         self.row = store._row(connection)
         self.target: dict | None = None  # the collection written into (a new one to replace)
         self._pending: list[NewArticle] = []
+        # The transaction being written in the background (at most one) and its thread.
+        self._writing: Future | None = None
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="postgres-writer")
         self._written: set[str] = set()
         self._replace = False
         self._changed = False
@@ -362,7 +378,32 @@ class PostgresWriter:
         """The collection's model, dimension, chunking and index type (None: never built)."""
         return None if self.row is None else manifest_of(self.row)
 
+    def _settle(self) -> None:
+        """Wait for the transaction being written in the background; raises its error."""
+        writing, self._writing = self._writing, None
+        if writing is not None:
+            writing.result()
+
+    def close(self, raising: bool = True) -> None:
+        """Wait for the background transaction and end the writer's thread (what is still
+        buffered is not written: only :meth:`commit` writes it). ``raising`` False: a failure of
+        that transaction is logged, not raised (the caller is already failing)."""
+        try:
+            self._settle()
+        except Exception:
+            if raising:
+                raise
+            log.debug("the background write failed too", exc_info=True)
+        finally:
+            self._thread.shutdown(wait=True)
+
     def _query(self, sql: str, parameters: Sequence = ()) -> list[dict]:
+        """Rows of ``sql`` once the background transaction is written."""
+        self._settle()
+        return self._rows(sql, parameters)
+
+    def _rows(self, sql: str, parameters: Sequence = ()) -> list[dict]:
+        """Rows of ``sql`` now (inside a transaction of the writer's thread)."""
         with self.db.cursor(row_factory=dict_row) as cursor:
             return cursor.execute(sql, parameters).fetchall()
 
@@ -501,6 +542,7 @@ class PostgresWriter:
         """Settings of what this change writes: a new collection when there is none or when
         everything is replaced (another model or chunking), else the stored one (which must
         have been built with these settings)."""
+        self._settle()
         if self.row is not None and not self._replace:
             message = model_mismatch(str(self.store.where), self.settings, model, dimension)
             if message:
@@ -536,7 +578,7 @@ class PostgresWriter:
             raise BuildError("internal error: begin() was not called")
         self._pending.append(item)
         if len(self._pending) >= ARTICLES_PER_TRANSACTION:
-            self._flush()
+            self._flush(background=True)
 
     def carry(self, version: StoredVersion, article: Article, indexed_at: str) -> int:
         """Keep the stored version's chunks, vectors and quotations under ``article``'s new
@@ -575,6 +617,7 @@ class PostgresWriter:
 
     def set_text_search(self, config: str) -> None:
         """See :meth:`PostgresStore.set_text_search`."""
+        self._flush()
         collection = self.row["id"]
         prepend = bool(dict(self.row["chunking"]).get("prepend_title", True))
         with self.db.transaction():
@@ -637,10 +680,19 @@ class PostgresWriter:
 
     # -- one transaction of whole articles
 
-    def _flush(self) -> None:
+    def _flush(self, background: bool = False) -> None:
+        """Write the buffered articles in one transaction, after the one in the background;
+        ``background``: on the writer's thread, returning at once."""
+        self._settle()
         pending, self._pending = self._pending, []
         if not pending:
             return
+        if background:
+            self._writing = self._thread.submit(self._write, pending)
+        else:
+            self._write(pending)
+
+    def _write(self, pending: list[NewArticle]) -> None:
         collection = self.target["id"]
         ids = [item.article.id for item in pending]
         with self.db.transaction():
@@ -761,7 +813,7 @@ class PostgresWriter:
         """Delete the stored versions of ``ids`` (inside the caller's transaction); returns the
         counts to subtract, with the term statistics of their chunks under ``"terms"``."""
         counts: Counter = Counter()
-        rows = self._query(
+        rows = self._rows(
             'SELECT "row", title, duplicate_of IS NOT NULL AS duplicate FROM articles '
             "WHERE collection_id = %s AND id = ANY(%s)",
             (collection, list(ids)),
@@ -772,7 +824,7 @@ class PostgresWriter:
         titles = {r["row"]: r["title"] for r in rows}
         counts["duplicates"] -= sum(r["duplicate"] for r in rows)
         counts["articles"] -= sum(not r["duplicate"] for r in rows)
-        chunks = self._query(
+        chunks = self._rows(
             "SELECT article_row, text FROM chunks WHERE article_row = ANY(%s)", (numbers,)
         )
         counts["chunks"] -= len(chunks)

@@ -292,3 +292,59 @@ def test_the_keyword_side_ranks_the_chunks_of_the_rarest_words_within_its_budget
     assert tight._candidate_lexemes("zebra harbour market") == ["zebra"]
     assert found(tight) == {"z"}
     assert tight._candidate_lexemes("harbour market") == ["harbour"]
+
+
+def test_a_transaction_that_fails_on_the_writers_thread_is_raised_and_none_of_it_is_kept(
+    collection, embedder
+):
+    """Full transactions are written on the writer's thread while the builder embeds on; one
+    that fails there is raised by the writer's next call, none of its articles are visible, and
+    the transaction before it stays committed."""
+    from datetime import UTC, datetime
+
+    from index.articles import Article
+    from index.errors import BuildError
+    from index.postgres.store import ARTICLES_PER_TRANSACTION
+    from index.storage import NewArticle
+
+    def item(n: int, broken: bool = False) -> NewArticle:
+        text = f"The council of town {n} approved money for token{n} road repairs on Monday."
+        article = Article(
+            id=f"town-{n}",
+            title=f"Town {n}",
+            text=text,
+            source="Reuters",
+            published=datetime(2024, 1, 1 + n % 27, tzinfo=UTC),
+        )
+        vectors = embedder.encode([text])
+        return NewArticle(
+            article,
+            "2024-02-01T00:00:00+00:00",
+            chunks=[{"ordinal": 0, "start": 0, "end": len(text), "text": text, "tokens": 16}],
+            # A vector too few: the transaction holding it fails inside the writer.
+            vectors=vectors[:0] if broken else vectors,
+            keyword_texts=[text],
+            title_vector=embedder.encode([article.title])[0],
+        )
+
+    size = ARTICLES_PER_TRANSACTION
+    store = open_store(collection)
+    with pytest.raises(BuildError, match="vectors do not match town-"):
+        with store.writer() as writer:
+            writer.begin(embedder.model_name, embedder.dimension, {}, "hnsw")
+            for n in range(size):
+                writer.add(item(n))
+            for n in range(size, 2 * size):
+                writer.add(item(n, broken=n == 2 * size - 1))
+            # The second transaction was handed to the writer's thread by the last add.
+            writer.commit()
+    view = open_store(collection).open()
+    assert sorted(view.article_rows_by_id([f"town-{n}" for n in range(2 * size)])) == sorted(
+        f"town-{n}" for n in range(size)
+    )
+    assert view.manifest.articles == size
+    # The next writer goes on from the committed state.
+    with store.writer() as writer:
+        writer.begin(embedder.model_name, embedder.dimension, {}, "hnsw")
+        writer.add(item(2 * size))
+        assert writer.commit().articles == size + 1

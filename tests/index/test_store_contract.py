@@ -368,8 +368,11 @@ def test_a_writer_killed_mid_ingest_leaves_a_consistent_store_and_the_next_run_r
         while True:
             line = process.stdout.readline()
             assert line and time.monotonic() < deadline, "the driver ended before any step"
-            if line.startswith("progress") and int(line.split()[1]) > 0:
-                break  # one step of 32 articles written: the next is being embedded
+            if line.startswith("progress") and int(line.split()[1]) >= 64:
+                # Two steps handed to the writer: PostgreSQL committed the first (it is written
+                # before the second starts) and may be writing the second, on its own thread,
+                # while the third is embedded.
+                break
         os.kill(process.pid, signal.SIGKILL)
         assert process.wait() == -signal.SIGKILL
     finally:
@@ -385,7 +388,10 @@ def test_a_writer_killed_mid_ingest_leaves_a_consistent_store_and_the_next_run_r
         every = {f"town-{n}": town(n).text for n in range(100)}
         assert_consistent(location, {k: v for k, v in every.items()})
     # The embedded store commits a change whole; PostgreSQL keeps the steps that committed.
-    assert committed == (0 if isinstance(location, Path) else 32)
+    if isinstance(location, Path):
+        assert committed == 0
+    else:
+        assert committed in (32, 64)
 
     summary = Builder(location, embedder).add_articles([town(n) for n in range(100)])
     assert (summary.unchanged, summary.added) == (committed, 100 - committed)
