@@ -12,6 +12,7 @@ both stores.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import psycopg
 import Stemmer
-from psycopg.rows import dict_row
+from psycopg.rows import dict_row, tuple_row
 
 from ..dates import parse_timestamp, to_utc
 from ..errors import IndexMismatchError
@@ -44,16 +45,18 @@ RANK_NORMALIZATION = 0
 # plain OR p50 88 ms, 20,000 80 ms, 5,000 38 ms, 2,000 15 ms; hybrid Recall@5 / MRR@10 without
 # dates 0.830 / 0.668 (OR), 0.830 / 0.667 (5,000), 0.818 / 0.665 (2,000: past 0.02 of BM25).
 CANDIDATE_CHUNKS = 5_000
-# The query's lexemes (config, query, collection id, budget): each with its document frequency,
-# rank n (rarest first) and whether its chunks are ranked (the rarest always, then while the
-# running sum of document frequencies stays within the budget). See _candidate_lexemes.
+# The query's lexemes (config, query, collection id, budget): each with its rank n (rarest first,
+# those term_stats does not count last) and whether its chunks are ranked (the rarest always, then
+# counted ones while the running sum of document frequencies stays within the budget). See
+# _candidate_lexemes.
 _LEXEMES_SQL = (
-    "WITH known AS (SELECT l.lexeme, COALESCE(t.documents, 0) AS documents "
+    "WITH known AS (SELECT l.lexeme, t.documents "
     "FROM unnest(tsvector_to_array(to_tsvector(%s::regconfig, %s))) AS l(lexeme) "
     "LEFT JOIN term_stats t ON t.collection_id = %s AND t.term = l.lexeme), "
-    "ranked AS (SELECT lexeme, row_number() OVER w AS n, sum(documents) OVER w AS running "
-    "FROM known WINDOW w AS (ORDER BY documents, lexeme ROWS UNBOUNDED PRECEDING)), "
-    "lexemes AS (SELECT lexeme, n, (n = 1 OR running <= %s) AS chosen FROM ranked)"
+    "ranked AS (SELECT lexeme, documents IS NOT NULL AS counted, row_number() OVER w AS n, "
+    "sum(COALESCE(documents, 0)) OVER w AS running "
+    "FROM known WINDOW w AS (ORDER BY documents NULLS LAST, lexeme ROWS UNBOUNDED PRECEDING)), "
+    "lexemes AS (SELECT lexeme, n, (n = 1 OR (counted AND running <= %s)) AS chosen FROM ranked)"
 )
 _STORED_ARTICLE_FIELDS = {f.name for f in fields(StoredArticle)}
 
@@ -112,6 +115,12 @@ class PostgresCollection:
         self.text_search = str(row["text_search"])
         self.manifest = manifest_of(row)
         self._version = f"{row['id']}.{row['version']}"
+        # Article row and publication time (UTC seconds, NaN: undated) of the chunks the
+        # retrievers returned lately, by position: the retrievers read them with the chunks, so
+        # ranking needs no round trip of its own for them. A position is never reused, so an
+        # entry holds for as long as its chunk exists (one deleted since then is found gone
+        # when its article or text is fetched, as search expects).
+        self._facts: dict[int, tuple[int, float]] = {}
         self.vectors = PostgresVectors(self)
         self.keywords = PostgresKeywords(self)
         self.quotes = QuoteIndex(self)
@@ -129,13 +138,16 @@ class PostgresCollection:
         """Where the collection lives (for messages)."""
         return str(self.store.where)
 
-    def query(self, sql: str, parameters: Sequence = (), binary: bool = False) -> list[dict]:
+    def query(
+        self, sql: str, parameters: Sequence = (), binary: bool = False, tuples: bool = False
+    ) -> list:
         """Run a read-only query on a pooled connection (the replica's when it may); rows as
-        dicts. ``binary``: results in binary (vectors then load without parsing text: 20x
-        faster for a hundred title vectors)."""
+        dicts (``tuples``: as tuples). ``binary``: results in binary (vectors then load without
+        parsing text: 20x faster for a hundred title vectors)."""
 
-        def rows(connection: psycopg.Connection) -> list[dict]:
-            with connection.cursor(row_factory=dict_row, binary=binary) as cursor:
+        def rows(connection: psycopg.Connection) -> list:
+            factory = tuple_row if tuples else dict_row
+            with connection.cursor(row_factory=factory, binary=binary) as cursor:
                 return cursor.execute(sql, parameters).fetchall()
 
         return self.store.reads.run(rows)
@@ -174,27 +186,42 @@ class PostgresCollection:
             )[0]["found"]
         )
 
+    # What retrievers select beside position and score, for _remember.
+    FACT_COLUMNS = "article_row, extract(epoch FROM published)::float8"
+    # Facts remembered at most; past it the memory starts again (a few KB per query).
+    _FACTS_KEPT = 200_000
+
+    def _remember(self, rows: Sequence[Sequence]) -> None:
+        """Keep the facts of retrieved rows ``(position, score, article_row, moment)``."""
+        if len(self._facts) > self._FACTS_KEPT:
+            self._facts = {}
+        facts = self._facts
+        for row in rows:
+            facts[row[0]] = (row[2], math.nan if row[3] is None else row[3])
+
     def chunk_facts(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Article rows (-1: gone) and publication times (UTC seconds, NaN: undated or gone)."""
+        """Article rows (-1: gone) and publication times (UTC seconds, NaN: undated or gone);
+        a chunk the retrievers just returned is answered from memory (see ``_facts``)."""
         wanted = np.asarray(positions, dtype=np.int64)
         rows = np.full(len(wanted), -1, dtype=np.int64)
         published = np.full(len(wanted), np.nan)
         if not len(wanted):
             return rows, published
-        found = {
-            r["position"]: r
-            for r in self.query(
-                "SELECT position, article_row, extract(epoch FROM published)::float8 AS moment "
+        facts = self._facts
+        missing = [p for p in wanted.tolist() if p not in facts]
+        if missing:
+            found = self.query(
+                f"SELECT position, NULL, {self.FACT_COLUMNS} "
                 f"FROM chunks WHERE collection_id = {self.id} AND position = ANY(%s)",
-                (wanted.tolist(),),
+                (missing,),
+                tuples=True,
             )
-        }
+            self._remember(found)
+            facts = {**facts, **{r[0]: (r[2], math.nan if r[3] is None else r[3]) for r in found}}
         for i, position in enumerate(wanted.tolist()):
-            r = found.get(position)
-            if r is not None:
-                rows[i] = r["article_row"]
-                if r["moment"] is not None:
-                    published[i] = r["moment"]
+            fact = facts.get(position)
+            if fact is not None:
+                rows[i], published[i] = fact
         return rows, published
 
     # -- rows
@@ -341,12 +368,13 @@ class PostgresVectors:
         # planner can use the partial index.
         distance = f"embedding::vector({dimension}) <#> %s"
         sql = (
-            f"SELECT position, -({distance}) AS score FROM chunks "
+            f"SELECT position, -({distance}) AS score, {view.FACT_COLUMNS} FROM chunks "
             f"WHERE collection_id = {view.id}{condition.sql} ORDER BY {distance} LIMIT %s"
         )
 
         def nearest(connection: psycopg.Connection) -> list[tuple]:
-            with connection.transaction():
+            # One flush for BEGIN, the settings, the query and COMMIT (not four round trips).
+            with connection.pipeline(), connection.transaction():
                 # A filter drops candidates after the index scan: then scan on until k pass.
                 connection.execute(
                     "SELECT set_config('hnsw.ef_search', %s, true), "
@@ -361,6 +389,7 @@ class PostgresVectors:
         rows = view.store.reads.run(nearest)
         if not rows:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        view._remember(rows)
         ids = np.array([r[0] for r in rows], dtype=np.int64)
         scores = np.array([r[1] for r in rows], dtype=np.float32)
         return ids, scores
@@ -410,7 +439,12 @@ class PostgresKeywords:
     ) -> tuple[np.ndarray, np.ndarray]:
         """Positions and ranks (``ts_rank`` or ``ts_rank_cd``, over all of ``query``'s lexemes)
         of the best ``k`` chunks holding one of its rarer lexemes (:meth:`_candidate_lexemes`;
-        on a small collection any of them: an OR, as BM25 scores), best first."""
+        on a small collection any of them: an OR, as BM25 scores), best first.
+
+        At most ``candidate_chunks`` chunks are ranked even when the rarest lexeme alone is in
+        more (a question of common words only, "who do you think you are?"): those the index
+        scan meets first. Such a question's keyword side is weak anyway; the cap keeps it from
+        reading a large part of the collection (1M chunks: 55,000 chunks, 122 ms)."""
         empty = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         if k <= 0 or not query.strip():
             return empty
@@ -423,17 +457,27 @@ class PostgresKeywords:
             "AS q FROM lexemes), "
             "c AS (SELECT to_tsquery('simple', string_agg(quote_literal(lexeme), ' | ')) AS c "
             "FROM lexemes WHERE chosen) "
-            f"SELECT position, {self.function}(keywords, q.q, %s) AS score FROM chunks, q, c "
-            f"WHERE collection_id = {view.id} AND keywords @@ c.c{condition.sql} "
-            "ORDER BY score DESC, position LIMIT %s",
-            (*self._lexeme_parameters(query), self.normalization, *condition.params, k),
+            f"SELECT m.position, {self.function}(m.keywords, q.q, %s) AS score, "
+            f"{view.FACT_COLUMNS} FROM "
+            "(SELECT position, keywords, article_row, published FROM chunks, c "
+            f"WHERE collection_id = {view.id} AND keywords @@ c.c{condition.sql} LIMIT %s) m, q "
+            "ORDER BY score DESC, m.position LIMIT %s",
+            (
+                *self._lexeme_parameters(query),
+                self.normalization,
+                *condition.params,
+                self.candidate_chunks,
+                k,
+            ),
+            tuples=True,
         )
-        rows = [r for r in rows if r["score"] > 0]
+        rows = [r for r in rows if r[1] > 0]
         if not rows:
             return empty
+        view._remember(rows)
         return (
-            np.array([r["position"] for r in rows], dtype=np.int64),
-            np.array([r["score"] for r in rows], dtype=np.float32),
+            np.array([r[0] for r in rows], dtype=np.int64),
+            np.array([r[1] for r in rows], dtype=np.float32),
         )
 
     def _candidate_lexemes(self, query: str) -> list[str]:
@@ -444,8 +488,12 @@ class PostgresKeywords:
         words ("new", "year") ranks a large part of the collection (80k chunks: p50 88 ms,
         1M: ~2 s); a chunk holding only common words is rarely among the best 100. Document
         frequencies come from ``term_stats`` (the embedded analysis, the same Snowball English
-        stemmer as PostgreSQL's ``english`` configuration); a lexeme it does not know counts as
-        rare. On a small collection every lexeme is kept: the result is the plain OR.
+        stemmer as PostgreSQL's ``english`` configuration). A lexeme it does not count comes
+        last, not first: those are PostgreSQL's own tokens that the embedded analysis splits
+        or drops (numbers such as ``2`` and ``-19`` of "Covid-19", ``ba.4``, hyphenated
+        compounds whose parts are lexemes too), often in a large part of the collection (1M
+        chunks: questions holding one took 200-940 ms when they counted as rare). On a small
+        collection every counted lexeme is kept: the result is the plain OR.
         """
         rows = self.view.query(
             _LEXEMES_SQL + " SELECT lexeme FROM lexemes WHERE chosen ORDER BY n",

@@ -21,7 +21,8 @@ per-collection term document frequencies. Version 2: the articles' ``partial`` a
 catalog fields (from feeds). Version 3: feed state (:mod:`.feeds`): ``feeds``, ``feed_entries``
 and ``feed_articles``, keyed by the collection's name rather than its id, because feeds are
 followed before the first build and through a full rebuild (which gives the collection a new
-id). Version 4: chunk vectors kept in their rows (storage ``main``).
+id). Version 4: chunk vectors kept in their rows (storage ``main``). Version 5: chunk
+``tsvector``s kept in their rows too.
 """
 
 from __future__ import annotations
@@ -202,11 +203,20 @@ _VERSION_4 = """
 ALTER TABLE chunks ALTER COLUMN embedding SET STORAGE MAIN;
 """
 
+# The keyword side ranks each candidate chunk by its tsvector (up to 5,000 a question): kept in
+# the row, the bitmap scan that finds the chunk has it, instead of a TOAST lookup for each (1M
+# chunks: the keyword query p50 8.9 -> 7.0 ms; the table 1.5 -> 2.6 GB, its TOAST 1.9 -> 0.7 GB).
+# Rows written before keep their storage until rewritten (VACUUM FULL chunks, or a copy).
+_VERSION_5 = """
+ALTER TABLE chunks ALTER COLUMN keywords SET STORAGE MAIN;
+"""
+
 MIGRATIONS: tuple[tuple[int, str], ...] = (
     (1, _VERSION_1),
     (2, _VERSION_2),
     (3, _VERSION_3),
     (4, _VERSION_4),
+    (5, _VERSION_5),
 )
 VERSION = MIGRATIONS[-1][0]
 

@@ -120,6 +120,14 @@ def test_a_database_of_schema_version_1_is_migrated_when_opened(database, embedd
     engine = Engine(location, embedder=embedder)
     with connect(database) as connection:
         assert schema.version(connection) == schema.VERSION
+        # Versions 4 and 5: vectors and tsvectors of new rows are kept in the row.
+        storage = dict(
+            connection.execute(
+                "SELECT attname, attstorage FROM pg_attribute "
+                "WHERE attrelid = 'chunks'::regclass AND attname IN ('embedding', 'keywords')"
+            ).fetchall()
+        )
+        assert storage == {"embedding": "m", "keywords": "m"}
     hit = engine.search("when is the harbour dredged", k=1)[0]
     assert hit.article_id == "a" and hit.source == "Gazette"
     assert engine.generation.articles([hit.article_row])[hit.article_row].title == (
@@ -267,7 +275,9 @@ def test_the_keyword_side_ranks_the_chunks_of_the_rarest_words_within_its_budget
 
     harbour = [
         Article(
-            id=f"h{i}", title=f"Harbour notes {i}", text=f"The harbour market opened on day {i}."
+            id=f"h{i}",
+            title=f"Harbour notes {i}",
+            text=f"The harbour market opened on day {i} after Covid-19.",
         )
         for i in range(5)
     ]
@@ -275,8 +285,8 @@ def test_the_keyword_side_ranks_the_chunks_of_the_rarest_words_within_its_budget
     Builder(collection, embedder).add_articles([*harbour, zebra])
     view = open_store(collection).open()
 
-    def found(keywords: PostgresKeywords) -> set[str]:
-        positions, _ = keywords.search("zebra harbour market", 10)
+    def found(keywords: PostgresKeywords, query: str = "zebra harbour market") -> set[str]:
+        positions, _ = keywords.search(query, 10)
         facts = view.articles(view.chunk_facts(positions)[0].tolist())
         return {article.id for article in facts.values()}
 
@@ -292,6 +302,13 @@ def test_the_keyword_side_ranks_the_chunks_of_the_rarest_words_within_its_budget
     assert tight._candidate_lexemes("zebra harbour market") == ["zebra"]
     assert found(tight) == {"z"}
     assert tight._candidate_lexemes("harbour market") == ["harbour"]
+    # ... and at most that many of them, even when the rarest word is in more.
+    assert len(found(PostgresKeywords(view, candidate_chunks=2), "harbour market")) == 2
+    # PostgreSQL's own tokens that the statistics do not count ("-19" of "Covid-19", a lone
+    # digit) come after every counted word, whatever the budget; alone, one is still ranked.
+    assert view.keywords._candidate_lexemes("zebra covid-19") == ["zebra", "covid"]
+    assert tight._candidate_lexemes("covid-19 zebra") == ["zebra"]
+    assert view.keywords._candidate_lexemes("-19") == ["-19"]
 
 
 def test_a_transaction_that_fails_on_the_writers_thread_is_raised_and_none_of_it_is_kept(
