@@ -319,10 +319,9 @@ class Searcher:
         if weight <= 0 or query is None or not article_scores:
             return
         rows = list(article_scores)
-        titles = self.generation.title_vectors(rows)
-        if titles is None:
+        cosines = self.generation.title_cosines(rows, query)
+        if cosines is None:
             return
-        cosines = titles @ query
         unit = weight * max(article_scores.values())
         floor = self.params.title_floor
         for row, cosine in zip(rows, cosines.tolist(), strict=True):

@@ -485,6 +485,12 @@ class Snapshot:
         """True when every segment has title vectors (None otherwise, as before segments)."""
         return True if all(s.titles is not None for s in self.segments) else None
 
+    def title_cosines(self, rows: Sequence[int], query: np.ndarray) -> np.ndarray | None:
+        """Cosines between ``query`` (shape ``(dimension,)``, unit length) and the titles of
+        article rows, shape ``(len(rows),)`` (0: no title vector); None: no titles at all."""
+        titles = self.title_vectors(rows)
+        return None if titles is None else titles @ query
+
     def title_vectors(self, rows: Sequence[int]) -> np.ndarray | None:
         """Title vectors of global article rows (zeros for a segment without them)."""
         if not any(s.titles is not None for s in self.segments):

@@ -226,6 +226,27 @@ class PostgresCollection:
 
     # -- rows
 
+    def title_cosines(self, rows: Sequence[int], query: np.ndarray) -> np.ndarray:
+        """Cosines between ``query`` (shape ``(dimension,)``, unit length) and the titles of
+        article rows, shape ``(len(rows),)`` (0: no title vector), computed by the server: a
+        float per article crosses the wire, not its vector."""
+        rows = [int(r) for r in rows]
+        result = np.zeros(len(rows), dtype=np.float32)
+        if not rows:
+            return result
+        found = dict(
+            self.query(
+                f"SELECT article_row, -(embedding::vector({self.dimension}) <#> %s) "
+                "FROM title_vectors WHERE article_row = ANY(%s)",
+                (np.asarray(query, dtype=np.float32).reshape(-1), rows),
+                tuples=True,
+            )
+        )
+        for i, row in enumerate(rows):
+            if row in found:
+                result[i] = found[row]
+        return result
+
     def title_vectors(self, rows: Sequence[int]) -> np.ndarray | None:
         """Title vectors of article rows, shape ``(len(rows), dimension)`` (zeros: none)."""
         rows = [int(r) for r in rows]

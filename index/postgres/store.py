@@ -20,9 +20,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 import psycopg

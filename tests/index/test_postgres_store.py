@@ -346,15 +346,17 @@ def test_a_transaction_that_fails_on_the_writers_thread_is_raised_and_none_of_it
 
     size = ARTICLES_PER_TRANSACTION
     store = open_store(collection)
-    with pytest.raises(BuildError, match="vectors do not match town-"):
-        with store.writer() as writer:
-            writer.begin(embedder.model_name, embedder.dimension, {}, "hnsw")
-            for n in range(size):
-                writer.add(item(n))
-            for n in range(size, 2 * size):
-                writer.add(item(n, broken=n == 2 * size - 1))
-            # The second transaction was handed to the writer's thread by the last add.
-            writer.commit()
+    with (
+        pytest.raises(BuildError, match="vectors do not match town-"),
+        store.writer() as writer,
+    ):
+        writer.begin(embedder.model_name, embedder.dimension, {}, "hnsw")
+        for n in range(size):
+            writer.add(item(n))
+        for n in range(size, 2 * size):
+            writer.add(item(n, broken=n == 2 * size - 1))
+        # The second transaction was handed to the writer's thread by the last add.
+        writer.commit()
     view = open_store(collection).open()
     assert sorted(view.article_rows_by_id([f"town-{n}" for n in range(2 * size)])) == sorted(
         f"town-{n}" for n in range(size)

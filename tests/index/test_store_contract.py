@@ -246,6 +246,35 @@ def test_the_dense_side_is_identical_on_both_stores(both):
         assert dense[0] == dense[1]
 
 
+def test_title_cosines_are_the_same_on_both_stores_and_those_of_the_titles(both, embedder):
+    embedded, postgres = both
+    query = embedder.encode_query(QUERIES[0])[0]
+    cosines = {}
+    for engine in (embedded, postgres):
+        view = engine.generation
+        rows = view.article_rows_by_id(["port-strike-bbc", "port-strike-reuters", "fed-cuts-rates"])
+        ids_in_order = sorted(rows)
+        found = view.title_cosines([rows[i] for i in ids_in_order], query)
+        assert found.shape == (3,)
+        cosines[engine] = dict(zip(ids_in_order, found.tolist(), strict=True))
+    np.testing.assert_allclose(
+        [cosines[embedded][i] for i in sorted(cosines[embedded])],
+        [cosines[postgres][i] for i in sorted(cosines[postgres])],
+        atol=1e-5,
+    )
+    titles = {
+        a.id: a.title
+        for a in embedded.generation.articles(
+            embedded.generation.article_rows_by_id(cosines[embedded]).values()
+        ).values()
+    }
+    for article_id, cosine in cosines[postgres].items():
+        expected = float(embedder.encode([titles[article_id]])[0] @ query)
+        assert cosine == pytest.approx(expected, abs=1e-3), article_id
+    # A row without a title vector (gone) counts 0.
+    assert postgres.generation.title_cosines([10**12], query).tolist() == [0.0]
+
+
 def test_keyword_and_hybrid_agree_where_both_rankings_must(both):
     embedded, postgres = both
     for query in QUERIES:
