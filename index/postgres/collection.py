@@ -5,7 +5,8 @@ It reads the latest committed state through the store's connections (MVCC: write
 it; a replica when the location names one). Filters are SQL conditions (:class:`SqlFilter`); the
 dense side is the collection's HNSW index (inner product on normalised vectors), the keyword
 side the chunks' ``tsvector`` ranked by ``ts_rank`` (an OR of the query's lexemes, in the
-collection's text-search configuration). ``terms`` and ``idf`` use the embedded store's analysis
+collection's text-search configuration; its rarer lexemes, by ``lexeme_stats``, choose the
+chunks ranked). ``terms`` and ``idf`` use the embedded store's analysis
 and formula over the ``term_stats`` table, so answers and quotations weigh words the same on
 both stores.
 """
@@ -46,13 +47,14 @@ RANK_NORMALIZATION = 0
 # dates 0.830 / 0.668 (OR), 0.830 / 0.667 (5,000), 0.818 / 0.665 (2,000: past 0.02 of BM25).
 CANDIDATE_CHUNKS = 5_000
 # The query's lexemes (config, query, collection id, budget): each with its rank n (rarest first,
-# those term_stats does not count last) and whether its chunks are ranked (the rarest always, then
-# counted ones while the running sum of document frequencies stays within the budget). See
+# those in no chunk last) and whether its chunks are ranked (the rarest always, then others in
+# some chunk while the running sum of their chunk counts stays within the budget). See
 # _candidate_lexemes.
 _LEXEMES_SQL = (
     "WITH known AS (SELECT l.lexeme, t.documents "
     "FROM unnest(tsvector_to_array(to_tsvector(%s::regconfig, %s))) AS l(lexeme) "
-    "LEFT JOIN term_stats t ON t.collection_id = %s AND t.term = l.lexeme), "
+    "LEFT JOIN lexeme_stats t ON t.collection_id = %s AND t.lexeme = l.lexeme "
+    "AND t.documents > 0), "
     "ranked AS (SELECT lexeme, documents IS NOT NULL AS counted, row_number() OVER w AS n, "
     "sum(COALESCE(documents, 0)) OVER w AS running "
     "FROM known WINDOW w AS (ORDER BY documents NULLS LAST, lexeme ROWS UNBOUNDED PRECEDING)), "
@@ -507,14 +509,12 @@ class PostgresKeywords:
 
         Ranking reads every matching chunk's ``tsvector``, so an OR of a question's common
         words ("new", "year") ranks a large part of the collection (80k chunks: p50 88 ms,
-        1M: ~2 s); a chunk holding only common words is rarely among the best 100. Document
-        frequencies come from ``term_stats`` (the embedded analysis, the same Snowball English
-        stemmer as PostgreSQL's ``english`` configuration). A lexeme it does not count comes
-        last, not first: those are PostgreSQL's own tokens that the embedded analysis splits
-        or drops (numbers such as ``2`` and ``-19`` of "Covid-19", ``ba.4``, hyphenated
-        compounds whose parts are lexemes too), often in a large part of the collection (1M
-        chunks: questions holding one took 200-940 ms when they counted as rare). On a small
-        collection every counted lexeme is kept: the result is the plain OR.
+        1M: ~2 s); a chunk holding only common words is rarely among the best 100. Chunk
+        counts come from ``lexeme_stats``, PostgreSQL's own lexemes counted by the writer
+        (the embedded analysis's ``term_stats`` disagree on many: numbers, "-19" of Covid-19,
+        "university"; with them, such words counted as rare and one question ranked 52,000
+        chunks). A lexeme in no chunk comes last, so a misspelt word never crowds out the
+        others. On a small collection every lexeme is kept: the result is the plain OR.
         """
         rows = self.view.query(
             _LEXEMES_SQL + " SELECT lexeme FROM lexemes WHERE chosen ORDER BY n",

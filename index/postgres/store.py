@@ -633,6 +633,15 @@ class PostgresWriter:
                 'FROM articles a WHERE a."row" = c.article_row AND c.collection_id = %s',
                 (config, prepend, collection),
             )
+            # Another configuration, other lexemes: counted again.
+            self.db.execute("DELETE FROM lexeme_stats WHERE collection_id = %s", (collection,))
+            self.db.execute(
+                "INSERT INTO lexeme_stats (collection_id, lexeme, documents) "
+                "SELECT %s, l.lexeme, count(*) "
+                "FROM chunks c, unnest(tsvector_to_array(c.keywords)) AS l(lexeme) "
+                "WHERE c.collection_id = %s GROUP BY l.lexeme",
+                (collection, collection),
+            )
         self.row = self.store._row(self.db)
         self.target = self.row
 
@@ -673,7 +682,14 @@ class PostgresWriter:
             # Fresh statistics now, not at autovacuum's next turn: without them the planner
             # scanned every chunk for a keyword query instead of using the GIN index (3x slower
             # on a copied collection). ANALYZE blocks neither readers nor writers.
-            for table in ("articles", "chunks", "title_vectors", "quotes", "term_stats"):
+            for table in (
+                "articles",
+                "chunks",
+                "title_vectors",
+                "quotes",
+                "term_stats",
+                "lexeme_stats",
+            ):
                 self.db.execute(f"ANALYZE {table}")
         self._inserted = 0
         return manifest_of(self.row)
@@ -698,12 +714,13 @@ class PostgresWriter:
         with self.db.transaction():
             counts = self._remove(collection, ids)
             added_terms: Counter[str] = Counter()
-            for item in pending:
-                self._insert(collection, item, counts, added_terms)
+            rows = [self._insert(collection, item, counts, added_terms) for item in pending]
+            self._count_lexemes(collection, rows, 1)
             self._bump(collection, counts, added_terms)
         self._written.update(ids)
 
-    def _insert(self, collection: int, item: NewArticle, counts: Counter, terms: Counter) -> None:
+    def _insert(self, collection: int, item: NewArticle, counts: Counter, terms: Counter) -> int:
+        """Write one article version with its chunks, quotations and title; returns its row."""
         article = item.article
         published = article.published
         row = self.db.execute(
@@ -734,7 +751,7 @@ class PostgresWriter:
         ).fetchone()[0]
         if item.duplicate_of is not None:
             counts["duplicates"] += 1
-            return
+            return row
         counts["articles"] += 1
         if item.chunks:
             if item.vectors is None or len(item.vectors) != len(item.chunks):
@@ -780,6 +797,21 @@ class PostgresWriter:
                 "VALUES (%s, %s, %b)",
                 (row, collection, np.asarray(item.title_vector, dtype=np.float32)),
             )
+        return row
+
+    def _count_lexemes(self, collection: int, rows: Sequence[int], sign: int) -> None:
+        """Add (``sign`` 1) or subtract (-1) the lexemes of these articles' chunks to the
+        collection's ``lexeme_stats`` (inside the caller's transaction; lexemes in sorted
+        order, so two transactions lock them in one order). Counts that reach 0 stay, as 0."""
+        self.db.execute(
+            "INSERT INTO lexeme_stats (collection_id, lexeme, documents) "
+            "SELECT %s, l.lexeme, %s * count(*) "
+            "FROM chunks c, unnest(tsvector_to_array(c.keywords)) AS l(lexeme) "
+            "WHERE c.article_row = ANY(%s) GROUP BY l.lexeme ORDER BY l.lexeme "
+            "ON CONFLICT (collection_id, lexeme) DO UPDATE "
+            "SET documents = lexeme_stats.documents + excluded.documents",
+            (collection, sign, list(rows)),
+        )
 
     def _insert_quotes(self, collection: int, row: int, records, vectors) -> None:
         with self.db.cursor() as cursor:
@@ -837,6 +869,7 @@ class PostgresWriter:
         for chunk_terms in analyze_terms(self._stemmer, texts):
             gone.update(set(chunk_terms))
         counts["terms"] = gone
+        self._count_lexemes(collection, numbers, -1)
         self.db.execute('DELETE FROM articles WHERE "row" = ANY(%s)', (numbers,))
         return counts
 

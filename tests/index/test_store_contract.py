@@ -123,6 +123,22 @@ def _assert_tables_agree(location: str) -> None:
                 "SELECT term, documents FROM term_stats WHERE collection_id = %s", (cid,)
             ).fetchall()
         )
+        lexemes = dict(
+            connection.execute(
+                "SELECT lexeme, documents FROM lexeme_stats "
+                "WHERE collection_id = %s AND documents <> 0",
+                (cid,),
+            ).fetchall()
+        )
+        # PostgreSQL's own lexemes, counted from the stored tsvectors as a reference.
+        counted = dict(
+            connection.execute(
+                "SELECT word, ndoc FROM ts_stat(format("
+                "'SELECT keywords FROM chunks WHERE collection_id = %%s', %s::int))",
+                (cid,),
+            ).fetchall()
+        )
+    assert lexemes == counted
     prepend = row["chunking"].get("prepend_title", True)
     expected: Counter[str] = Counter()
     stemmer = Stemmer.Stemmer("english")
