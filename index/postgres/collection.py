@@ -41,11 +41,14 @@ _EF_SEARCH_MAX = 1000
 # The ranking function's normalisation flags (0: none; 1: divide by 1 + log of the length; see the
 # PostgreSQL manual, "Ranking Search Results").
 RANK_NORMALIZATION = 0
-# How many chunks (summed document frequencies) the keyword side ranks at most, taking the
+# How many chunks (summed chunk counts of lexemes) the keyword side ranks at most, taking the
 # query's lexemes rarest first. On RealTimeQA's 80,192 chunks (ts_rank, 200 questions): the
-# plain OR p50 88 ms, 20,000 80 ms, 5,000 38 ms, 2,000 15 ms; hybrid Recall@5 / MRR@10 without
-# dates 0.830 / 0.668 (OR), 0.830 / 0.667 (5,000), 0.818 / 0.665 (2,000: past 0.02 of BM25).
-CANDIDATE_CHUNKS = 5_000
+# plain OR p50 88 ms, 20,000 80 ms, 5,000 38 ms, 2,000 15 ms. Counted by lexeme_stats, hybrid
+# Recall@5 / MRR@10 (RealTimeQA with dates; without; BBC) at 5,000: 0.932 / 0.773, 0.830 /
+# 0.667, 0.950 / 0.856; at 3,000: 0.932 / 0.767, 0.830 / 0.668, 0.950 / 0.856; at 2,000 without
+# dates 0.818 / 0.667, past 0.02 of the embedded store's BM25 (0.841 / 0.686). At 1M chunks the
+# keyword query takes p50 8.6 ms at 5,000, 5.7 at 3,000, 4.4 at 2,000.
+CANDIDATE_CHUNKS = 3_000
 # The query's lexemes (config, query, collection id, budget): each with its rank n (rarest first,
 # those in no chunk last) and whether its chunks are ranked (the rarest always, then others in
 # some chunk while the running sum of their chunk counts stays within the budget). See

@@ -205,7 +205,7 @@ _VERSION_4 = """
 ALTER TABLE chunks ALTER COLUMN embedding SET STORAGE MAIN;
 """
 
-# The keyword side ranks each candidate chunk by its tsvector (up to 5,000 a question): kept in
+# The keyword side ranks each candidate chunk by its tsvector (up to 3,000 a question): kept in
 # the row, the bitmap scan that finds the chunk has it, instead of a TOAST lookup for each (1M
 # chunks: the keyword query p50 8.9 -> 7.0 ms; the table 1.5 -> 2.6 GB, its TOAST 1.9 -> 0.7 GB).
 # Rows written before keep their storage until rewritten (VACUUM FULL chunks, or a copy).
