@@ -591,10 +591,18 @@ def compare_store(args, server, store_url: str, texts: list[str], queries, embed
     pg = Engine(store_url, embedder=embedder, background_merge=False)
     with psycopg.connect(store_url, autocommit=True) as conn:
         conn.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
-        for (name,) in conn.execute(
-            "SELECT indexname FROM pg_indexes WHERE tablename = 'chunks' AND indexname LIKE "
-            "'chunks_hnsw_%'"
-        ).fetchall():
+        # Warm, as the floor's table is: the HNSW index, and what the keyword side and the
+        # fetches after retrieval read (the chunks' rows hold their tsvectors).
+        relations = [
+            name
+            for (name,) in conn.execute(
+                "SELECT indexname FROM pg_indexes WHERE tablename = 'chunks' AND indexname LIKE "
+                "'chunks_hnsw_%'"
+            ).fetchall()
+        ]
+        relations += ["chunks", "chunks_keywords", "chunks_pkey", "articles", "articles_pkey"]
+        relations += ["title_vectors", "title_vectors_pkey", "lexeme_stats", "lexeme_stats_pkey"]
+        for name in relations:
             conn.execute("SELECT pg_prewarm(%s::regclass)", (name,))
     with psycopg.connect(server.url, autocommit=True) as conn:
         prewarm(conn, TABLE)

@@ -372,8 +372,15 @@ class Searcher:
             ]
             for _, article in shortlist
         }
-        chunks = generation.chunks(p for ps in chosen_positions.values() for p in ps)
-        metadata = generation.articles(a for _, a in shortlist)
+        wanted = [p for ps in chosen_positions.values() for p in ps]
+        if generation.waits_on_server:
+            # Two round trips at once rather than one after the other.
+            metadata_later = _retrievers().submit(generation.articles, [a for _, a in shortlist])
+            chunks = generation.chunks(wanted)
+            metadata = metadata_later.result()
+        else:
+            chunks = generation.chunks(wanted)
+            metadata = generation.articles(a for _, a in shortlist)
         hits: list[Hit] = []
         seen_shingles: list[set[tuple[str, ...]]] = []
         for score, article in shortlist:
