@@ -5,6 +5,8 @@ Each message says what is wrong and what to do, so the CLI and the bot can show 
 
 from __future__ import annotations
 
+import shlex
+
 
 class NewsdeskError(Exception):
     """Base class for expected, user-facing engine errors."""
@@ -14,9 +16,10 @@ class IndexNotFoundError(NewsdeskError):
     """The index directory is missing, was never built, or holds no articles."""
 
     def __init__(self, index_dir: object, detail: str = "no index has been built there"):
+        # Quoted for a shell where needed: a URL's "?" is a wildcard to zsh and fish.
         super().__init__(
             f"No usable index at {index_dir}: {detail}. Build one with: "
-            f"python -m index build PATH... --index {index_dir}"
+            f"python -m index build PATH... --index {shlex.quote(str(index_dir))}"
         )
 
 

@@ -17,7 +17,7 @@ import threading
 import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict
@@ -137,7 +137,8 @@ class Location:
         if parts.username:
             host = f"{parts.username}@{host}"  # the user, never the password
         shown = urlunsplit(parts._replace(netloc=host, query=""))
-        return f"{shown}?collection={self.collection}"
+        # Percent-encoded, so what is shown can be pasted back as --index.
+        return f"{shown}?collection={quote(self.collection, safe='')}"
 
 
 def connect(

@@ -58,6 +58,12 @@ def test_locations():
         "postgresql://me@db:5433/news?collection=x"
     )
     assert shown(Path("indexes/sample")) == "indexes/sample"
+    # What is shown pastes back as the same location, in any shell.
+    spaced = Location.parse("postgresql://me@db/news?collection=guild%201")
+    assert spaced.collection == "guild 1"
+    assert Location.parse(str(spaced)).collection == "guild 1"
+    hint = str(IndexNotFoundError(spaced, "no collection"))
+    assert hint.endswith("--index 'postgresql://me@db/news?collection=guild%201'")
     assert Location.parse("postgres://h/db").collection == "default"
     assert Location.parse("postgres://h/db?text_search=simple").text_search == "simple"
     with pytest.raises(ValueError):
