@@ -125,12 +125,13 @@ _RETRIEVERS_LOCK = threading.Lock()
 
 
 def _retrievers() -> ThreadPoolExecutor:
-    """The threads that run keyword queries against a server beside the dense side (shared,
-    made on first use: a process searching only an index directory never starts them)."""
+    """The threads that run a server-backed collection's queries beside the caller's (the
+    keyword query beside the dense side, articles beside chunks; shared, made on first use: a
+    process searching only an index directory never starts them)."""
     global _RETRIEVERS
     with _RETRIEVERS_LOCK:
         if _RETRIEVERS is None:
-            _RETRIEVERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="newsdesk-keywords")
+            _RETRIEVERS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="newsdesk-queries")
         return _RETRIEVERS
 
 
@@ -372,15 +373,19 @@ class Searcher:
             ]
             for _, article in shortlist
         }
-        wanted = [p for ps in chosen_positions.values() for p in ps]
-        if generation.waits_on_server:
-            # Two round trips at once rather than one after the other.
-            metadata_later = _retrievers().submit(generation.articles, [a for _, a in shortlist])
-            chunks = generation.chunks(wanted)
-            metadata = metadata_later.result()
-        else:
-            chunks = generation.chunks(wanted)
-            metadata = generation.articles(a for _, a in shortlist)
+        shortlisted = [a for _, a in shortlist]
+        # On a server, the two round trips at once rather than one after the other.
+        metadata_later = (
+            _retrievers().submit(generation.articles, shortlisted)
+            if generation.waits_on_server
+            else None
+        )
+        chunks = generation.chunks(p for ps in chosen_positions.values() for p in ps)
+        metadata = (
+            metadata_later.result()
+            if metadata_later is not None
+            else generation.articles(shortlisted)
+        )
         hits: list[Hit] = []
         seen_shingles: list[set[tuple[str, ...]]] = []
         for score, article in shortlist:

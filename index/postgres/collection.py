@@ -196,13 +196,14 @@ class PostgresCollection:
     # Facts remembered at most; past it the memory starts again (a few KB per query).
     _FACTS_KEPT = 200_000
 
-    def _remember(self, rows: Sequence[Sequence]) -> None:
-        """Keep the facts of retrieved rows ``(position, score, article_row, moment)``."""
+    def _remember(self, rows: Sequence[Sequence]) -> dict[int, tuple[int, float]]:
+        """Keep the facts of retrieved rows ``(position, score, article_row, moment)``;
+        returns those rows' facts by position."""
+        found = {row[0]: (row[2], math.nan if row[3] is None else row[3]) for row in rows}
         if len(self._facts) > self._FACTS_KEPT:
             self._facts = {}
-        facts = self._facts
-        for row in rows:
-            facts[row[0]] = (row[2], math.nan if row[3] is None else row[3])
+        self._facts.update(found)
+        return found
 
     def chunk_facts(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Article rows (-1: gone) and publication times (UTC seconds, NaN: undated or gone);
@@ -212,19 +213,20 @@ class PostgresCollection:
         published = np.full(len(wanted), np.nan)
         if not len(wanted):
             return rows, published
-        facts = self._facts
+        facts = self._facts  # this dict, even if _remember starts a new one
         missing = [p for p in wanted.tolist() if p not in facts]
+        fetched = {}
         if missing:
-            found = self.query(
-                f"SELECT position, NULL, {self.FACT_COLUMNS} "
-                f"FROM chunks WHERE collection_id = {self.id} AND position = ANY(%s)",
-                (missing,),
-                tuples=True,
+            fetched = self._remember(
+                self.query(
+                    f"SELECT position, NULL, {self.FACT_COLUMNS} "
+                    f"FROM chunks WHERE collection_id = {self.id} AND position = ANY(%s)",
+                    (missing,),
+                    tuples=True,
+                )
             )
-            self._remember(found)
-            facts = {**facts, **{r[0]: (r[2], math.nan if r[3] is None else r[3]) for r in found}}
         for i, position in enumerate(wanted.tolist()):
-            fact = facts.get(position)
+            fact = facts.get(position) or fetched.get(position)
             if fact is not None:
                 rows[i], published[i] = fact
         return rows, published

@@ -635,13 +635,7 @@ class PostgresWriter:
             )
             # Another configuration, other lexemes: counted again.
             self.db.execute("DELETE FROM lexeme_stats WHERE collection_id = %s", (collection,))
-            self.db.execute(
-                "INSERT INTO lexeme_stats (collection_id, lexeme, documents) "
-                "SELECT %s, l.lexeme, count(*) "
-                "FROM chunks c, unnest(tsvector_to_array(c.keywords)) AS l(lexeme) "
-                "WHERE c.collection_id = %s GROUP BY l.lexeme",
-                (collection, collection),
-            )
+            self._count_lexemes(collection, "c.collection_id = %s", (collection,))
         self.row = self.store._row(self.db)
         self.target = self.row
 
@@ -715,7 +709,7 @@ class PostgresWriter:
             counts = self._remove(collection, ids)
             added_terms: Counter[str] = Counter()
             rows = [self._insert(collection, item, counts, added_terms) for item in pending]
-            self._count_lexemes(collection, rows, 1)
+            self._count_lexemes(collection, "c.article_row = ANY(%s)", (rows,))
             self._bump(collection, counts, added_terms)
         self._written.update(ids)
 
@@ -799,18 +793,21 @@ class PostgresWriter:
             )
         return row
 
-    def _count_lexemes(self, collection: int, rows: Sequence[int], sign: int) -> None:
-        """Add (``sign`` 1) or subtract (-1) the lexemes of these articles' chunks to the
-        collection's ``lexeme_stats`` (inside the caller's transaction; lexemes in sorted
-        order, so two transactions lock them in one order). Counts that reach 0 stay, as 0."""
+    def _count_lexemes(
+        self, collection: int, chunks: str, parameters: Sequence, sign: int = 1
+    ) -> None:
+        """Add (``sign`` 1) or subtract (-1) the lexemes of the chunks ``c`` matching the
+        condition ``chunks`` (with ``parameters``) to the collection's ``lexeme_stats`` (inside
+        the caller's transaction; lexemes in sorted order, so two transactions lock them in one
+        order). Counts that reach 0 stay, as 0."""
         self.db.execute(
             "INSERT INTO lexeme_stats (collection_id, lexeme, documents) "
             "SELECT %s, l.lexeme, %s * count(*) "
             "FROM chunks c, unnest(tsvector_to_array(c.keywords)) AS l(lexeme) "
-            "WHERE c.article_row = ANY(%s) GROUP BY l.lexeme ORDER BY l.lexeme "
+            f"WHERE {chunks} GROUP BY l.lexeme ORDER BY l.lexeme "
             "ON CONFLICT (collection_id, lexeme) DO UPDATE "
             "SET documents = lexeme_stats.documents + excluded.documents",
-            (collection, sign, list(rows)),
+            (collection, sign, *parameters),
         )
 
     def _insert_quotes(self, collection: int, row: int, records, vectors) -> None:
@@ -869,7 +866,7 @@ class PostgresWriter:
         for chunk_terms in analyze_terms(self._stemmer, texts):
             gone.update(set(chunk_terms))
         counts["terms"] = gone
-        self._count_lexemes(collection, numbers, -1)
+        self._count_lexemes(collection, "c.article_row = ANY(%s)", (numbers,), sign=-1)
         self.db.execute('DELETE FROM articles WHERE "row" = ANY(%s)', (numbers,))
         return counts
 

@@ -230,6 +230,16 @@ def test_the_text_search_configuration_can_be_switched(collection, embedder):
     open_store(collection).set_text_search("simple")
     assert engine.refresh()
     assert ids(engine.search("to be or not", mode="keyword")) == ["a"]
+    # The lexeme counts are those of the new configuration's tsvectors.
+    with connect(collection.split("?")[0]) as connection:
+        counts = dict(
+            connection.execute(
+                "SELECT s.lexeme, s.documents FROM lexeme_stats s JOIN collections c "
+                "ON c.id = s.collection_id WHERE c.key = %s AND s.documents <> 0",
+                (collection.split("=")[1],),
+            ).fetchall()
+        )
+    assert counts["to"] == 1 and counts["be"] == 1 and "question" in counts
     assert ids(engine.search("question", mode="keyword")) == ["a"]
     # The ranking function is the reader's choice (nothing stored changes).
     assert engine.generation.keywords.function == "ts_rank"
