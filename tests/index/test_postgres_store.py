@@ -45,6 +45,18 @@ def ids(hits) -> list[str]:
     return [hit.article_id for hit in hits]
 
 
+def lexeme_counts(collection: str) -> dict[str, int]:
+    """The collection's ``lexeme_stats``: chunks holding each lexeme (counts of 0 left out)."""
+    with connect(collection.split("?")[0]) as connection:
+        return dict(
+            connection.execute(
+                "SELECT s.lexeme, s.documents FROM lexeme_stats s JOIN collections c "
+                "ON c.id = s.collection_id WHERE c.key = %s AND s.documents <> 0",
+                (Location.parse(collection).collection,),
+            ).fetchall()
+        )
+
+
 def test_locations():
     assert is_url("postgresql://u@h/db") and is_url("POSTGRES://h/db")
     assert not is_url("indexes/sample") and not is_url(None)
@@ -231,14 +243,7 @@ def test_the_text_search_configuration_can_be_switched(collection, embedder):
     assert engine.refresh()
     assert ids(engine.search("to be or not", mode="keyword")) == ["a"]
     # The lexeme counts are those of the new configuration's tsvectors.
-    with connect(collection.split("?")[0]) as connection:
-        counts = dict(
-            connection.execute(
-                "SELECT s.lexeme, s.documents FROM lexeme_stats s JOIN collections c "
-                "ON c.id = s.collection_id WHERE c.key = %s AND s.documents <> 0",
-                (collection.split("=")[1],),
-            ).fetchall()
-        )
+    counts = lexeme_counts(collection)
     assert counts["to"] == 1 and counts["be"] == 1 and "question" in counts
     assert ids(engine.search("question", mode="keyword")) == ["a"]
     # The ranking function is the reader's choice (nothing stored changes).
@@ -322,15 +327,8 @@ def test_the_keyword_side_ranks_the_chunks_of_the_rarest_words_within_its_budget
     assert len(found(PostgresKeywords(view, candidate_chunks=2), "harbour market")) == 2
     # Counted as PostgreSQL parses: "-19" of "Covid-19" is in the five harbour chunks (the
     # embedded analysis, which term_stats count, has no such term).
-    with connect(collection.split("?")[0]) as connection:
-        counts = dict(
-            connection.execute(
-                "SELECT s.lexeme, s.documents FROM lexeme_stats s JOIN collections c "
-                "ON c.id = s.collection_id WHERE c.key = %s AND s.lexeme IN ('-19', 'zebra')",
-                (collection.split("=")[1],),
-            ).fetchall()
-        )
-    assert counts == {"-19": 5, "zebra": 1}
+    counts = lexeme_counts(collection)
+    assert (counts["-19"], counts["zebra"]) == (5, 1)
     # A word in no chunk comes last, whatever the budget: it never crowds the others out;
     # alone, it is still the one asked.
     assert tight._candidate_lexemes("qwertyuiop harbour") == ["harbour"]
