@@ -18,7 +18,9 @@ reuses the loaded tables and the built indexes; ``bench.json`` there records how
 (rows, load method and time, HNSW parameters and build time). ``--rebuild-index`` drops and
 rebuilds the indexes, ``--reload`` reloads the tables too. Settings for every run:
 ``shared_buffers`` (``--shared-buffers``, default 4GB; the table and its index are read into it
-with pg_prewarm before measuring, so queries are measured warm), ``jit=off``.
+with pg_prewarm before measuring, so queries are measured warm), ``jit=off``, and
+``huge_pages`` (``--huge-pages``, default ``try`` as PostgreSQL's own: huge pages are used
+when the kernel has them reserved, ``vm.nr_hugepages``; the header says which it got).
 
 Measured:
 
@@ -865,6 +867,12 @@ def main() -> int:
     parser.add_argument("--maintenance-work-mem", default="8GB")
     parser.add_argument("--parallel-workers", type=int, default=1, help="besides the leader")
     parser.add_argument("--shared-buffers", default="4GB")
+    parser.add_argument(
+        "--huge-pages",
+        default="try",
+        choices=("try", "on", "off"),
+        help="the server's huge_pages (on: fail unless the kernel has them reserved)",
+    )
     parser.add_argument("--load-repeats", type=int, default=2)
     parser.add_argument("--probe-only", action="store_true", help="stop after the 100k probe")
     parser.add_argument("--reload", action="store_true", help="reload the tables, rebuild")
@@ -935,14 +943,19 @@ def main() -> int:
     def save_state() -> None:
         state_path.write_text(json.dumps(state, indent=2) + "\n")
 
-    settings = {"shared_buffers": args.shared_buffers, "jit": "off"}
+    settings = {
+        "shared_buffers": args.shared_buffers,
+        "jit": "off",
+        "huge_pages": args.huge_pages,
+    }
     with PostgresServer(root=args.server, settings=settings) as server:
         url = server.url
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
             versions = conn.execute(
                 "SELECT current_setting('server_version'), "
-                "(SELECT extversion FROM pg_extension WHERE extname = 'vector')"
+                "(SELECT extversion FROM pg_extension WHERE extname = 'vector'), "
+                "current_setting('huge_pages_status')"
             ).fetchone()
             if args.reload or "loaders" not in state:
                 print(f"comparing loaders on {SAMPLE_ROWS:,} rows ...", flush=True)
@@ -1004,7 +1017,8 @@ def main() -> int:
     print()
     print(
         f"PostgreSQL {versions[0]}, pgvector {versions[1]}; server data {args.server}; "
-        f"shared_buffers {args.shared_buffers}, jit off, fsync off (benchmark server)"
+        f"shared_buffers {args.shared_buffers}, huge pages {versions[2]}, jit off, fsync off "
+        "(benchmark server)"
     )
     print(
         f"vectors: {len(vectors):,} x {vectors.shape[1]} float32 from {args.index} "

@@ -19,8 +19,8 @@ import functools
 import math
 import re
 import threading
-from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -222,6 +222,7 @@ class Searcher:
         if allowed is not None and not self.generation.matches(allowed):
             return candidates
         keywords = None  # gives the keyword side's (positions, scores) when called
+        vector_later: Future | None = None  # the query's vector, for the keyword side's thread
         if mode in ("hybrid", "keyword"):
             keywords = functools.partial(
                 self.generation.keywords.search,
@@ -233,16 +234,40 @@ class Searcher:
                 # The keyword query waits on the server while this thread encodes the question
                 # and runs the dense query (1M chunks in PostgreSQL: the two sides were 18 and
                 # 13 ms one after the other). In-process retrievers gain nothing from a thread.
-                keywords = _retrievers().submit(keywords).result
+                vector_later = Future()
+                keywords = _retrievers().submit(self._keyword_side, keywords, vector_later).result
         if mode in ("hybrid", "dense"):
-            vector = self.embedder.encode_query(query)
+            try:
+                vector = self.embedder.encode_query(query)
+            except BaseException as error:
+                if vector_later is not None:
+                    vector_later.set_exception(error)
+                raise
             candidates.query_vector = vector[0]
+            if vector_later is not None:
+                vector_later.set_result(vector[0])
             candidates.dense_ids, candidates.dense_scores = self.generation.vectors.search(
                 vector, self.params.candidates, allowed
             )
         if keywords is not None:
             candidates.keyword_ids, candidates.keyword_scores = keywords()
         return candidates
+
+    def _keyword_side(
+        self, keywords: Callable[[], tuple[np.ndarray, np.ndarray]], vector_later: Future
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The keyword side on a server: its query, then, once the question is encoded and
+        while the dense query runs, the title cosines of its chunks' articles, which the
+        collection keeps for :meth:`rank` (1M chunks: one round trip fewer after retrieval)."""
+        found = keywords()
+        if self.params.title_weight > 0 and len(found[0]):
+            try:
+                query = vector_later.result()
+            except BaseException:
+                return found  # the encoder's error is raised by the caller
+            rows, _ = self.generation.chunk_facts(found[0])
+            self.generation.title_cosines(sorted(set(rows.tolist()) - {-1}), query)
+        return found
 
     def rank(
         self,
@@ -523,16 +548,20 @@ def _first_per_article(positions: np.ndarray, article_of: dict[int, int]) -> lis
 
 
 def _shingles(text: str, size: int = 5) -> set[tuple[str, ...]]:
+    """The text's word ``size``-grams (all of it as one when shorter)."""
     words = _WORD.findall(text.lower())
     if len(words) < size:
         return {tuple(words)}
-    return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
+    # zip over shifted lists (unequal lengths: it stops at the shortest): 40 us for a
+    # 234-word passage, 56 us slicing a window per position; up to 15 passages per search.
+    return set(zip(*(words[i:] for i in range(size)), strict=False))
 
 
 def _jaccard(a: set, b: set) -> float:
     if not a or not b:
         return 0.0
-    return len(a & b) / len(a | b)
+    common = len(a & b)
+    return common / (len(a) + len(b) - common)
 
 
 def _utc(moment: datetime) -> datetime:

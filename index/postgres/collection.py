@@ -14,6 +14,8 @@ both stores.
 from __future__ import annotations
 
 import math
+import threading
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
@@ -126,6 +128,14 @@ class PostgresCollection:
         # entry holds for as long as its chunk exists (one deleted since then is found gone
         # when its article or text is fetched, as search expects).
         self._facts: dict[int, tuple[int, float]] = {}
+        # Their chunk rows, by position, for the same reason and under the same rule: a chunk's
+        # offsets and text never change while it exists.
+        self._rows: dict[int, StoredChunk] = {}
+        # Title cosines by article row for the latest queries (keyed by the query vector's
+        # bytes): the dense query computes them for its own chunks' articles, and search asks
+        # for the keyword side's while the dense query runs, so ranking finds them all here.
+        self._cosines: dict[bytes, dict[int, float]] = {}
+        self._cosines_lock = threading.Lock()
         self.vectors = PostgresVectors(self)
         self.keywords = PostgresKeywords(self)
         self.quotes = QuoteIndex(self)
@@ -191,18 +201,28 @@ class PostgresCollection:
             )[0]["found"]
         )
 
-    # What retrievers select beside position and score, for _remember.
+    # What retrievers select beside position and score, for _remember: the chunk's facts, then
+    # its row (the few that make the results are then at hand, not one more round trip).
     FACT_COLUMNS = "article_row, extract(epoch FROM published)::float8"
+    ROW_COLUMNS = 'ordinal, start, "end", text'
     # Facts remembered at most; past it the memory starts again (a few KB per query).
     _FACTS_KEPT = 200_000
+    # Chunk rows remembered at most (their text: about 1 KB each).
+    _ROWS_KEPT = 20_000
+    # Queries whose title cosines are remembered (as many as search threads run at once).
+    _COSINES_KEPT = 16
 
     def _remember(self, rows: Sequence[Sequence]) -> dict[int, tuple[int, float]]:
-        """Keep the facts of retrieved rows ``(position, score, article_row, moment)``;
-        returns those rows' facts by position."""
+        """Keep the facts of retrieved rows ``(position, score, article_row, moment[, ordinal,
+        start, end, text])`` and their chunk rows when given; returns the facts by position."""
         found = {row[0]: (row[2], math.nan if row[3] is None else row[3]) for row in rows}
         if len(self._facts) > self._FACTS_KEPT:
             self._facts = {}
         self._facts.update(found)
+        if rows and len(rows[0]) > 4:
+            if len(self._rows) > self._ROWS_KEPT:
+                self._rows = {}
+            self._rows.update((r[0], StoredChunk(r[0], r[2], r[4], r[5], r[6], r[7])) for r in rows)
         return found
 
     def chunk_facts(self, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -236,23 +256,42 @@ class PostgresCollection:
     def title_cosines(self, rows: Sequence[int], query: np.ndarray) -> np.ndarray:
         """Cosines between ``query`` (shape ``(dimension,)``, unit length) and the titles of
         article rows, shape ``(len(rows),)`` (0: no title vector), computed by the server: a
-        float per article crosses the wire, not its vector."""
+        float per article crosses the wire, not its vector. Those computed for the same query
+        lately (by the dense query for its chunks' articles, or by an earlier call) are
+        answered from memory (``_cosines``)."""
         rows = [int(r) for r in rows]
         result = np.zeros(len(rows), dtype=np.float32)
         if not rows:
             return result
-        found = dict(
-            self.query(
-                f"SELECT article_row, -(embedding::vector({self.dimension}) <#> %s) "
-                "FROM title_vectors WHERE article_row = ANY(%s)",
-                (np.asarray(query, dtype=np.float32).reshape(-1), rows),
-                tuples=True,
+        vector = np.asarray(query, dtype=np.float32).reshape(-1)
+        key = vector.tobytes()
+        with self._cosines_lock:
+            known = dict(self._cosines.get(key, ()))
+        missing = [r for r in rows if r not in known]
+        if missing:
+            found = dict.fromkeys(missing, 0.0)
+            found.update(
+                self.query(
+                    f"SELECT article_row, -(embedding::vector({self.dimension}) <#> %s) "
+                    "FROM title_vectors WHERE article_row = ANY(%s)",
+                    (vector, missing),
+                    tuples=True,
+                )
             )
-        )
+            self._remember_cosines(key, found)
+            known.update(found)
         for i, row in enumerate(rows):
-            if row in found:
-                result[i] = found[row]
+            result[i] = known[row]
         return result
+
+    def _remember_cosines(self, key: bytes, cosines: dict[int, float]) -> None:
+        """Keep title cosines for the query whose vector's bytes are ``key``."""
+        with self._cosines_lock:
+            kept = self._cosines.pop(key, {})
+            kept.update(cosines)
+            self._cosines[key] = kept  # the newest last
+            while len(self._cosines) > self._COSINES_KEPT:
+                del self._cosines[next(iter(self._cosines))]
 
     def title_vectors(self, rows: Sequence[int]) -> np.ndarray | None:
         """Title vectors of article rows, shape ``(len(rows), dimension)`` (zeros: none)."""
@@ -274,18 +313,22 @@ class PostgresCollection:
         return result
 
     def chunks(self, positions: Iterable[int]) -> dict[int, StoredChunk]:
-        """Chunk rows by position (absent: gone)."""
+        """Chunk rows by position (absent: gone); those the retrievers just returned come from
+        memory (see ``_rows``)."""
         wanted = [int(p) for p in positions]
-        if not wanted:
-            return {}
-        return {
-            r["position"]: StoredChunk(**r)
-            for r in self.query(
-                'SELECT position, article_row, ordinal, start, "end", text FROM chunks '
-                f"WHERE collection_id = {self.id} AND position = ANY(%s)",
-                (wanted,),
+        kept = self._rows  # this dict, even if _remember starts a new one
+        found = {p: kept[p] for p in wanted if p in kept}
+        missing = [p for p in wanted if p not in found]
+        if missing:
+            found.update(
+                (r["position"], StoredChunk(**r))
+                for r in self.query(
+                    'SELECT position, article_row, ordinal, start, "end", text FROM chunks '
+                    f"WHERE collection_id = {self.id} AND position = ANY(%s)",
+                    (missing,),
+                )
             )
-        }
+        return found
 
     def articles(self, rows: Iterable[int]) -> dict[int, StoredArticle]:
         """Article metadata by row (absent: gone)."""
@@ -362,6 +405,29 @@ class PostgresCollection:
         """Nothing to release (the store's pool holds the connections)."""
 
 
+# The HNSW settings each pooled connection has for its session, so a query whose settings are
+# those already set is one statement (set per transaction they were three more: BEGIN, the
+# settings, COMMIT, 0.4 ms of a 1M-chunk search). The pool's connections serve only this module's
+# queries, and only the dense query reads these settings.
+_SESSION_SETTINGS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_SESSION_SETTINGS_LOCK = threading.Lock()
+
+
+def _hnsw_settings(connection: psycopg.Connection, settings: tuple[str, str]) -> None:
+    """Give ``connection``'s session ``hnsw.ef_search`` and ``hnsw.iterative_scan`` these
+    values, unless it has them already."""
+    with _SESSION_SETTINGS_LOCK:
+        if _SESSION_SETTINGS.get(connection) == settings:
+            return
+    connection.execute(
+        "SELECT set_config('hnsw.ef_search', %s, false), "
+        "set_config('hnsw.iterative_scan', %s, false)",
+        settings,
+    )
+    with _SESSION_SETTINGS_LOCK:
+        _SESSION_SETTINGS[connection] = settings
+
+
 def _stored_article(row: dict) -> StoredArticle:
     values = {
         "row": row["row"],
@@ -395,29 +461,36 @@ class PostgresVectors:
         # The same expression as the collection's index, and its id as a literal, so the
         # planner can use the partial index.
         distance = f"embedding::vector({dimension}) <#> %s"
+        # Each chunk's article's title cosine comes along (see title_cosines), joined after the
+        # index scan so the scan stays the partial index's.
         sql = (
-            f"SELECT position, -({distance}) AS score, {view.FACT_COLUMNS} FROM chunks "
-            f"WHERE collection_id = {view.id}{condition.sql} ORDER BY {distance} LIMIT %s"
+            f"SELECT n.*, -(t.embedding::vector({dimension}) <#> %s) FROM "
+            f"(SELECT position, -({distance}) AS score, {view.FACT_COLUMNS}, {view.ROW_COLUMNS} "
+            f"FROM chunks WHERE collection_id = {view.id}{condition.sql} "
+            f"ORDER BY {distance} LIMIT %s) n "
+            "LEFT JOIN title_vectors t ON t.article_row = n.article_row "
+            "ORDER BY n.score DESC, n.position"
+        )
+
+        # A filter drops candidates after the index scan: then scan on until k pass.
+        settings = (
+            str(min(max(2 * k, 100), _EF_SEARCH_MAX)),
+            "off" if allowed is None else "strict_order",
         )
 
         def nearest(connection: psycopg.Connection) -> list[tuple]:
-            # One flush for BEGIN, the settings, the query and COMMIT (not four round trips).
-            with connection.pipeline(), connection.transaction():
-                # A filter drops candidates after the index scan: then scan on until k pass.
-                connection.execute(
-                    "SELECT set_config('hnsw.ef_search', %s, true), "
-                    "set_config('hnsw.iterative_scan', %s, true)",
-                    (
-                        str(min(max(2 * k, 100), _EF_SEARCH_MAX)),
-                        "off" if allowed is None else "strict_order",
-                    ),
-                )
-                return connection.execute(sql, (vector, *condition.params, vector, k)).fetchall()
+            _hnsw_settings(connection, settings)
+            return connection.execute(
+                sql, (vector, vector, *condition.params, vector, k)
+            ).fetchall()
 
         rows = view.store.reads.run(nearest)
         if not rows:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         view._remember(rows)
+        view._remember_cosines(
+            vector.tobytes(), {r[2]: 0.0 if r[-1] is None else r[-1] for r in rows}
+        )
         ids = np.array([r[0] for r in rows], dtype=np.int64)
         scores = np.array([r[1] for r in rows], dtype=np.float32)
         return ids, scores
@@ -486,8 +559,9 @@ class PostgresKeywords:
             "c AS (SELECT to_tsquery('simple', string_agg(quote_literal(lexeme), ' | ')) AS c "
             "FROM lexemes WHERE chosen) "
             f"SELECT m.position, {self.function}(m.keywords, q.q, %s) AS score, "
-            f"{view.FACT_COLUMNS} FROM "
-            "(SELECT position, keywords, article_row, published FROM chunks, c "
+            f"{view.FACT_COLUMNS}, {view.ROW_COLUMNS} FROM "
+            "(SELECT position, keywords, article_row, published, "
+            f"{view.ROW_COLUMNS} FROM chunks, c "
             f"WHERE collection_id = {view.id} AND keywords @@ c.c{condition.sql} LIMIT %s) m, q "
             "ORDER BY score DESC, m.position LIMIT %s",
             (

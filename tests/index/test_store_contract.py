@@ -291,6 +291,66 @@ def test_title_cosines_are_the_same_on_both_stores_and_those_of_the_titles(both,
     assert postgres.generation.title_cosines([10**12], query).tolist() == [0.0]
 
 
+def test_what_the_retrievers_bring_along_is_what_the_tables_hold(both, embedder):
+    """On PostgreSQL the retrievers return their chunks' rows and their articles' title cosines
+    with the candidates, and ranking reads them from memory: they must be the tables' own."""
+    _, postgres = both
+    where = str(postgres.generation.store.where)
+    fresh = open_store(where).open()  # remembers nothing yet
+    for mode in ("keyword", "hybrid"):
+        engine = Engine(where, embedder=embedder)  # remembers only this mode's rows
+        for query in QUERIES:
+            found = engine.searcher().retrieve(query, mode=mode)
+            positions = sorted({*found.dense_ids.tolist(), *found.keyword_ids.tolist()})
+            assert found.keyword_ids.size and (mode == "keyword" or found.dense_ids.size)
+            assert engine.generation.chunks(positions) == fresh.chunks(positions)
+            if mode == "hybrid":
+                rows, _ = engine.generation.chunk_facts(np.array(positions))
+                articles = sorted(set(rows.tolist()))
+                np.testing.assert_allclose(
+                    engine.generation.title_cosines(articles, found.query_vector),
+                    fresh.title_cosines(articles, found.query_vector),
+                    atol=1e-6,
+                )
+            # Ranked from memory or not, the same articles in the same order.
+            assert ids(engine.search(query)) == ids(Engine(where, embedder=embedder).search(query))
+
+
+def test_the_dense_query_sets_its_hnsw_settings_for_the_filter_at_hand(both):
+    _, postgres = both
+    store = postgres.generation.store
+
+    def session_settings() -> tuple[str, str]:
+        # The pool lends its most recently returned connection first: the query's.
+        with store.pool.connection() as connection:
+            return connection.execute(
+                "SELECT current_setting('hnsw.ef_search'), current_setting('hnsw.iterative_scan')"
+            ).fetchone()
+
+    searcher = postgres.searcher()
+    searcher.retrieve("port strike", mode="dense", sources=["BBC"])
+    assert session_settings() == ("200", "strict_order")
+    plain = searcher.retrieve("port strike", mode="dense")
+    assert session_settings() == ("200", "off")
+    bbc = searcher.retrieve("port strike", mode="dense", sources=["BBC"])
+    assert session_settings() == ("200", "strict_order")
+    assert 0 < len(bbc.dense_ids) < len(plain.dense_ids)
+    assert ids(postgres.search("port strike", mode="dense", sources=["BBC"])) == ["port-strike-bbc"]
+
+
+def test_an_article_removed_between_retrieval_and_ranking_is_not_shown(pg_location, embedder):
+    builder = Builder(pg_location, embedder)
+    builder.add_articles([town(n) for n in range(4)])
+    engine = Engine(pg_location, embedder=embedder)
+    searcher = engine.searcher()
+    candidates = searcher.retrieve("token2 lamps town 2 budget")
+    assert ids(searcher.rank(candidates, k=4))[0] == "town-2"
+    builder.remove(["town-2"])
+    # Its chunks and title cosine were remembered with the candidates; its article is gone.
+    shown = ids(searcher.rank(candidates, k=4))
+    assert "town-2" not in shown and shown
+
+
 def test_keyword_and_hybrid_agree_where_both_rankings_must(both):
     embedded, postgres = both
     for query in QUERIES:
