@@ -413,6 +413,7 @@ class Searcher:
         )
         hits: list[Hit] = []
         seen_shingles: list[set[tuple[str, ...]]] = []
+        seen_texts: set[str] = set()
         for score, article in shortlist:
             if article not in metadata or any(p not in chunks for p in chosen_positions[article]):
                 # Removed since the retrievers ran (PostgreSQL views read the latest commit).
@@ -421,11 +422,15 @@ class Searcher:
                 Passage(p, chunks[p].start, chunks[p].end, chunks[p].text, fused[p])
                 for p in chosen_positions[article]
             )
+            # A wire story published word for word by several outlets needs no shingles.
+            if passages[0].text in seen_texts:
+                continue
             shingles = _shingles(passages[0].text)
             if any(
                 _jaccard(shingles, other) >= params.duplicate_jaccard for other in seen_shingles
             ):
                 continue
+            seen_texts.add(passages[0].text)
             seen_shingles.append(shingles)
             meta = metadata[article]
             article_positions = [p for _, p in by_article[article]]
