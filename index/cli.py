@@ -79,6 +79,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.precision = args.precision or settings.precision
     try:
         return args.run(args)
+    except LocationError as error:  # found only when connecting (?sslmode=bogus)
+        Console(stderr=True).print(f"[red]error:[/red] {error}", highlight=False)
+        return EXIT_USAGE
     except NewsdeskError as error:
         Console(stderr=True).print(f"[red]error:[/red] {error}", highlight=False)
         return EXIT_ERROR

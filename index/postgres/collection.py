@@ -86,6 +86,12 @@ def as_array(vector) -> np.ndarray:
     return np.asarray(vector, dtype=np.float32)
 
 
+def version_of(row: dict) -> str:
+    """A collection row's version as views and logs show it: ``"collection 1 version 9"`` (the
+    version counts committed transactions, 32 articles each during a build)."""
+    return f"collection {row['id']} version {row['version']}"
+
+
 def manifest_of(row: dict) -> Manifest:
     return Manifest(
         model=row["model"],
@@ -121,7 +127,7 @@ class PostgresCollection:
         self.dimension = int(row["dimension"])
         self.text_search = str(row["text_search"])
         self.manifest = manifest_of(row)
-        self._version = f"{row['id']}.{row['version']}"
+        self._version = version_of(row)
         # Article row and publication time (UTC seconds, NaN: undated) of the chunks the
         # retrievers returned lately, by position: the retrievers read them with the chunks, so
         # ranking needs no round trip of its own for them. A position is never reused, so an

@@ -23,7 +23,7 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
 from ..errors import StoreUnavailableError
-from ..storage import is_url, shown
+from ..storage import LocationError, is_url, shown
 
 DEFAULT_COLLECTION = "default"
 DEFAULT_TEXT_SEARCH = "english"
@@ -177,6 +177,8 @@ def connect(
     ConnectionFailed
         When the server cannot be reached or refuses the connection (a
         ``psycopg.OperationalError`` and a :class:`~index.errors.StoreUnavailableError`).
+    BadConnectionOption
+        When a connection parameter has a value libpq or psycopg refuses.
     """
     # UTC sessions: timestamptz values come back in UTC, as the embedded catalog keeps them.
     options = " ".join(f"-c {k}={v}" for k, v in {"TimeZone": "UTC", **(settings or {})}.items())
@@ -188,13 +190,34 @@ def connect(
             application_name=application_name,
             **params,
         )
+    except psycopg.ProgrammingError as error:  # a parameter psycopg reads itself (connect_timeout)
+        raise BadConnectionOption(f"cannot use {_named(where, conninfo)}: {error}") from None
     except psycopg.OperationalError as error:
-        where = where or (shown(conninfo) if is_url(conninfo) else "the PostgreSQL server")
         reason = " ".join(str(error).split())
-        raise ConnectionFailed(f"cannot connect to {where}: {reason}") from error
+        refused = _BAD_OPTION.search(reason)
+        if refused:
+            reason = reason[refused.start("what") :]
+            raise BadConnectionOption(f"cannot use {_named(where, conninfo)}: {reason}") from None
+        raise ConnectionFailed(f"cannot connect to {_named(where, conninfo)}: {reason}") from error
     if vectors:
         register_vectors(connection)
     return connection
+
+
+# How libpq refuses a connection parameter's value before it contacts any server (fe-connect.c:
+# 'invalid sslmode value: "bogus"', 'invalid integer value "x" for connection option "port"',
+# 'invalid port number: "x"').
+_BAD_OPTION = re.compile(r'(^|: )(?P<what>invalid (\w+ value: "|integer value "|port number: "))')
+
+
+def _named(where: str | None, conninfo: str) -> str:
+    return where or (shown(conninfo) if is_url(conninfo) else "the PostgreSQL server")
+
+
+class BadConnectionOption(LocationError, StoreUnavailableError):
+    """A connection parameter whose value libpq or psycopg refuses (``?sslmode=bogus``,
+    ``?connect_timeout=soon``): bad usage, found when connecting. The CLI exits 2 on it (a
+    :class:`~index.storage.LocationError`); the bot shows it as a store error."""
 
 
 class ConnectionFailed(StoreUnavailableError, psycopg.OperationalError):

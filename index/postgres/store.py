@@ -40,7 +40,7 @@ from ..quote_index import QuoteRecord, name_prefixes
 from ..storage import NewArticle, StoredVersion, model_mismatch
 from ..store import Manifest
 from . import schema
-from .collection import PostgresCollection, as_array, manifest_of
+from .collection import PostgresCollection, as_array, manifest_of, version_of
 from .connection import Location, Pool, advisory_key, connect
 from .replica import Reads, wrote
 
@@ -107,12 +107,13 @@ class PostgresStore:
             ).fetchone()
 
     def current_version(self) -> str | None:
-        """``"<collection id>.<version>"`` of what is committed now, or None (nothing built)."""
+        """The version of what is committed now (:func:`~.collection.version_of`), or None
+        (nothing built)."""
         with self.pool.connection() as connection:
             if not self._ready(connection, create=False):
                 return None
             row = self._row(connection)
-        return None if row is None else f"{row['id']}.{row['version']}"
+        return None if row is None else version_of(row)
 
     def manifest(self) -> Manifest | None:
         """What the collection was built with and holds, or None when it does not exist."""

@@ -406,6 +406,28 @@ def test_mistakes_in_a_urls_options_are_bad_usage(tmp_path, news_corpus):
     assert list(tmp_path.iterdir()) == []
 
 
+# Values libpq or psycopg refuse only when connecting (no server is contacted).
+REFUSED_VALUES = {
+    f"postgresql://user:{SECRET}@127.0.0.1/db?sslmode=bogus": 'invalid sslmode value: "bogus"',
+    f"postgresql://user:{SECRET}@127.0.0.1/db?connect_timeout=soon": "bad value for "
+    "connect_timeout: 'soon'",
+    f"postgresql://user:{SECRET}@127.0.0.1/db?keepalives=x": 'invalid integer value "x" for '
+    'connection option "keepalives"',
+}
+
+
+def test_a_connection_parameter_with_a_refused_value_is_bad_usage(tmp_path, news_corpus):
+    for location, says in REFUSED_VALUES.items():
+        for args in (
+            ("build", *news_corpus.paths, "--index", location),
+            ("search", "port strike", "--index", location),
+            ("feeds", "list", "--index", location),
+        ):
+            assert_bad_usage(run(*args, cwd=tmp_path), says)
+        assert_bad_usage(run("stats", cwd=tmp_path, NEWSDESK_INDEX_DIR=location), says)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_role_that_may_not_create_the_vector_extension_is_told_what_to_do(
     tmp_path, news_corpus, postgres_server
 ):

@@ -4,6 +4,8 @@ with a URL: tests/index/test_cli.py)."""
 
 from __future__ import annotations
 
+import logging
+import re
 import uuid
 from pathlib import Path
 
@@ -164,7 +166,7 @@ def test_a_database_newer_than_the_code_is_refused(database):
         open_store(f"{database}?collection=x").current_version()
 
 
-def test_collections_of_one_database_are_apart(postgres_server, embedder):
+def test_collections_of_one_database_are_apart(postgres_server, embedder, caplog):
     from datetime import UTC, datetime
 
     from index.articles import Article
@@ -182,11 +184,19 @@ def test_collections_of_one_database_are_apart(postgres_server, embedder):
                 )
             ]
         )
+    ids = []
     for n, name in enumerate(names):
-        engine = Engine(base + name, embedder=embedder)
+        with caplog.at_level(logging.INFO, logger="index.engine"):
+            engine = Engine(base + name, embedder=embedder)
         (hit,) = engine.search("ferries", k=5)
         assert hit.title == f"Collection {n}"
         assert engine.stats().articles == 1
+        # The log names the collection and its version in words, not as "2.1".
+        serving = re.search(r"serving collection (\d+) version (\d+) of (\S+)", caplog.text)
+        assert serving and serving.group(3).endswith(f"?collection={name}"), caplog.text
+        ids.append(serving.group(1))
+        caplog.clear()
+    assert ids[0] != ids[1]
 
 
 def test_copy_to_postgres_and_back_keeps_vectors_and_results(
