@@ -32,7 +32,14 @@ from datetime import datetime
 from .dates import to_utc
 from .furniture import is_furniture
 from .keyword import KeywordIndex
-from .question_types import classify, focus_words, offers, reports_update, without_latest
+from .question_types import (
+    checkable,
+    classify,
+    focus_words,
+    offers,
+    reports_update,
+    without_latest,
+)
 from .quote_index import QuoteHit
 from .quotes import parse_speech_question
 from .search import Hit
@@ -135,6 +142,12 @@ class AnswerParams:
     # A sentence that asks a question ("Which team has played the most games?") restates the
     # question rather than answering it; its score is multiplied by this.
     question_penalty: float = 0.3
+    # A question sentence holding at least this share of the question's words is the question
+    # itself, as a quiz or an FAQ prints it: never shown (above 1: kept, with the penalty).
+    restated_question: float = 0.8
+    # A line of fewer words than this without final punctuation is a heading, a caption, a list
+    # item or a quiz's option: never shown (0: all lines are candidates).
+    fragment_words: int = 8
     # What the question asks for (index.question_types): a sentence holding an answer of that
     # type (a number for "how many", a date for "when", a name for "who") counts this much more.
     type_bonus: float = 0.5
@@ -454,7 +467,12 @@ class Composer:
         if candidates is None:
             candidates = self._sentences(question, hits)
         kind = classify(question).kind
-        typed = [c.match for c in candidates if offers(kind, c.text, question)]
+        if kind == "entity" and not checkable(kind, question):
+            # "Which show was green lit?": no test tells a sentence holding the answer, so the
+            # sentence that matches the question's words best stands for one.
+            typed = [c.match for c in candidates]
+        else:
+            typed = [c.match for c in candidates if offers(kind, c.text, question)]
         return Evidence(
             kind=kind,
             similarity=max((h.dense_score or 0.0 for h in hits), default=0.0),
@@ -497,10 +515,12 @@ class Composer:
                 # "How much did the storm cost farmers?": "crop losses could top $20 million"
                 # shares no word with it, but in the best article it is the one that answers.
                 coverage = max(coverage, params.typed_floor)
-            if coverage <= 0 or is_furniture(text):
-                continue  # page furniture is never quoted as an answer
+            if coverage <= 0 or is_furniture(text) or _is_fragment(text, params.fragment_words):
+                continue  # page furniture, headings and list items are never quoted as answers
             match = coverage
             if _is_question(text):
+                if match >= params.restated_question:
+                    continue  # the question itself, as a quiz or an FAQ prints it
                 coverage *= params.question_penalty
             if typed:
                 coverage *= 1 + params.type_bonus
@@ -692,6 +712,16 @@ def _sentence_end(text: str, at_least: int) -> int:
         return len(text)
     spans = split_sentences(text, 0, min(len(text), at_least + 600))
     return next((span.end for span in spans if span.end >= at_least), len(text))
+
+
+# A sentence ends with these (a closing quotation mark or bracket may follow).
+_TERMINAL = re.compile(r"[.!?…:;][\s\"'”’)\]]*$")
+
+
+def _is_fragment(sentence: str, words: int) -> bool:
+    """A line of fewer than ``words`` words without a sentence's final punctuation: a heading,
+    a caption, a list item or a quiz's option ("Disney Princess costumes"), not a statement."""
+    return len(sentence.split()) < words and not _TERMINAL.search(sentence)
 
 
 def _is_question(sentence: str) -> bool:

@@ -53,7 +53,9 @@ _PLACE = re.compile(
 _ENTITY = re.compile(
     r"\bwho(?:m|se)?\b|\bwhich\b|\bwhat\s+(?:person|people|man|woman|company|firm|team|group"
     r"|organi[sz]ation|party|agency|country|candidate|player|official|president|minister"
-    r"|leader|actor|singer|astronaut|club|brand|network|outlet|newspaper|court|airline)\b",
+    r"|leader|actor|singer|astronaut|club|brand|network|outlet|newspaper|court|airline)\b"
+    # "What was the name of the storm?", "What title did the film take?": a name is asked for.
+    r"|\bwhat(?:'s|\s+(?:is|was|are|were))\s+(?:the\s+)?names?\b|\bwhat\s+(?:name|title)s?\b",
     re.IGNORECASE,
 )
 # "Who is Keith Kellogg?", "What is Rocky Linux?": a short question about one named thing.
@@ -157,6 +159,15 @@ _WHICH_NOUN = re.compile(
 )
 
 
+def checkable(kind: str, question: str) -> bool:
+    """Whether :func:`offers` can tell that a sentence holds what ``question`` asks for: not
+    for ``other`` questions, nor for ``entity`` questions that do not ask "who" ("Which show
+    was green lit?": nearly every news sentence names something)."""
+    if kind == "entity":
+        return _WHO.search(_asking_part(question)) is not None
+    return kind != "other"
+
+
 def offers(kind: str, sentence: str, question: str) -> bool:
     """Whether ``sentence`` holds what a question of type ``kind`` asks for.
 
@@ -186,10 +197,8 @@ def offers(kind: str, sentence: str, question: str) -> bool:
     }.get(kind)
     if pattern is None:
         return False
-    if kind == "entity" and not _WHO.search(_asking_part(question)):
-        # "Which show...?", "Which company...?": nearly every news sentence names something,
-        # so only "who" questions (a person or group) are helped by the name test.
-        return False
+    if kind == "entity" and not checkable(kind, question):
+        return False  # only "who" questions (a person or group) are helped by the name test
     if kind == "count":
         return _offers_count(sentence, question)
     if kind == "definition":

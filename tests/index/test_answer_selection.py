@@ -113,6 +113,30 @@ The school closed its gym and canteen while nurses checked vaccination records.
 By Friday the number of measles cases at Pine Valley rose to 58, officials said.
 """
 
+NEWS_QUIZ = """\
+How closely did you follow the news this week? Test yourself.
+
+3. Which river flooded the Vale district this week?
+
+River Tamar
+
+River Exe
+
+River Dart
+
+4. Which crew won the harbour regatta?
+
+The Pilots
+
+The Gulls
+"""
+
+FLOOD = """\
+The River Exe burst its banks in the Vale district on Tuesday, flooding 300 homes.
+
+Volunteers filled sandbags through the night.
+"""
+
 
 @pytest.fixture(scope="module")
 def index_dir(embedder, tmp_path_factory, write_jsonl, make_record):
@@ -153,12 +177,47 @@ def test_a_quiz_question_in_an_article_does_not_lead_so_its_wrong_guess_stays_ou
     question = "Which town will host the 2031 Lantern Games?"
 
     answer = _engine(index_dir, embedder, **NO_TYPES).ask(question)
-    unpenalised = _engine(index_dir, embedder, question_penalty=1.0, **NO_TYPES).ask(question)
+    unpenalised = _engine(
+        index_dir, embedder, question_penalty=1.0, restated_question=1.1, **NO_TYPES
+    ).ask(question)
 
     assert answer.covered
     assert "Aveiro will host the 2031 Lantern Games" in answer.text
     assert "most popular answer was Porto" not in answer.text
     assert "most popular answer was Porto" in unpenalised.text
+
+
+@pytest.fixture(scope="module")
+def quiz_index(embedder, tmp_path_factory, write_jsonl, make_record):
+    """A news quiz and the story it asks about (apart: the others' answers stay as they are)."""
+    folder = tmp_path_factory.mktemp("quiz-articles")
+    write_jsonl(
+        folder / "articles.jsonl",
+        [
+            make_record("news-quiz", "The week in a quiz", NEWS_QUIZ, source="Coast Weekly"),
+            make_record("flood", "Exe floods Vale homes", FLOOD, source="Valley"),
+            make_record("frost", "Frost hits valley orchards", FROST, source="Valley"),
+        ],
+    )
+    index_dir = tmp_path_factory.mktemp("quiz-index")
+    assert Builder(index_dir, embedder).build([folder]).articles == 3
+    return index_dir
+
+
+def test_a_quiz_printing_the_question_and_its_options_is_never_the_answer(quiz_index, embedder):
+    # A news quiz prints the very question, then options, right and wrong, as bare lines.
+    question = "Which river flooded the Vale district this week?"
+    options = ("River Tamar", "River Dart", "3. Which river")
+
+    answer = _engine(quiz_index, embedder).ask(question)
+    unfiltered = _engine(quiz_index, embedder, restated_question=1.1, fragment_words=0).ask(
+        question
+    )
+
+    assert answer.covered
+    assert answer.text.startswith("The River Exe burst its banks in the Vale district")
+    assert not any(option in answer.text for option in options), answer.text
+    assert any(option in unfiltered.text for option in options), unfiltered.text
 
 
 def test_a_sentence_repeated_by_a_wire_copy_is_shown_once(index_dir, embedder, assert_extractive):

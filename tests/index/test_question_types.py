@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from index.question_types import (
+    checkable,
     classify,
     focus_words,
     offers,
@@ -32,6 +33,9 @@ from index.question_types import (
         ("who is Keith Kellogg?", "definition"),
         ("what's faithless hijabi?", "definition"),
         ("Who is the prime minister of Japan?", "entity"),
+        ("A storm hit Florida this week. What was the name of the storm?", "entity"),
+        ("What's the name of the new ferry?", "entity"),
+        ("What title did the band give its album?", "entity"),
         ("What did Zelenskyy say about NATO?", "statement"),
         ("Why did the talks stall?", "other"),
     ],
@@ -126,3 +130,11 @@ def test_words_asking_when_or_for_the_latest_are_not_story_words():
     assert "latest" not in without_latest("What is the latest on Brexit?")
     assert "place" not in without_latest("Where did the launch take place?")
     assert "Brexit" in without_latest("What is the latest on Brexit?")
+
+
+def test_only_types_with_a_test_for_their_answer_are_testable():
+    # A "which" question's answer is a name, but nearly every news sentence names something.
+    assert checkable("entity", "Who claimed the attack?")
+    assert not checkable("entity", "Which show was renewed for a second season?")
+    assert checkable("count", "How many people died?")
+    assert not checkable("other", "Why did the talks stall?")
