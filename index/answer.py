@@ -371,7 +371,8 @@ class Composer:
     keywords : KeywordIndex
         For term analysis and IDF weights (the live generation's BM25 index).
     article_text : callable
-        ``article_text(article_row) -> str``: the full text (quotes need surrounding context).
+        ``article_text(article_row) -> str``: the full text (quotes need surrounding context);
+        raises ``KeyError`` for an article removed since the search.
     params : AnswerParams
     articles : callable, optional
         ``articles(rows) -> {row: StoredArticle}`` (the collection's catalog): citations then
@@ -493,7 +494,9 @@ class Composer:
                 # The lede says who and what the story is about ("Finnish open-source game
                 # developer Perttu Ahola discussed..."), even when retrieval preferred passages
                 # that only repeat the name.
-                text = self.article_text(hit.article_row)
+                text = self._text(hit.article_row)
+                if text is None:
+                    continue  # removed since the search (a feed update): not quoted
                 regions.append((0, text[: _sentence_end(text, self.params.lede_chars)]))
             for offset, region in regions:
                 for span in split_sentences(region):
@@ -603,9 +606,19 @@ class Composer:
                 break
         return ordered
 
+    def _text(self, article_row: int) -> str | None:
+        """An article's full text, or None when it was removed after the search (a server
+        store reads the latest commit; a reindex or feed update may have run meanwhile)."""
+        try:
+            return self.article_text(article_row)
+        except KeyError:
+            return None
+
     def _adjacent(self, candidate: _Candidate, by_position, before: bool) -> _Candidate | None:
         """The sentence just before (or after) ``candidate`` in its article, if any."""
-        text = self.article_text(candidate.hit.article_row)
+        text = self._text(candidate.hit.article_row)
+        if text is None:
+            return None
         if before:
             spans = split_sentences(text, max(0, candidate.start - 600), candidate.start)
             span = spans[-1] if spans else None

@@ -351,6 +351,22 @@ def test_an_article_removed_between_retrieval_and_ranking_is_not_shown(pg_locati
     assert "town-2" not in shown and shown
 
 
+def test_an_article_removed_between_search_and_answer_is_not_quoted(pg_location, embedder):
+    # A bot answering while a feed update removes an article: the answer reads the article's
+    # text after the search (its lede, the sentence around a quote), and it is gone.
+    builder = Builder(pg_location, embedder)
+    builder.add_articles([town(n) for n in range(4)])
+    engine = Engine(pg_location, embedder=embedder)
+    question = "How many dollars did the council of town 2 approve for road repairs?"
+    hits = engine.search(question, k=4)
+    assert ids(hits)[0] == "town-2"
+    assert "2007 dollars" in engine.answer_from_hits(question, hits).text
+    builder.remove(["town-2"])
+    answer = engine.answer_from_hits(question, hits)
+    assert "town-2" not in [c.article_id for c in answer.citations]
+    assert "2007 dollars" not in answer.text
+
+
 def test_keyword_and_hybrid_agree_where_both_rankings_must(both):
     embedded, postgres = both
     for query in QUERIES:
