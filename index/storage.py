@@ -271,7 +271,8 @@ def looks_like_url(location: str | os.PathLike | None) -> bool:
 
 def shown(location: str | os.PathLike | None) -> str:
     """``location`` as logs and messages may show it: a URL (of any scheme, even a misspelled
-    one) without its password, nor the password of a replica named in its query."""
+    one) without its password, whether in ``user:password@`` or a ``password=`` option, nor the
+    password of a replica named in its query."""
     if not looks_like_url(location):
         return str(location)
     text = str(location)
@@ -285,11 +286,17 @@ def shown(location: str | os.PathLike | None) -> str:
             pairs = parse_qsl(query, keep_blank_values=True)
         except ValueError:
             pairs = []
-        query = "&".join(
-            f"{quote(k, safe='')}={quote(shown(v) if looks_like_url(v) else v, safe=':/@')}"
-            for k, v in pairs
-        )
+        query = "&".join(f"{quote(k, safe='')}={_shown_value(k, v)}" for k, v in pairs)
     return head + mark + query
+
+
+def _shown_value(key: str, value: str) -> str:
+    """One option of a URL's query as :func:`shown` gives it."""
+    from urllib.parse import quote
+
+    if key.strip().lower() == "password":
+        return "********"
+    return quote(shown(value) if looks_like_url(value) else value, safe=":/@")
 
 
 def check_location(location: str | os.PathLike | None) -> str | Path | None:

@@ -88,7 +88,7 @@ class Location:
             if parts.port is not None and not 0 < parts.port < 65536:
                 raise ValueError
         except ValueError:
-            raise ValueError(f"the port in {where!r} is not a number") from None
+            raise ValueError(f"the port in {where!r} is not a port number (1-65535)") from None
         query = parse_qsl(parts.query, keep_blank_values=True)
         ours = {k: v for k, v in query if k in _OURS}
         collection = ours.get("collection", DEFAULT_COLLECTION).strip()

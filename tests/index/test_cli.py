@@ -361,7 +361,11 @@ BAD_OPTIONS = {
     f"postgresql://user:{SECRET}@127.0.0.1/db?colection=archive": "unknown option 'colection'",
     f"postgresql://user:{SECRET}@127.0.0.1/db?text_rank=bogus": "text_rank must be one of",
     f"postgresql://user:{SECRET}@127.0.0.1/db?collection=": "an empty collection name",
-    f"postgresql://user:{SECRET}@127.0.0.1:notaport/db": "is not a number",
+    f"postgresql://user:{SECRET}@127.0.0.1:notaport/db": "is not a port number",
+    f"postgresql://user:{SECRET}@127.0.0.1:99999/db": "is not a port number",
+    # A password given as an option is hidden too.
+    f"postgresql://user@127.0.0.1/db?password={SECRET}&collection=": "an empty collection name",
+    f"postgresql://user@127.0.0.1/db?password={SECRET}&colection=x": "unknown option 'colection'",
 }
 
 
@@ -413,6 +417,7 @@ REFUSED_VALUES = {
     "connect_timeout: 'soon'",
     f"postgresql://user:{SECRET}@127.0.0.1/db?keepalives=x": 'invalid integer value "x" for '
     'connection option "keepalives"',
+    f"postgresql://user@127.0.0.1/db?password={SECRET}&sslmode=bogus": "invalid sslmode value",
 }
 
 
