@@ -94,7 +94,8 @@ class Location:
         collection = ours.get("collection", DEFAULT_COLLECTION).strip()
         if not collection:
             raise ValueError(f"an empty collection name in {where!r} (?collection=NAME)")
-        rest = urlencode([(k, v) for k, v in query if k not in _OURS])
+        # %20, not "+", for a space: libpq decodes percent escapes only (options=-c a=b).
+        rest = urlencode([(k, v) for k, v in query if k not in _OURS], quote_via=quote)
         text_rank = ours.get("text_rank", TEXT_RANKS[0]).strip() or TEXT_RANKS[0]
         if text_rank not in TEXT_RANKS:
             raise ValueError(
@@ -163,7 +164,8 @@ def connect(
         Register the ``vector`` type (when the database has the extension; see
         :func:`register_vectors`).
     application_name : str
-        How the session shows in ``pg_stat_activity`` (63 characters at most).
+        How the session shows in ``pg_stat_activity`` (63 characters at most), unless
+        ``conninfo`` names one.
     settings : dict, optional
         Server settings for this session (``-c name=value``), beside ``TimeZone=UTC``.
     where : str, optional
@@ -181,13 +183,19 @@ def connect(
         When a connection parameter has a value libpq or psycopg refuses.
     """
     # UTC sessions: timestamptz values come back in UTC, as the embedded catalog keeps them.
-    options = " ".join(f"-c {k}={v}" for k, v in {"TimeZone": "UTC", **(settings or {})}.items())
+    ours = " ".join(f"-c {k}={v}" for k, v in {"TimeZone": "UTC", **(settings or {})}.items())
+    try:
+        given = conninfo_to_dict(conninfo)
+    except psycopg.ProgrammingError:
+        given = {}  # psycopg.connect says what is wrong with it, below
     try:
         connection = psycopg.connect(
             conninfo,
             autocommit=autocommit,
-            options=options,
-            application_name=application_name,
+            # The location's own options (-c statement_timeout=..., -c search_path=...) are
+            # kept; ours come last, so the session is in UTC whatever they say.
+            options=" ".join(filter(None, (given.get("options", ""), ours))),
+            application_name=given.get("application_name") or application_name,
             **params,
         )
     except psycopg.ProgrammingError as error:  # a parameter psycopg reads itself (connect_timeout)

@@ -401,3 +401,18 @@ def test_a_transaction_that_fails_on_the_writers_thread_is_raised_and_none_of_it
         writer.begin(embedder.model_name, embedder.dimension, {}, "hnsw")
         writer.add(item(2 * size))
         assert writer.commit().articles == size + 1
+
+
+def test_a_locations_own_session_options_and_application_name_are_kept(collection):
+    # A deployment's -c settings (a statement timeout, a search path) and its name in
+    # pg_stat_activity reach the sessions; the session stays in UTC whatever they say.
+    options = "options=-c%20statement_timeout%3D1234%20-c%20TimeZone%3DEST"
+    url = f"{collection}&{options}&application_name=bot-eu"
+    with open_store(url).pool.connection() as connection:
+        settings = connection.execute(
+            "SELECT current_setting('statement_timeout'), current_setting('application_name'), "
+            "current_setting('TimeZone')"
+        ).fetchone()
+    assert settings == ("1234ms", "bot-eu", "UTC")
+    with open_store(collection).pool.connection() as connection:
+        assert connection.execute("SHOW application_name").fetchone() == ("newsdesk",)
