@@ -95,6 +95,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
+def _positive(text: str) -> int:
+    """An argparse type: a whole number of at least 1 ("-k 0" and "-k -1" are bad usage)."""
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
+    return number
+
+
 def _interrupted(args) -> str:
     """What Ctrl-C left: an embedded index changes only when a build finishes; a collection in
     PostgreSQL keeps (and serves) the whole articles committed so far."""
@@ -160,7 +171,7 @@ def _parser() -> argparse.ArgumentParser:
             default=None,
             help="FAISS index: exact (flat, default) or approximate (hnsw)",
         )
-        sub.add_argument("--target-tokens", type=int, default=None, help="chunk size target")
+        sub.add_argument("--target-tokens", type=_positive, default=None, help="chunk size target")
         sub.add_argument(
             "--no-title",
             action="store_true",
@@ -194,11 +205,15 @@ def _parser() -> argparse.ArgumentParser:
     sub = feed_command("check", _feeds_check, "fetch a feed once: what would be added (no change)")
     sub.add_argument("url", metavar="URL")
     sub.add_argument("--no-pages", action="store_true", help="do not fetch the entries' pages")
-    sub.add_argument("--limit", type=int, default=10, help="pages to read at most (default 10)")
+    sub.add_argument(
+        "--limit", type=_positive, default=10, help="pages to read at most (default 10)"
+    )
 
     sub = command("watch", _watch, "poll due feeds into the index until stopped (Ctrl-C)")
     sub.add_argument("--once", action="store_true", help="poll the due feeds once and exit")
-    sub.add_argument("--workers", type=int, default=4, help="feeds fetched at once (default 4)")
+    sub.add_argument(
+        "--workers", type=_positive, default=4, help="feeds fetched at once (default 4)"
+    )
     sub.add_argument(
         "--max-wait",
         type=float,
@@ -221,7 +236,7 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--since", type=_date, help="published on or after (YYYY-MM-DD)")
         sub.add_argument("--until", type=_until, help="published on or before (YYYY-MM-DD)")
         sub.add_argument("--as-of", type=_date, help="ask as of this moment (default: now)")
-        sub.add_argument("-k", type=int, default=5, help="number of articles (default 5)")
+        sub.add_argument("-k", type=_positive, default=5, help="number of articles (default 5)")
         if name == "search":
             sub.add_argument("--mode", choices=["hybrid", "dense", "keyword"], default="hybrid")
             sub.add_argument(
@@ -239,7 +254,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument(
         "--latest", action="store_true", help="newest first even when --about is given"
     )
-    sub.add_argument("-n", type=int, default=10, help="how many quotations (default 10)")
+    sub.add_argument("-n", type=_positive, default=10, help="how many quotations (default 10)")
 
     command("stats", _stats, "show what the index holds")
 

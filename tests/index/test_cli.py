@@ -305,6 +305,16 @@ def test_bad_usage_exits_2(tmp_path, cli_index):
     assert bad_date.returncode == 2 and "not a date" in bad_date.stderr
     no_paths = run("build", "--index", cli_index)
     assert no_paths.returncode == 2
+    # A count of things must be a whole number of at least 1 (-k -1 returned 4 hits).
+    for args in (
+        ("search", "ports", "-k", "-1"),
+        ("ask", "Why did the dockworkers strike?", "-k", "0"),
+        ("quotes", "Ortega", "-n", "0"),
+        ("search", "ports", "-k", "five"),
+    ):
+        counted = run(*args, "--index", cli_index)
+        assert counted.returncode == 2, (args, counted.stderr)
+        assert "must be at least 1" in counted.stderr or "not a whole number" in counted.stderr
 
 
 def test_a_missing_index_exits_1_and_says_how_to_build(tmp_path):
