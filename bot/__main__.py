@@ -25,6 +25,7 @@ from bot.settings import Settings
 from index.config import settings_problem
 from index.embedding import Embedder
 from index.errors import NewsdeskError
+from index.storage import LocationError
 
 log = logging.getLogger("bot")
 
@@ -60,7 +61,8 @@ async def serve(
                 await bot.start(settings.token)
     except (NewsdeskError, UserFacingError) as exc:
         print(f"newsdesk: {exc}", file=sys.stderr)
-        return 1
+        # A setting found bad only when used (?sslmode=bogus) is bad usage, as in the CLI.
+        return 2 if isinstance(exc, LocationError) else 1
     except discord.LoginFailure:
         print(f"newsdesk: {BAD_TOKEN}", file=sys.stderr)
         return 1

@@ -56,7 +56,8 @@ def test_a_directory_has_no_replica_and_a_replica_must_be_a_url(monkeypatch, tmp
         ("NEWSDESK_INDEX_DIR", "postgresql://u:s3cr3t-pw@db-1/n?colection=a", "unknown option"),
         ("NEWSDESK_INDEX_DIR", "postgresql://u:s3cr3t-pw@db-1/n?collection=", "empty collection"),
         ("NEWSDESK_INDEX_DIR", "postgresql://u:s3cr3t-pw@db-1/n?text_rank=bogus", "text_rank"),
-        ("NEWSDESK_INDEX_DIR", "postgresql://u:s3cr3t-pw@db-1:notaport/n", "not a number"),
+        ("NEWSDESK_INDEX_DIR", "postgresql://u:s3cr3t-pw@db-1:notaport/n", "not a port number"),
+        ("NEWSDESK_INDEX_DIR", "postgresql://u@db-1/n?password=s3cr3t-pw&collection=", "empty"),
         ("NEWSDESK_STORE_REPLICA", "pg://u:s3cr3t-pw@db-2/n", "must be a postgresql:// URL"),
         ("NEWSDESK_STORE_REPLICA", "postgresql://u:s3cr3t-pw@db-2/n?colection=a", "unknown option"),
     ],
@@ -81,3 +82,23 @@ def test_a_bad_location_is_one_line_without_the_password(tmp_path, variable, val
     assert len(lines) == 1 and lines[0].startswith(f"newsdesk: invalid settings: {variable}")
     assert says in lines[0] and "s3cr3t-pw" not in result.stderr + result.stdout
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_location_value_refused_only_when_connecting_is_bad_usage_too(tmp_path):
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("NEWSDESK_", "DISCORD"))
+    }
+    environment["NEWSDESK_INDEX_DIR"] = "postgresql://u:s3cr3t-pw@127.0.0.1:1/n?sslmode=bogus"
+    result = subprocess.run(
+        [sys.executable, "-m", "bot"],
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        input="",
+    )
+    assert result.returncode == 2, result.stderr
+    said = result.stderr.strip().splitlines()[-1]
+    assert said.startswith("newsdesk: cannot use") and 'invalid sslmode value: "bogus"' in said
+    assert "s3cr3t-pw" not in result.stderr + result.stdout and "Traceback" not in result.stderr
