@@ -467,10 +467,14 @@ class Composer:
         hits = list(hits)[: self.params.max_articles]
         if candidates is None:
             candidates = self._sentences(question, hits)
-        kind = classify(question).kind
-        if kind == "entity" and not checkable(kind, question):
+        asked = classify(question)
+        kind = asked.kind
+        if (kind == "entity" and not checkable(kind, question)) or (
+            asked.latest and kind == "other"
+        ):
             # "Which show was green lit?": no test tells a sentence holding the answer, so the
-            # sentence that matches the question's words best stands for one.
+            # sentence that matches the question's words best stands for one. "Latest on
+            # Navalny" asks for the newest coverage of its words, whatever it says.
             typed = [c.match for c in candidates]
         else:
             typed = [c.match for c in candidates if offers(kind, c.text, question)]

@@ -74,3 +74,16 @@ def test_an_off_topic_question_is_not_answered(demo_engine):
 
     assert not answer.covered and answer.parts == []
     assert answer.closest
+
+
+def test_the_latest_on_a_name_is_answered_from_its_coverage(demo_engine):
+    # "latest on X" is all topic: a short question that embeds far from any passage (cosine
+    # 0.43 here, under the 0.525 its type needs); sentences naming X are the evidence.
+    answer = demo_engine.ask("latest on Navalny")
+
+    assert answer.covered, answer.text
+    assert "Navalny" in answer.parts[0].text
+    assert all("Navalny" in c.title for c in answer.citations)
+    # Not when no sentence names what is asked about.
+    babel = demo_engine.ask("What is the latest on the construction of the Tower of Babel?")
+    assert not babel.covered and babel.parts == []
