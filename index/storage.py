@@ -138,7 +138,11 @@ class Collection(Protocol):
     of a few chunk positions. Nothing above this interface holds per-chunk arrays of the whole
     collection. ``version`` names what the view reads (compare with
     :meth:`Store.current_version`); ``reusable`` is what a newer view of the same store may
-    reuse (loaded immutable parts; empty when nothing is).
+    reuse (loaded immutable parts; empty when nothing is). A view that waits on a server may
+    answer :meth:`chunk_facts`, :meth:`chunks` and :meth:`title_cosines` from what its
+    retrievers read with the candidates (immutable while the rows exist); :meth:`articles` is
+    read when asked, so an article removed since retrieval is absent there, and
+    :meth:`article_text` raises ``KeyError`` for it.
     """
 
     manifest: Manifest
