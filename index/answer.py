@@ -469,9 +469,7 @@ class Composer:
             candidates = self._sentences(question, hits)
         asked = classify(question)
         kind = asked.kind
-        if (kind == "entity" and not checkable(kind, question)) or (
-            asked.latest and kind == "other"
-        ):
+        if not checkable(kind, question) and (kind == "entity" or asked.latest):
             # "Which show was green lit?": no test tells a sentence holding the answer, so the
             # sentence that matches the question's words best stands for one. "Latest on
             # Navalny" asks for the newest coverage of its words, whatever it says.

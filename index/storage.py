@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from urllib.parse import parse_qsl, quote
 
 import numpy as np
 
@@ -284,8 +285,6 @@ def shown(location: str | os.PathLike | None) -> str:
     # user:password@ -> user@ (the password runs to the last "@" before the host's "/").
     head = re.sub(r"^(\s*[A-Za-z][A-Za-z0-9+.-]*:/*)([^@/:]*):[^/]*@", r"\1\2@", head)
     if mark:
-        from urllib.parse import parse_qsl, quote
-
         try:
             pairs = parse_qsl(query, keep_blank_values=True)
         except ValueError:
@@ -296,8 +295,6 @@ def shown(location: str | os.PathLike | None) -> str:
 
 def _shown_value(key: str, value: str) -> str:
     """One option of a URL's query as :func:`shown` gives it."""
-    from urllib.parse import quote
-
     if key.strip().lower() == "password":
         return "********"
     return quote(shown(value) if looks_like_url(value) else value, safe=":/@")

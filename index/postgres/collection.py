@@ -329,7 +329,7 @@ class PostgresCollection:
             found.update(
                 (r["position"], StoredChunk(**r))
                 for r in self.query(
-                    'SELECT position, article_row, ordinal, start, "end", text FROM chunks '
+                    f"SELECT position, article_row, {self.ROW_COLUMNS} FROM chunks "
                     f"WHERE collection_id = {self.id} AND position = ANY(%s)",
                     (missing,),
                 )

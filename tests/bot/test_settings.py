@@ -47,6 +47,22 @@ def test_a_directory_has_no_replica_and_a_replica_must_be_a_url(monkeypatch, tmp
         settings(monkeypatch, NEWSDESK_INDEX_DIR=PRIMARY, NEWSDESK_STORE_REPLICA="db-2:5432")
 
 
+def run_bot(cwd: Path, **settings: str) -> subprocess.CompletedProcess[str]:
+    """``python -m bot`` with only these NEWSDESK_/DISCORD settings, and no input."""
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("NEWSDESK_", "DISCORD"))
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "bot"],
+        cwd=cwd,
+        env={**environment, **settings},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        input="",
+    )
+
+
 @pytest.mark.parametrize(
     ("variable", "value", "says"),
     [
@@ -63,20 +79,8 @@ def test_a_directory_has_no_replica_and_a_replica_must_be_a_url(monkeypatch, tmp
     ],
 )
 def test_a_bad_location_is_one_line_without_the_password(tmp_path, variable, value, says):
-    environment = {
-        k: v for k, v in os.environ.items() if not k.startswith(("NEWSDESK_", "DISCORD"))
-    }
-    environment.update(
-        {"NEWSDESK_INDEX_DIR": "postgresql://newsdesk@db-1/newsdesk", variable: value}
-    )
-    result = subprocess.run(
-        [sys.executable, "-m", "bot"],
-        cwd=tmp_path,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    settings = {"NEWSDESK_INDEX_DIR": "postgresql://newsdesk@db-1/newsdesk", variable: value}
+    result = run_bot(tmp_path, **settings)
     assert result.returncode == 2, result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"newsdesk: invalid settings: {variable}")
@@ -85,19 +89,8 @@ def test_a_bad_location_is_one_line_without_the_password(tmp_path, variable, val
 
 
 def test_a_location_value_refused_only_when_connecting_is_bad_usage_too(tmp_path):
-    environment = {
-        k: v for k, v in os.environ.items() if not k.startswith(("NEWSDESK_", "DISCORD"))
-    }
-    environment["NEWSDESK_INDEX_DIR"] = "postgresql://u:s3cr3t-pw@127.0.0.1:1/n?sslmode=bogus"
-    result = subprocess.run(
-        [sys.executable, "-m", "bot"],
-        cwd=tmp_path,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        input="",
-    )
+    location = "postgresql://u:s3cr3t-pw@127.0.0.1:1/n?sslmode=bogus"
+    result = run_bot(tmp_path, NEWSDESK_INDEX_DIR=location)
     assert result.returncode == 2, result.stderr
     said = result.stderr.strip().splitlines()[-1]
     assert said.startswith("newsdesk: cannot use") and 'invalid sslmode value: "bogus"' in said
