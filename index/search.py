@@ -125,9 +125,9 @@ _RETRIEVERS_LOCK = threading.Lock()
 
 
 def _retrievers() -> ThreadPoolExecutor:
-    """The threads that run a server-backed collection's queries beside the caller's (the
-    keyword query beside the dense side, articles beside chunks; shared, made on first use: a
-    process searching only an index directory never starts them)."""
+    """The threads that run a server-backed collection's keyword query beside the caller's
+    dense side (shared, made on first use: a process searching only an index directory never
+    starts them)."""
     global _RETRIEVERS
     with _RETRIEVERS_LOCK:
         if _RETRIEVERS is None:
@@ -233,8 +233,10 @@ class Searcher:
             if mode == "hybrid" and self.generation.waits_on_server:
                 # The keyword query waits on the server while this thread encodes the question
                 # and runs the dense query (1M chunks in PostgreSQL: the two sides were 18 and
-                # 13 ms one after the other). In-process retrievers gain nothing from a thread.
+                # 13 ms one after the other); its rows are read once the question is encoded.
+                # In-process retrievers gain nothing from a thread.
                 vector_later = Future()
+                keywords = functools.partial(keywords, after=vector_later)
                 keywords = _retrievers().submit(self._keyword_side, keywords, vector_later).result
         if mode in ("hybrid", "dense"):
             try:
@@ -398,18 +400,8 @@ class Searcher:
             ]
             for _, article in shortlist
         }
-        shortlisted = [a for _, a in shortlist]
-        # On a server, the two round trips at once rather than one after the other.
-        metadata_later = (
-            _retrievers().submit(generation.articles, shortlisted)
-            if generation.waits_on_server
-            else None
-        )
-        chunks = generation.chunks(p for ps in chosen_positions.values() for p in ps)
-        metadata = (
-            metadata_later.result()
-            if metadata_later is not None
-            else generation.articles(shortlisted)
+        chunks, metadata = generation.chunks_and_articles(
+            (p for ps in chosen_positions.values() for p in ps), [a for _, a in shortlist]
         )
         hits: list[Hit] = []
         seen_shingles: list[set[tuple[str, ...]]] = []

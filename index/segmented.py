@@ -539,6 +539,12 @@ class Snapshot:
                 )
         return found
 
+    def chunks_and_articles(
+        self, positions: Iterable[int], rows: Iterable[int]
+    ) -> tuple[dict[int, StoredChunk], dict[int, StoredArticle]]:
+        """:meth:`chunks` and :meth:`articles` at once."""
+        return self.chunks(positions), self.articles(rows)
+
     def article_text(self, row: int) -> str:
         """The full text of one article."""
         index = self._segment_of_row(row)

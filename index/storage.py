@@ -140,8 +140,8 @@ class Collection(Protocol):
     collection. ``version`` names what the view reads (compare with
     :meth:`Store.current_version`); ``reusable`` is what a newer view of the same store may
     reuse (loaded immutable parts; empty when nothing is). A view that waits on a server may
-    answer :meth:`chunk_facts`, :meth:`chunks` and :meth:`title_cosines` from what its
-    retrievers read with the candidates (immutable while the rows exist); :meth:`articles` is
+    answer :meth:`chunk_facts` and :meth:`title_cosines` from what its retrievers read with
+    the candidates (immutable while the rows exist); :meth:`chunks` and :meth:`articles` are
     read when asked, so an article removed since retrieval is absent there, and
     :meth:`article_text` raises ``KeyError`` for it.
     """
@@ -150,8 +150,9 @@ class Collection(Protocol):
     vectors: Vectors
     keywords: Keywords
     # True when the retrievers wait on a server (PostgreSQL): search then runs the keyword
-    # query beside encoding the question and the dense query. False: one after the other, in
-    # the caller's thread.
+    # query beside encoding the question and the dense query, and passes its
+    # ``keywords.search`` an ``after`` future (the encoding) to read the rows after. False: one
+    # after the other, in the caller's thread.
     waits_on_server: bool
 
     @property
@@ -178,6 +179,12 @@ class Collection(Protocol):
     def chunks(self, positions: Iterable[int]) -> dict[int, StoredChunk]: ...
 
     def articles(self, rows: Iterable[int]) -> dict[int, StoredArticle]: ...
+
+    def chunks_and_articles(
+        self, positions: Iterable[int], rows: Iterable[int]
+    ) -> tuple[dict[int, StoredChunk], dict[int, StoredArticle]]:
+        """``(chunks(positions), articles(rows))``; on a server, one round trip."""
+        ...
 
     def article_text(self, row: int) -> str: ...
 

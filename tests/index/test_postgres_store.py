@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 import uuid
+from concurrent import futures
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -343,6 +346,52 @@ def test_the_keyword_side_ranks_the_chunks_of_the_rarest_words_within_its_budget
     # alone, it is still the one asked.
     assert tight._candidate_lexemes("qwertyuiop harbour") == ["harbour"]
     assert view.keywords._candidate_lexemes("qwertyuiop") == ["qwertyuiop"]
+
+
+def test_the_keyword_rows_are_read_once_the_encoding_is_done(collection, embedder):
+    """Search passes the keyword side the question's encoding as ``after``: the server runs the
+    query at once, and its rows become Python objects only when the encoding is done (parsing
+    them slowed the encoding), whether it succeeded or failed."""
+    from index.articles import Article
+
+    Builder(collection, embedder).add_articles(
+        [
+            Article(id="z", title="Zoo", text="A zebra was seen near the harbour market."),
+            Article(id="h", title="Harbour", text="The harbour market opened on Monday."),
+        ]
+    )
+    view = open_store(collection).open()
+    query = "zebra harbour market"
+    expected = view.keywords.search(query, 10)
+    assert len(expected[0]) == 2
+
+    def answered_by_the_server() -> bool:
+        with connect(collection.split("?")[0]) as connection:
+            return (
+                connection.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE state = 'idle' "
+                    "AND query LIKE %s AND pid <> pg_backend_pid()",
+                    ("%ts_rank%@@ c.c%",),
+                ).fetchone()[0]
+                > 0
+            )
+
+    for outcome in ("result", "exception"):
+        encoded: Future = Future()
+        with ThreadPoolExecutor(1) as pool:
+            pending = pool.submit(view.keywords.search, query, 10, after=encoded)
+            deadline = time.monotonic() + 10
+            while not answered_by_the_server() and time.monotonic() < deadline:
+                time.sleep(0.02)
+            assert answered_by_the_server()
+            assert not futures.wait([pending], timeout=0.3).done
+            if outcome == "result":
+                encoded.set_result(np.zeros(3))
+            else:
+                encoded.set_exception(RuntimeError("the model failed"))
+            positions, scores = pending.result(timeout=10)
+        assert positions.tolist() == expected[0].tolist()
+        np.testing.assert_allclose(scores, expected[1])
 
 
 def test_a_transaction_that_fails_on_the_writers_thread_is_raised_and_none_of_it_is_kept(

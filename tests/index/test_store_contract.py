@@ -292,8 +292,9 @@ def test_title_cosines_are_the_same_on_both_stores_and_those_of_the_titles(both,
 
 
 def test_what_the_retrievers_bring_along_is_what_the_tables_hold(both, embedder):
-    """On PostgreSQL the retrievers return their chunks' rows and their articles' title cosines
-    with the candidates, and ranking reads them from memory: they must be the tables' own."""
+    """On PostgreSQL the retrievers return their chunks' facts (article row, publication time)
+    and their articles' title cosines with the candidates, and ranking reads them from memory:
+    they must be the tables' own."""
     _, postgres = both
     where = str(postgres.generation.store.where)
     fresh = open_store(where).open()  # remembers nothing yet
@@ -303,7 +304,10 @@ def test_what_the_retrievers_bring_along_is_what_the_tables_hold(both, embedder)
             found = engine.searcher().retrieve(query, mode=mode)
             positions = sorted({*found.dense_ids.tolist(), *found.keyword_ids.tolist()})
             assert found.keyword_ids.size and (mode == "keyword" or found.dense_ids.size)
-            assert engine.generation.chunks(positions) == fresh.chunks(positions)
+            remembered = engine.generation.chunk_facts(np.array(positions))
+            read = fresh.chunk_facts(np.array(positions))
+            assert remembered[0].tolist() == read[0].tolist()
+            np.testing.assert_array_equal(remembered[1], read[1])
             if mode == "hybrid":
                 rows, _ = engine.generation.chunk_facts(np.array(positions))
                 articles = sorted(set(rows.tolist()))
