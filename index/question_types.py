@@ -93,6 +93,19 @@ _MONEY_ASKED = re.compile(
     r"|damages?|losses)\b|\bwhich\s+(?:\w+\s+)?amount\b|\$",
     re.I,
 )
+# "How much did prices rise?": a change, as a percentage or a sum.
+_CHANGE_ASKED = re.compile(
+    r"\bhow\s+much\b.*\b(?:increase[ds]?|rise[ns]?|rose|risen|gr[eo]w[ns]?|grown|f[ae]ll(?:en)?|"
+    r"falls|drop(?:ped|s)?|decline[ds]?|jump(?:ed|s)?|climb(?:ed|s)?|surge[ds]?|soar(?:ed|s)?|"
+    r"plunge[ds]?|shr[iau]nk|shrinks?|gain(?:ed|s)?|lost|los[et]s?)\b",
+    re.I,
+)
+# A number of these counts a duration, not how many of something ("for less than 10 years").
+_DURATION_AFTER = re.compile(
+    r"\s*(?:-\s*)?(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centuries"
+    r"|century)\b(?!\s+(?:old|ago)\b)",
+    re.I,
+)
 _MONEY = re.compile(
     r"[$£€¥]\s?\d|\d[\d,.]*\s*(?:(?:million|billion|trillion|thousand)\s+)?(?:dollars|euros"
     r"|pounds|yuan|yen|rupees)\b|\bUS\$|\b(?:USD|EUR|GBP)\b",
@@ -148,6 +161,13 @@ _FILLER = frozenset(
 # and "what" they are mostly description ("which wildly popular show").
 _FOCUS_WORD = re.compile(r"\b(?:who|how\s+(?:many|much))\b", re.IGNORECASE)
 _WHO = re.compile(r"\bwho\b", re.IGNORECASE)
+# "What was the name of the storm?", "what is the storm's name": a name is the answer, as for
+# "who" (a name the question does not give).
+_NAME_ASKED = re.compile(
+    r"\bwhat(?:'s|\s+(?:is|was|are|were))\s+(?:the\s+)?names?\b|\bwhat\s+(?:name|title)s?\b"
+    r"|['’]s\s+name\b",
+    re.IGNORECASE,
+)
 # "Which [two major] supermarkets plan...", "which kind of animal": the noun phrase after "which",
 # up to the verb, an adverb or a preposition; its last word is the head.
 _WHICH_NOUN = re.compile(
@@ -161,10 +181,11 @@ _WHICH_NOUN = re.compile(
 
 def checkable(kind: str, question: str) -> bool:
     """Whether :func:`offers` can tell that a sentence holds what ``question`` asks for: not
-    for ``other`` questions, nor for ``entity`` questions that do not ask "who" ("Which show
-    was green lit?": nearly every news sentence names something)."""
+    for ``other`` questions, nor for ``entity`` questions that ask neither "who" nor for a
+    name ("Which show was green lit?": nearly every news sentence names something)."""
     if kind == "entity":
-        return _WHO.search(_asking_part(question)) is not None
+        asking = _asking_part(question)
+        return _WHO.search(asking) is not None or _NAME_ASKED.search(asking) is not None
     return kind != "other"
 
 
@@ -199,6 +220,8 @@ def offers(kind: str, sentence: str, question: str) -> bool:
         return False
     if kind == "entity" and not checkable(kind, question):
         return False  # only "who" questions (a person or group) are helped by the name test
+    if kind == "entity" and _WHO.search(_asking_part(question)) is None:
+        return _names_the_thing(sentence, question)
     if kind == "count":
         return _offers_count(sentence, question)
     if kind == "definition":
@@ -220,12 +243,45 @@ def offers(kind: str, sentence: str, question: str) -> bool:
     return False
 
 
+# "the name of the storm": what is named (the last word before the question mark).
+_NAMED_THING = re.compile(
+    r"\bnames?\s+of\s+(?:the\s+|a\s+|an\s+|this\s+|that\s+|its\s+|their\s+)?(?:[\w'’-]+\s+)?"
+    r"(?P<head>[\w'’-]+)\s*\??\s*$|\bthe\s+(?P<owner>[\w'’-]+)['’]s\s+name\b",
+    re.IGNORECASE,
+)
+
+
+def _names_the_thing(sentence: str, question: str) -> bool:
+    """For "what was the name of the storm?": a capitalised name the question does not give,
+    next to the thing named ("Storm Nicole", "the storm, Nicole") or after "named"/"called".
+    Any name in the sentence would not do: nearly every news sentence names something."""
+    asking = _asking_part(question)
+    found = _NAMED_THING.search(asking)
+    head = (found.group("head") or found.group("owner")) if found else None
+    names = r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}"
+    # The thing and "named" in any case; the name itself capitalised.
+    pattern = rf"\b(?i:named|called|dubbed)\s+(?P<name>{names})"
+    if head:
+        head = re.escape(head.rstrip("s"))
+        pattern += rf"|\b(?i:{head}s?),?\s+(?P<after>{names})|(?P<before>{names})\s+(?i:{head}s?)\b"
+    asked = question.casefold()
+    for match in re.finditer(pattern, sentence):
+        name = match.group("name") or match.group("after") or match.group("before") or ""
+        words = [w.casefold() for w in re.findall(r"[A-Z][\w'’-]*", name)]
+        words = [w for w in words if w not in _FILLER]
+        if words and not all(w in asked for w in words):
+            return True
+    return False
+
+
 def _offers_count(sentence: str, question: str) -> bool:
     """A number of the kind asked for that the question does not give: a percentage for "what
     percentage", a sum of money for "how much ... cost", else a count that is not part of a date,
     a clock time or a year ("May 9", "9:40", "2024" are not how many)."""
     if _PERCENT_ASKED.search(question):
         pattern = _PERCENT
+    elif _CHANGE_ASKED.search(question):
+        return _offers_count(sentence, "how much percent") or _offers_count(sentence, "how much $")
     elif _MONEY_ASKED.search(question):
         pattern = _MONEY
     else:
@@ -239,6 +295,12 @@ def _offers_count(sentence: str, question: str) -> bool:
         after = sentence[match.end() : match.end() + 12]
         if pattern is _NUMBER and _is_date_part(found, before, after):
             continue
+        if (
+            pattern is _NUMBER
+            and _DURATION_AFTER.match(after)
+            and not _DURATION_AFTER.match(" " + " ".join(focus_words(question)))
+        ):
+            continue  # "10 years" answers "how many years", not "how many Russians"
         return True
     return False
 

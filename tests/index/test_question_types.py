@@ -84,6 +84,16 @@ def test_a_count_wants_a_number_not_a_date_time_or_year():
     assert not offers("count", "Of the 54 delegates, most backed him.", "How many of the 54?")
 
 
+def test_a_count_of_people_or_things_is_not_a_duration():
+    question = "How many Russians could soon be conscripted into the military?"
+    assert not offers("count", "Migrants with citizenship for less than 10 years serve.", question)
+    assert not offers("count", "Service would last two years under the plan.", question)
+    assert offers("count", "The order would see 300,000 reservists called up.", question)
+    # Unless the question counts the durations themselves, or the number is an age.
+    assert offers("count", "He served 10 years in prison.", "How many years did he serve?")
+    assert offers("count", "Nine 18-year-old recruits were called up.", question)
+
+
 def test_a_percentage_or_a_sum_of_money_is_what_those_questions_want():
     percent = "What percentage of the county is at risk of wildfire?"
     assert offers("count", "More than 85% of its rural land is at high risk.", percent)
@@ -92,6 +102,11 @@ def test_a_percentage_or_a_sum_of_money_is_what_those_questions_want():
     assert offers("count", "The plan could be worth more than $55 billion.", money)
     assert offers("count", "The fine came to 3 million euros.", money)
     assert not offers("count", "He was awarded 12 tranches of options.", money)
+    # How much something rose: a percentage or a sum.
+    rise = "How much have gas prices increased in the US over the past year?"
+    assert offers("count", "Gasoline prices were up nearly 60% over the year.", rise)
+    assert offers("count", "The average topped $5 a gallon, up $1.60.", rise)
+    assert not offers("count", "Prices rose in 12 states.", rise)
 
 
 def test_a_place_is_not_a_day_or_a_month():
@@ -109,6 +124,17 @@ def test_a_who_question_wants_a_name_it_does_not_give():
     assert not offers("entity", "Fires burned at the oil plants for hours.", question)
     # "Which X" questions: nearly every news sentence names something; no name test there.
     assert not offers("entity", "Crowds met Prince Harry in London.", "Which show was renewed?")
+
+
+def test_a_question_asking_for_a_name_wants_the_name_of_that_thing():
+    question = "Florida was hit by a tropical storm. What was the name of the storm?"
+    assert checkable("entity", question)
+    assert offers("entity", "Subtropical Storm Nicole is forecast to strengthen.", question)
+    assert offers("entity", "A new storm, named Nicole, formed on Monday.", question)
+    # Any other name does not say what the storm was called; nor does the question's own.
+    assert not offers("entity", "In Volusia County, 49 homes were condemned.", question)
+    assert not offers("entity", "The tropical storm hit Florida on Monday.", question)
+    assert not offers("entity", "The storm hit Florida, Governor Ron DeSantis said.", question)
 
 
 def test_an_updated_figure():
@@ -136,5 +162,6 @@ def test_only_types_with_a_test_for_their_answer_are_testable():
     # A "which" question's answer is a name, but nearly every news sentence names something.
     assert checkable("entity", "Who claimed the attack?")
     assert not checkable("entity", "Which show was renewed for a second season?")
+    assert checkable("entity", "What was the name of the storm?")
     assert checkable("count", "How many people died?")
     assert not checkable("other", "Why did the talks stall?")
