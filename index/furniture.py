@@ -22,7 +22,9 @@ with furniture sentences. :func:`is_furniture` says whether a whole unit is furn
     Images"), "Photo of the day".
 ``links``
     link and social lines: "Read more:", "READ MORE", "Related:", "More:", "Watch:", "Video:",
-    "Click here...", "JUST WATCHED", "Follow us on Twitter", "Contact Jane Doe: jdoe@...".
+    "Click here...", "JUST WATCHED", "Follow us on Twitter", "Contact Jane Doe: jdoe@...", and
+    another piece's labelled headline ("Opinion: Serena Williams is the GOAT", "ANALYSIS: ...":
+    in the RealTimeQA and BBC articles all 152 such lines are links or correction notes).
 ``credits``
     "Our Standards: The Thomson Reuters Trust Principles.", "Reporting by ...; Editing by ...",
     "Contributing: ...", "From USA TODAY Network and wire reports".
@@ -109,7 +111,8 @@ _KINDS = {
     "links": (
         rf"(?i:read\s+more\b|related\s*(?::|(?:stories|articles|coverage)?{_END})|more\s*:|"
         rf"see\s+also\b|also\s+read\s*:|watch\s*:|video\s*:|listen\s*:|click\s+here\b|"
-        rf"just\s+watched\b|must\s+watch\b|replay\s+more\s+videos|share\s+(?:this|on)\b[^.]{{0,30}}"
+        rf"just\s+watched\b|must\s+watch\b|replay\s+more\s+videos|"
+        rf"(?:opinion|analysis|perspective|commentary|editorial)\s*:|share\s+(?:this|on)\b[^.]{{0,30}}"
         rf"{_END}|follow\s+(?:us|him|her|them|@|[^.]{{0,40}}\b(?:reporter|columnist|writer|"
         rf"editor|correspondent)\b)[^.]{{0,60}}\s+on\s+(?:twitter|facebook|"
         r"instagram|x|threads|tiktok|linkedin)\b|(?:contact|reach)\b[^.]{0,60}\S+@\S+\.\w+|"

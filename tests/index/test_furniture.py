@@ -67,6 +67,8 @@ FURNITURE = [
     ("links", "Click here to read the full report."),
     ("links", "JUST WATCHED Floodwaters rise in Elmira Replay More Videos"),
     ("links", "Follow us on Twitter and Facebook"),
+    ("links", "Opinion: Valley Ledger's levy vote is the wrong fight"),
+    ("links", "ANALYSIS:Why the levy failed twice"),
     ("links", "Follow Valley Ledger reporter Dana Ruiz on Twitter @danaruiz."),
     ("links", "Contact Dana Ruiz at druiz@valleyledger.example or 555-0100."),
     ("credits", "Our Standards: The Thomson Reuters Trust Principles."),
@@ -100,6 +102,8 @@ PROSE = [
     "The photo credit line named the agency, which declined to comment.",
     "Texas A&M/UT Austin researchers found the dam was safe.",
     "Ohio State/OSU researchers said the survey was small.",
+    "In her opinion: the levy was too small, Soler said.",
+    "Analysis of the ballots showed a narrow margin.",
 ]
 
 
