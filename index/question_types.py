@@ -218,10 +218,13 @@ def offers(kind: str, sentence: str, question: str) -> bool:
     }.get(kind)
     if pattern is None:
         return False
-    if kind == "entity" and not checkable(kind, question):
-        return False  # only "who" questions (a person or group) are helped by the name test
-    if kind == "entity" and _WHO.search(_asking_part(question)) is None:
-        return _names_the_thing(sentence, question)
+    if kind == "entity":
+        asking = _asking_part(question)
+        if _WHO.search(asking) is None:
+            # Only "who" questions (a person or group) are helped by the name test; a question
+            # asking for a name wants it next to the thing named.
+            named = _NAME_ASKED.search(asking) is not None
+            return named and _names_the_thing(sentence, question, asking)
     if kind == "count":
         return _offers_count(sentence, question)
     if kind == "definition":
@@ -251,11 +254,11 @@ _NAMED_THING = re.compile(
 )
 
 
-def _names_the_thing(sentence: str, question: str) -> bool:
-    """For "what was the name of the storm?": a capitalised name the question does not give,
-    next to the thing named ("Storm Nicole", "the storm, Nicole") or after "named"/"called".
-    Any name in the sentence would not do: nearly every news sentence names something."""
-    asking = _asking_part(question)
+def _names_the_thing(sentence: str, question: str, asking: str) -> bool:
+    """For "what was the name of the storm?" (``asking``: the question's asking sentence): a
+    capitalised name the question does not give, next to the thing named ("Storm Nicole", "the
+    storm, Nicole") or after "named"/"called". Any name in the sentence would not do: nearly
+    every news sentence names something."""
     found = _NAMED_THING.search(asking)
     head = (found.group("head") or found.group("owner")) if found else None
     names = r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}"
@@ -279,29 +282,29 @@ def _offers_count(sentence: str, question: str) -> bool:
     percentage", a sum of money for "how much ... cost", else a count that is not part of a date,
     a clock time or a year ("May 9", "9:40", "2024" are not how many)."""
     if _PERCENT_ASKED.search(question):
-        pattern = _PERCENT
+        patterns = (_PERCENT,)
     elif _CHANGE_ASKED.search(question):
-        return _offers_count(sentence, "how much percent") or _offers_count(sentence, "how much $")
+        patterns = (_PERCENT, _MONEY)
     elif _MONEY_ASKED.search(question):
-        pattern = _MONEY
+        patterns = (_MONEY,)
     else:
-        pattern = _NUMBER
+        patterns = (_NUMBER,)
     asked = question.casefold()
-    for match in pattern.finditer(sentence):
-        found = match.group()
-        if _in_question(found, asked):
-            continue
-        before = sentence[max(0, match.start() - 12) : match.start()]
-        after = sentence[match.end() : match.end() + 12]
-        if pattern is _NUMBER and _is_date_part(found, before, after):
-            continue
-        if (
-            pattern is _NUMBER
-            and _DURATION_AFTER.match(after)
-            and not _DURATION_AFTER.match(" " + " ".join(focus_words(question)))
-        ):
-            continue  # "10 years" answers "how many years", not "how many Russians"
-        return True
+    # "10 years" answers "how many years", not "how many Russians".
+    durations_asked = any(_DURATION_AFTER.match(" " + word) for word in focus_words(question))
+    for pattern in patterns:
+        for match in pattern.finditer(sentence):
+            found = match.group()
+            if _in_question(found, asked):
+                continue
+            if pattern is _NUMBER:
+                before = sentence[max(0, match.start() - 12) : match.start()]
+                after = sentence[match.end() : match.end() + 12]
+                if _is_date_part(found, before, after):
+                    continue
+                if _DURATION_AFTER.match(after) and not durations_asked:
+                    continue
+            return True
     return False
 
 
