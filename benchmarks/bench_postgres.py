@@ -920,8 +920,8 @@ def main() -> int:
         "--warm-queries",
         type=int,
         default=5,
-        help="with --store: untimed rounds of every call before measuring (0: all the "
-        "queries, as a long-running server's connections have touched the pages they read)",
+        help="with --store: untimed rounds of every call before measuring (default 5; 0: all "
+        "the queries, as a long-running server's connections have touched the pages they read)",
     )
     parser.add_argument("--load-repeats", type=int, default=2)
     parser.add_argument("--probe-only", action="store_true", help="stop after the 100k probe")
