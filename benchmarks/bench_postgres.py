@@ -741,7 +741,7 @@ def print_store(entry: dict, sizes: dict, result: dict, embedded: bool) -> None:
     times = result["times"]
     ratio = percentiles(times["pg search"])[0] / percentiles(times["pg floor"])[0]
     verdict = "PASS" if ratio <= 1.5 else "FAIL"
-    print(f"{'pg search p50 / pg floor p50':<52} {ratio:>8.2f}x  <= 1.5x  {verdict}")
+    print(f"{'pg search p50 / pg floor p50':<52} {ratio:>8.3f}x  <= 1.5x  {verdict}")
     if embedded:
         emb_ratio = percentiles(times["pg search"])[0] / percentiles(times["emb search"])[0]
         print(f"{'pg search p50 / embedded search p50':<52} {emb_ratio:>8.2f}x")
