@@ -38,6 +38,8 @@ from .question_types import (
     focus_words,
     offers,
     reports_update,
+    superlative,
+    superlative_windows,
     without_latest,
 )
 from .quote_index import QuoteHit
@@ -154,6 +156,9 @@ class AnswerParams:
     # The words right after the question word ("how many *delegates*", "who *claimed*") weigh
     # this many times their IDF weight.
     focus_weight: float = 2.0
+    # "Which state has the most cases?": a sentence with the same superlative before one of the
+    # question's words ("California has the most cases") counts this much more.
+    superlative_bonus: float = 0.5
     # "How many ... now?": a sentence reporting an updated figure ("rose to 58") counts more.
     update_bonus: float = 0.5
     # A sentence of the best article that holds what the question asks for scores at least this
@@ -512,8 +517,11 @@ class Composer:
         sentence_terms = self.keywords.terms([s[4] for s in spans])
         params = self.params
         asked = classify(question)
+        superlatives = self._superlatives(question, [s[4] for s in spans], weights)
         candidates = []
-        for (rank, hit, start, end, text), terms in zip(spans, sentence_terms, strict=True):
+        for (rank, hit, start, end, text), terms, same_superlative in zip(
+            spans, sentence_terms, superlatives, strict=True
+        ):
             coverage = sum(weights[t] for t in set(terms) if t in weights) / total
             typed = offers(asked.kind, text, question)
             if typed and rank == 0:
@@ -529,12 +537,32 @@ class Composer:
                 coverage *= params.question_penalty
             if typed:
                 coverage *= 1 + params.type_bonus
+            if same_superlative:
+                coverage *= 1 + params.superlative_bonus
             if asked.latest and asked.kind == "count" and reports_update(text):
                 coverage *= 1 + params.update_bonus
             candidates.append(
                 _Candidate(rank, hit, start, end, text, coverage, set(terms), match=match)
             )
         return self._with_context(self._by_marginal_relevance(candidates, latest=asked.latest))
+
+    def _superlatives(
+        self, question: str, sentences: list[str], weights: dict[str, float]
+    ) -> list[bool]:
+        """For each sentence, whether it holds the question's superlative qualifying one of the
+        question's terms ("which state has the most cases?": "California has the most cases",
+        not "the most recent figures"). All False when the question has none."""
+        word = superlative(question)
+        if word is None or self.params.superlative_bonus <= 0:
+            return [False] * len(sentences)
+        windows = [superlative_windows(text, word) for text in sentences]
+        flat = [w for ws in windows for w in ws]
+        terms = self.keywords.terms(flat) if flat else []
+        found, at = [], 0
+        for ws in windows:
+            found.append(any(t in weights for window in terms[at : at + len(ws)] for t in window))
+            at += len(ws)
+        return found
 
     def _question_weights(self, question: str) -> dict[str, float]:
         """IDF weight of each question term: scene-setting sentences' own terms discounted, the

@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .places import PLACE_NOUNS, places_in
 from .quotes import SpeechQuestion, parse_speech_question
 
 TYPES = ("statement", "count", "time", "place", "entity", "definition", "other")
@@ -136,6 +137,11 @@ _WHERE = re.compile(
     r"|Aug|Sept?|Oct|Nov|Dec|ET|EST|EDT|PT|PST|PDT|CT|CST|CDT|MT|UTC|GMT)\b)"
     r"(?:[A-Z][\w'’.-]+)(?:\s+[A-Z][\w'’.-]+)*"
 )
+# "Which country's lawmakers...", "what state has...": a kind of place the answer names anywhere
+# in the sentence (index.places), not only after a preposition.
+_PLACE_NOUN = re.compile(
+    r"\b(?:which|what)\s+(?P<noun>countr(?:y|ies)|nations?|states?|provinces?)\b", re.IGNORECASE
+)
 # A person or organisation's name: two or more capitalised words ("Bob Behnken", "Yemen-based
 # Houthi"), not the first word of the sentence.
 _FULL_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+)+")
@@ -193,7 +199,8 @@ def offers(kind: str, sentence: str, question: str) -> bool:
     """Whether ``sentence`` holds what a question of type ``kind`` asks for.
 
     A number for ``count``, a date or time for ``time``, a capitalised place after a locative
-    preposition for ``place``, a name the question does not already give for ``entity``, a
+    preposition for ``place`` (for "which country/state/province", a name of that kind of place
+    anywhere: :mod:`index.places`), a name the question does not already give for ``entity``, a
     description of the thing asked about for ``definition``, a quotation or the speaker named
     for ``statement``. Expressions the question itself contains do not count ("how many of the
     54 delegates" is not answered by "54").
@@ -225,6 +232,12 @@ def offers(kind: str, sentence: str, question: str) -> bool:
             # asking for a name wants it next to the thing named.
             named = _NAME_ASKED.search(asking) is not None
             return named and _names_the_thing(sentence, question, asking)
+    if kind == "place":
+        noun = _PLACE_NOUN.search(_asking_part(question))
+        if noun is not None:
+            asked = question.casefold()
+            named = places_in(sentence, PLACE_NOUNS[noun.group("noun").casefold()])
+            return any(not _in_question(name, asked) for name in named)
     if kind == "count":
         return _offers_count(sentence, question)
     if kind == "definition":
@@ -408,6 +421,39 @@ def focus_words(question: str) -> list[str]:
         if len(words) == 2:
             break
     return words
+
+
+# "Which state has the most cases?", "the largest city": the answer holds the same superlative
+# ("California has the most cases"). "Most recent" and "most likely" are not ones.
+_SUPERLATIVE = re.compile(
+    r"\b(?P<word>most|least|fewest|largest|biggest|highest|lowest|greatest|smallest|longest"
+    r"|shortest|oldest|youngest|deadliest|costliest|richest|fastest|best|worst)\b"
+    r"(?!\s+(?:recent(?:ly)?|likely|often|of\s+all)\b)",
+    re.IGNORECASE,
+)
+
+
+def superlative(question: str) -> str | None:
+    """The superlative the question's asking sentence turns on, lower case, or None.
+
+    Examples
+    --------
+    >>> superlative("Which state has the most confirmed cases of monkeypox?")
+    'most'
+    >>> superlative("What is the most recent news on the strike?") is None
+    True
+    """
+    found = _SUPERLATIVE.search(_asking_part(question))
+    return found.group("word").casefold() if found else None
+
+
+def superlative_windows(sentence: str, word: str, width: int = 4) -> list[str]:
+    """The ``width`` words after each use of the superlative ``word`` in ``sentence`` (what it
+    qualifies: "the most *cases*", "the most *Thanksgiving games*"); empty if it has none."""
+    return [
+        " ".join(re.findall(r"[\w'’-]+", sentence[found.end() :])[:width])
+        for found in re.finditer(rf"\b{re.escape(word)}\b", sentence, re.IGNORECASE)
+    ]
 
 
 @dataclass(frozen=True)

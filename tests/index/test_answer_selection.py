@@ -18,7 +18,7 @@ from index.engine import Engine
 from index.furniture import is_furniture
 
 # The answer-type rules off: what the question asks for plays no part.
-NO_TYPES = {"type_bonus": 0.0, "focus_weight": 1.0, "update_bonus": 0.0}
+NO_TYPES = {"type_bonus": 0.0, "focus_weight": 1.0, "update_bonus": 0.0, "superlative_bonus": 0.0}
 
 QUIZ = """\
 Which town will host the 2031 Lantern Games? Readers sent in more than 400 guesses last week, \
@@ -354,3 +354,67 @@ def test_a_sum_of_money_answers_how_much_even_without_the_questions_words(index_
 
     assert any(p.text.endswith("could reach $14 million.") for p in answer.parts), answer.text
     assert "$14 million" not in lexical_only.text
+
+
+FEVER = """\
+A man in Travis County, Texas, who had Ridgeback fever died last week, though officials have \
+not confirmed the fever's role in his death.
+
+Almost 9,000 confirmed Ridgeback fever cases have been reported nationwide this year, federal \
+data shows.
+
+California has the most cases: 2,100.
+
+Trends in Ridgeback fever cases appear to be leveling off, officials say.
+"""
+
+TRAWLERS = """\
+Icelandic lawmakers urged the fisheries court to show no leniency to trawler crews caught in \
+the protected bay, in a letter read out in Reykjavik on Sunday.
+
+The fisheries court has shown too much leniency to trawler crews, the lawmakers said.
+
+The letter, signed by 40 of Iceland's 63 members of parliament, asks for the heaviest fines \
+the law allows.
+
+Crews from three trawlers have been charged so far.
+"""
+
+
+@pytest.fixture(scope="module")
+def places_index(embedder, tmp_path_factory, write_jsonl, make_record):
+    """Two articles whose answers name a state or a country without a preposition before it."""
+    folder = tmp_path_factory.mktemp("places-articles")
+    write_jsonl(
+        folder / "articles.jsonl",
+        [
+            make_record("fever", "Ridgeback fever cases level off", FEVER, source="Health Desk"),
+            make_record("trawlers", "Lawmakers want no leniency", TRAWLERS, source="North Wire"),
+        ],
+    )
+    index_dir = tmp_path_factory.mktemp("places-index")
+    summary = Builder(index_dir, embedder).build([folder])
+    assert summary.failed == 0 and summary.articles == 2
+    return index_dir
+
+
+def test_the_sentence_with_the_questions_superlative_is_kept(places_index, embedder):
+    question = "Which state has the most confirmed cases of Ridgeback fever?"
+
+    answer = _engine(places_index, embedder, max_sentences=1).ask(question)
+    without = _engine(places_index, embedder, max_sentences=1, superlative_bonus=0.0).ask(question)
+
+    # A Texas county is in a state too, but only the superlative says which state has the most.
+    assert answer.parts[0].text == "California has the most cases: 2,100.", answer.text
+    assert without.parts[0].text.startswith("A man in Travis County, Texas"), without.text
+
+
+def test_which_country_is_answered_by_a_sentence_naming_a_country(places_index, embedder):
+    # "Icelandic" and "in Reykjavik" are not the name of a country; "Iceland's 63 members" is.
+    question = "Which country's lawmakers urged the fisheries court to show no leniency?"
+
+    answer = _engine(places_index, embedder, max_sentences=2).ask(question)
+    untyped = _engine(places_index, embedder, max_sentences=2, **NO_TYPES).ask(question)
+
+    assert "Iceland's 63 members" in answer.text, answer.text
+    assert "Iceland's 63 members" not in untyped.text, untyped.text

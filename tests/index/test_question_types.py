@@ -118,6 +118,26 @@ def test_a_place_is_not_a_day_or_a_month():
     assert not offers("place", "The ferry sank off Lowport.", "Where near Lowport did it sink?")
 
 
+def test_which_country_or_state_wants_a_place_of_that_kind_anywhere_in_the_sentence():
+    # Sentence shapes from RealTimeQA's articles: the place is the subject or a possessive,
+    # with no preposition before it; a city, a county or a demonym is not the answer.
+    country = "Which country's lawmakers urged officials to show no leniency to protesters?"
+    assert offers("place", "The letter was signed by 227 of Iran's 290 members.", country)
+    assert not offers("place", "Iranian lawmakers urged the judiciary to act.", country)
+    assert not offers("place", "The letter was cited by state-run Press TV in Tehran.", country)
+    truss = "Liz Truss became the new prime minister of which country this week?"
+    assert offers("place", "Liz Truss has become the United Kingdom's new prime minister.", truss)
+    assert not offers("place", "Truss was appointed by the Queen at a castle in Scotland.", truss)
+    state = "Which state has the most confirmed cases of monkeypox?"
+    assert offers("place", "California has the most cases: 4,300.", state)
+    assert not offers("place", "There have been almost 22,000 cases in the US this year.", state)
+    assert not offers("place", "A man in Harris County died last month.", state)
+    # The question's own country does not answer it.
+    assert not offers("place", "Iran's parliament met.", "Which country did Iran's envoy visit?")
+    # "Where" questions keep the preposition test.
+    assert not offers("place", "California has the most cases.", "Where was the case found?")
+
+
 def test_a_who_question_wants_a_name_it_does_not_give():
     question = "who claimed the drone attack on the saudi oil plants?"
     assert offers("entity", "The Yemen-based Houthi movement claimed responsibility.", question)
