@@ -190,17 +190,21 @@ def test_a_quiz_question_in_an_article_does_not_lead_so_its_wrong_guess_stays_ou
 @pytest.fixture(scope="module")
 def quiz_index(embedder, tmp_path_factory, write_jsonl, make_record):
     """A news quiz and the story it asks about (apart: the others' answers stay as they are)."""
-    folder = tmp_path_factory.mktemp("quiz-articles")
-    write_jsonl(
-        folder / "articles.jsonl",
-        [
-            make_record("news-quiz", "The week in a quiz", NEWS_QUIZ, source="Coast Weekly"),
-            make_record("flood", "Exe floods Vale homes", FLOOD, source="Valley"),
-            make_record("frost", "Frost hits valley orchards", FROST, source="Valley"),
-        ],
-    )
-    index_dir = tmp_path_factory.mktemp("quiz-index")
-    assert Builder(index_dir, embedder).build([folder]).articles == 3
+    records = [
+        make_record("news-quiz", "The week in a quiz", NEWS_QUIZ, source="Coast Weekly"),
+        make_record("flood", "Exe floods Vale homes", FLOOD, source="Valley"),
+        make_record("frost", "Frost hits valley orchards", FROST, source="Valley"),
+    ]
+    return _index_of(records, "quiz", embedder, tmp_path_factory, write_jsonl)
+
+
+def _index_of(records, name, embedder, tmp_path_factory, write_jsonl):
+    """An index of ``records`` (apart from index_dir's: the others' answers stay as they are)."""
+    folder = tmp_path_factory.mktemp(f"{name}-articles")
+    write_jsonl(folder / "articles.jsonl", records)
+    index_dir = tmp_path_factory.mktemp(f"{name}-index")
+    summary = Builder(index_dir, embedder).build([folder])
+    assert summary.failed == 0 and summary.articles == len(records)
     return index_dir
 
 
@@ -384,18 +388,11 @@ Crews from three trawlers have been charged so far.
 @pytest.fixture(scope="module")
 def places_index(embedder, tmp_path_factory, write_jsonl, make_record):
     """Two articles whose answers name a state or a country without a preposition before it."""
-    folder = tmp_path_factory.mktemp("places-articles")
-    write_jsonl(
-        folder / "articles.jsonl",
-        [
-            make_record("fever", "Ridgeback fever cases level off", FEVER, source="Health Desk"),
-            make_record("trawlers", "Lawmakers want no leniency", TRAWLERS, source="North Wire"),
-        ],
-    )
-    index_dir = tmp_path_factory.mktemp("places-index")
-    summary = Builder(index_dir, embedder).build([folder])
-    assert summary.failed == 0 and summary.articles == 2
-    return index_dir
+    records = [
+        make_record("fever", "Ridgeback fever cases level off", FEVER, source="Health Desk"),
+        make_record("trawlers", "Lawmakers want no leniency", TRAWLERS, source="North Wire"),
+    ]
+    return _index_of(records, "places", embedder, tmp_path_factory, write_jsonl)
 
 
 def test_the_sentence_with_the_questions_superlative_is_kept(places_index, embedder):
