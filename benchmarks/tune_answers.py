@@ -22,7 +22,7 @@ from index.engine import Engine
 from index.evaluate import answer_shown, load_questions
 
 # The answer-type rules (index.question_types): what the question asks for.
-NO_TYPES = {"type_bonus": 0.0, "focus_weight": 1.0, "update_bonus": 0.0}
+NO_TYPES = {"type_bonus": 0.0, "focus_weight": 1.0, "update_bonus": 0.0, "superlative_bonus": 0.0}
 PREVIOUS = {
     "lead_rank_decay": 3.0,
     "redundancy": 0.0,
@@ -39,6 +39,7 @@ SETTINGS = [
     ("type bonus 1.0", {"type_bonus": 1.0}),
     ("type bonus 0.25", {"type_bonus": 0.25}),
     ("focus words x3", {"focus_weight": 3.0}),
+    ("no superlative bonus", {"superlative_bonus": 0.0}),
     ("lead sentence also discounted by article rank", {"lead_rank_decay": 3.0}),
     ("no redundancy discount (MMR off)", {"redundancy": 0.0}),
     ("no question-sentence penalty", {"question_penalty": 1.0}),
