@@ -144,7 +144,20 @@ _PLACE_NOUN = re.compile(
 )
 # A person or organisation's name: two or more capitalised words ("Bob Behnken", "Yemen-based
 # Houthi"), not the first word of the sentence.
-_FULL_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+)+")
+# At the start of a sentence too ("Barry Bonds holds the record"), unless its first word is one
+# any sentence may open with, capitalised ("After Biden spoke", "Monday's vote").
+_OPENERS = (
+    "the|a|an|in|on|at|to|for|by|with|from|after|before|as|but|and|or|if|when|while|since|during"
+    "|this|that|these|those|it|its|he|she|they|we|his|her|their|our|there|here|some|many|most"
+    "|all|one|two|three|according|despite|although|though|because|under|over|meanwhile|still"
+    "|yet|now|then|also|even|only|about|across|among|without|within|following|last|next"
+    "|earlier|later|today|yesterday|what|which|who|where|why|how|asked|mr|mrs|ms|dr"
+    "|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+    "|january|february|march|april|may|june|july|august|september|october|november|december"
+)
+_FULL_NAME = re.compile(
+    rf"(?:(?<![.!?]\s)(?<!^)\b|^[\"“‘']?(?!(?i:{_OPENERS})\b))[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+)+"
+)
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+)*")
 _QUOTE_MARK = re.compile(r"[\"“”]")
 # A figure that was updated: the answer to "how many ... now?" is the latest count.

@@ -142,6 +142,11 @@ def test_a_who_question_wants_a_name_it_does_not_give():
     question = "who claimed the drone attack on the saudi oil plants?"
     assert offers("entity", "The Yemen-based Houthi movement claimed responsibility.", question)
     assert not offers("entity", "Fires burned at the oil plants for hours.", question)
+    # A name opening the sentence counts; a capitalised opener is not a name.
+    record = "Who holds the major league record with 73 home runs?"
+    assert offers("entity", "Barry Bonds set the major league record with 73 home runs.", record)
+    assert not offers("entity", "After Maris retired, the record stood for 37 years.", record)
+    assert not offers("entity", "The Yankees hit 73 home runs at home.", record)
     # "Which X" questions: nearly every news sentence names something; no name test there.
     assert not offers("entity", "Crowds met Prince Harry in London.", "Which show was renewed?")
 
