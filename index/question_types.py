@@ -129,6 +129,13 @@ _WHEN = re.compile(
     # A month on its own: "in September", "mid-September", "early March 2020".
     rf"|\b(?:in|since|by|until|during|early|mid|late)[\s-]+(?:{_MONTHS_PLAIN})\b",
 )
+# "What time did the building collapse?", "at what hour": a clock time answers, not a day.
+_CLOCK_ASKED = re.compile(r"\bwhat\s+(?:time|hour)\b|\bat\s+what\s+hour\b", re.IGNORECASE)
+_CLOCK = re.compile(
+    r"\b\d{1,2}(?::\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)(?!\w)|\b\d{1,2}:\d{2}\b|\b\d{4}\s*(?:UTC|GMT)\b"
+    r"|\b(?:midnight|noon|dawn)\b",
+    re.IGNORECASE,
+)
 _WHERE = re.compile(
     r"\b(?:in|at|near|outside|inside|from|across|into|to|off|on)\s+(?:the\s+)?"
     # Days, months and clock zones follow the same prepositions ("on August 29", "at 9 ET").
@@ -251,6 +258,8 @@ def offers(kind: str, sentence: str, question: str) -> bool:
             asked = question.casefold()
             named = places_in(sentence, PLACE_NOUNS[noun.group("noun").casefold()])
             return any(not _in_question(name, asked) for name in named)
+    if kind == "time" and _CLOCK_ASKED.search(_asking_part(question)):
+        pattern = _CLOCK
     if kind == "count":
         return _offers_count(sentence, question)
     if kind == "definition":

@@ -109,6 +109,17 @@ def test_a_percentage_or_a_sum_of_money_is_what_those_questions_want():
     assert not offers("count", "Prices rose in 12 states.", rise)
 
 
+def test_what_time_wants_a_clock_time_not_a_day():
+    # Wikinews shapes: "collapsed on Monday" says when, but not at what time.
+    question = "what time did the magnitogorsk building collapse happen"
+    assert offers("time", "The building collapsed at about 6am local time.", question)
+    assert offers("time", "The train left at 11:30 am IST (0600 UTC).", question)
+    assert not offers("time", "A building collapsed on Monday in Magnitogorsk.", question)
+    assert not offers("time", "Rescuers worked through March 2019.", question)
+    # "When" takes a day as before.
+    assert offers("time", "The building collapsed on Monday.", "when did the building collapse?")
+
+
 def test_a_place_is_not_a_day_or_a_month():
     question = "Where did investigators inspect the ferry?"
     assert offers("place", "Investigators inspected the ferry in Lowport.", question)
