@@ -70,7 +70,7 @@ NEWS_NAMES = {
         "Palestine",
         "Kosovo",
     ),
-    "state": ("Washington D.C.",),
+    "state": (),
     "province": (),
 }
 
