@@ -24,6 +24,7 @@ question and lists the closest articles instead.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -491,7 +492,7 @@ class Composer:
     def _sentences(self, question: str, hits: list[Hit]) -> list[_Candidate]:
         """Score every sentence of the retrieved passages against the question, best first."""
         weights = self._question_weights(question)
-        total = sum(weights.values()) or 1.0
+        total = math.fsum(weights.values()) or 1.0
         spans: list[tuple[int, Hit, int, int, str]] = []
         seen: set[tuple[int, int]] = set()
         seen_texts: set[str] = set()
@@ -522,7 +523,8 @@ class Composer:
         for (rank, hit, start, end, text), terms, same_superlative in zip(
             spans, sentence_terms, superlatives, strict=True
         ):
-            coverage = sum(weights[t] for t in set(terms) if t in weights) / total
+            # fsum: exact whatever the order a set of strings iterates in (it changes per process).
+            coverage = math.fsum(weights[t] for t in set(terms) if t in weights) / total
             typed = offers(asked.kind, text, question)
             if typed and rank == 0:
                 # "How much did the storm cost farmers?": "crop losses could top $20 million"

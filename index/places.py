@@ -112,8 +112,23 @@ def _pattern(kind: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w.])(?:{alternatives})(?![\w]|\.\w)")
 
 
+# A capitalised word before a name makes it part of a longer one ("New Jersey", "New Mexico",
+# "Latin America", "George Washington University"), unless it is a word any clause may open with.
+_NAME_BEFORE = re.compile(r"(?:^|\s)(?P<word>[A-Z][\w'’.-]*)\s+$")
+_OPENERS = frozenset(
+    """
+    in on at from to for by with and or of the a an as but after before while since when if
+    than into across over under throughout both neither
+    """.split()  # noqa: SIM905 - a word list reads better as prose
+)
+# A city named after its country or state ("Mexico City", "Jersey City", "Kuwait City"), and
+# the federal district ("Washington, D.C.").
+_NOT_THE_PLACE_AFTER = re.compile(r"\s+City\b|,?\s*D\.\s?C\.")
+
+
 def places_in(sentence: str, kind: str) -> list[str]:
-    """The names of places of ``kind`` in ``sentence``, in order (accents removed).
+    """The names of places of ``kind`` in ``sentence``, in order (accents removed); a name
+    inside a longer one ("New Mexico" is not Mexico) does not count.
 
     Examples
     --------
@@ -121,5 +136,16 @@ def places_in(sentence: str, kind: str) -> list[str]:
     ['Iran']
     >>> places_in("California has the most cases: 4,300.", "state")
     ['California']
+    >>> places_in("Wind farms off New Jersey and in Mexico City", "country")
+    []
     """
-    return [m.group() for m in _pattern(kind).finditer(_plain(sentence))]
+    plain = _plain(sentence)
+    found = []
+    for match in _pattern(kind).finditer(plain):
+        before = _NAME_BEFORE.search(plain, 0, match.start())
+        if before and before.group("word").casefold() not in _OPENERS:
+            continue
+        if _NOT_THE_PLACE_AFTER.match(plain, match.end()):
+            continue
+        found.append(match.group())
+    return found

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 from .places import PLACE_NOUNS, places_in
 from .quotes import SpeechQuestion, parse_speech_question
+from .sentences import split_sentences
 
 TYPES = ("statement", "count", "time", "place", "entity", "definition", "other")
 
@@ -46,9 +47,13 @@ _TIME = re.compile(
     r"was|were|is|will|has|had)\b",
     re.IGNORECASE,
 )
+# Up to two capitalised words may qualify the place ("which U.S. state", "which South American
+# countries"), "which of the states" asks the same, and so does "name the country".
+_PLACE_ASKED = r"\b(?:(?:what|which)(?:\s+of\s+the|(?:\s+(?-i:[A-Z])[\w.'’-]*){0,2})|name\s+the)\s+"
 _PLACE = re.compile(
-    r"\bwhere\b|\b(?:what|which)\s+(?:city|town|country|state|county|region|province|place"
-    r"|village|island|location|venue|street|site|continent|airport|port|hospital)\b",
+    rf"\bwhere\b|{_PLACE_ASKED}(?:city|cities|town"
+    r"|countr(?:y|ies)|nations?|states?|count(?:y|ies)|regions?|provinces?|place|village|island"
+    r"|location|venue|street|site|continent|airport|port|hospital)\b",
     re.IGNORECASE,
 )
 _ENTITY = re.compile(
@@ -147,7 +152,8 @@ _WHERE = re.compile(
 # "Which country's lawmakers...", "what state has...": a kind of place the answer names anywhere
 # in the sentence (index.places), not only after a preposition.
 _PLACE_NOUN = re.compile(
-    r"\b(?:which|what)\s+(?P<noun>countr(?:y|ies)|nations?|states?|provinces?)\b", re.IGNORECASE
+    rf"{_PLACE_ASKED}(?P<noun>countr(?:y|ies)|nations?|states?|provinces?)\b",
+    re.IGNORECASE,
 )
 # A person or organisation's name: two or more capitalised words ("Bob Behnken", "Yemen-based
 # Houthi"), not the first word of the sentence.
@@ -556,6 +562,7 @@ def classify(question: str) -> QuestionType:
 
 
 def _asking_part(question: str) -> str:
-    parts = [p for p in re.split(r"(?<=[.?!])\s+", question.strip()) if p.strip()]
+    # The news sentence splitter: "Which U.S. state has..." is one sentence.
+    parts = [text for span in split_sentences(question) if (text := span.of(question).strip())]
     asking = [p for p in parts if p.rstrip().endswith("?")]
     return (asking or parts or [question])[-1]

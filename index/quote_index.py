@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 import threading
 import unicodedata
@@ -406,11 +407,12 @@ class QuoteIndex:
         keywords = self._snapshot.keywords
         topic_terms = set(keywords.terms([topic], more_stopwords=True)[0])
         weights = keywords.idf(list(topic_terms))
-        total = sum(weights.values()) or 1.0
+        # fsum: exact whatever the order a set of strings iterates in (it changes per process).
+        total = math.fsum(weights.values()) or 1.0
         sentence_terms = keywords.terms([row["sentence"] for row in rows])
         share = np.array(
             [
-                sum(weights[t] for t in set(terms) if t in weights) / total
+                math.fsum(weights[t] for t in set(terms) if t in weights) / total
                 for terms in sentence_terms
             ]
         )

@@ -33,6 +33,11 @@ def test_every_iso_country_is_found_by_its_short_name():
         # Accents are ignored: ISO writes "Tamil Nādu".
         ("Rain fell across Tamil Nadu.", "state", ["Tamil Nadu"]),
         ("Ontario and Quebec disagreed.", "province", ["Ontario", "Quebec"]),
+        # A name inside a longer one is not that place; nor is a city named after it.
+        ("Farms off New Jersey, in New Mexico and in Latin America.", "country", []),
+        ("Officials in Mexico City and Washington, D.C. agreed.", "country", []),
+        ("Officials in Washington, D.C. agreed.", "state", []),
+        ("In Portugal, and in Spain, wind is cheap.", "country", ["Portugal", "Spain"]),
         # Case counts: these are not places.
         ("He carved the turkey on fine china.", "country", []),
         # Not inside other words or abbreviations.

@@ -145,6 +145,17 @@ def test_which_country_or_state_wants_a_place_of_that_kind_anywhere_in_the_sente
     assert not offers("place", "A man in Harris County died last month.", state)
     # The question's own country does not answer it.
     assert not offers("place", "Iran's parliament met.", "Which country did Iran's envoy visit?")
+    # Plural and qualified forms ask the same ("U.S." does not end the question's sentence).
+    for asked in (
+        "Which U.S. state has the most cases?",
+        "Which Indian state recorded the highest temperature?",
+        "Which South American countries signed the pact?",
+        "Which of the states voted first?",
+        "Name the country with the most wind farms.",
+    ):
+        assert classify(asked).kind == "place", asked
+    assert offers("place", "Oregon has the most cases.", "Which U.S. state has the most cases?")
+    assert classify("What did the state say about the cuts?").kind != "place"
     # "Where" questions keep the preposition test.
     assert not offers("place", "California has the most cases.", "Where was the case found?")
 
