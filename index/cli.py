@@ -95,6 +95,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
 
 
+def _words(text: str) -> str:
+    """An argparse type: text with at least one word (an empty question is bad usage, not a
+    question the articles cannot answer)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError('is empty: give it in words, e.g. "Who won?"')
+    return text.strip()
+
+
 def _positive(text: str) -> int:
     """An argparse type: a whole number of at least 1 ("-k 0" and "-k -1" are bad usage)."""
     try:
@@ -231,7 +239,7 @@ def _parser() -> argparse.ArgumentParser:
         ("ask", _ask, "answer a question from the articles, with citations"),
     ):
         sub = command(name, run, help_text)
-        sub.add_argument("query", metavar="QUERY" if name == "search" else "QUESTION")
+        sub.add_argument("query", type=_words, metavar="QUERY" if name == "search" else "QUESTION")
         sub.add_argument("--source", action="append", help="only this outlet (repeatable)")
         sub.add_argument("--since", type=_date, help="published on or after (YYYY-MM-DD)")
         sub.add_argument("--until", type=_until, help="published on or before (YYYY-MM-DD)")
@@ -246,7 +254,9 @@ def _parser() -> argparse.ArgumentParser:
             )
 
     sub = command("quotes", _quotes, "list a person's quotations across the collection")
-    sub.add_argument("speaker", metavar="SPEAKER", help='a name or title ("Zelensky", "the mayor")')
+    sub.add_argument(
+        "speaker", type=_words, metavar="SPEAKER", help='a name or title ("Zelensky", "the mayor")'
+    )
     sub.add_argument("--about", metavar="TOPIC", help="only quotations about this (by meaning)")
     sub.add_argument("--source", action="append", help="only this outlet (repeatable)")
     sub.add_argument("--since", type=_date, help="published on or after (YYYY-MM-DD)")

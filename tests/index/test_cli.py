@@ -315,6 +315,11 @@ def test_bad_usage_exits_2(tmp_path, cli_index):
         counted = run(*args, "--index", cli_index)
         assert counted.returncode == 2, (args, counted.stderr)
         assert "must be at least 1" in counted.stderr or "not a whole number" in counted.stderr
+    # An empty question, query or speaker is bad usage, not a question the articles miss.
+    for args in (("ask", ""), ("ask", "   "), ("search", ""), ("quotes", " ")):
+        empty = run(*args, "--index", cli_index)
+        assert empty.returncode == 2, (args, empty.stdout, empty.stderr)
+        assert "is empty" in empty.stderr
 
 
 def test_a_missing_index_exits_1_and_says_how_to_build(tmp_path):
