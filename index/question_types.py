@@ -125,8 +125,12 @@ _MONTHS_PLAIN = (
     r"January|February|March|April|May|June|July|August|September|October|November|December"
     r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
 )
-_WHEN = re.compile(
+# A clock time: "9:40 p.m.", "6am", "0617 UTC".
+_CLOCK_TIME = (
     r"\b\d{1,2}(?::\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)(?!\w)|\b\d{1,2}:\d{2}\b|\b\d{4}\s*(?:UTC|GMT)\b"
+)
+_WHEN = re.compile(
+    rf"{_CLOCK_TIME}"
     r"|\blocal\s+time\b|\b(?:UTC|GMT|midnight|noon|dawn|overnight|yesterday|today|tonight)\b"
     r"|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
     rf"|\b(?:{_MONTHS})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{_MONTHS})\b|\b(?:in|since|by|until)\s+(?:1[89]|20)\d\d\b"
@@ -136,11 +140,7 @@ _WHEN = re.compile(
 )
 # "What time did the building collapse?", "at what hour": a clock time answers, not a day.
 _CLOCK_ASKED = re.compile(r"\bwhat\s+(?:time|hour)\b|\bat\s+what\s+hour\b", re.IGNORECASE)
-_CLOCK = re.compile(
-    r"\b\d{1,2}(?::\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)(?!\w)|\b\d{1,2}:\d{2}\b|\b\d{4}\s*(?:UTC|GMT)\b"
-    r"|\b(?:midnight|noon|dawn)\b",
-    re.IGNORECASE,
-)
+_CLOCK = re.compile(rf"{_CLOCK_TIME}|\b(?:midnight|noon|dawn)\b")
 _WHERE = re.compile(
     r"\b(?:in|at|near|outside|inside|from|across|into|to|off|on)\s+(?:the\s+)?"
     # Days, months and clock zones follow the same prepositions ("on August 29", "at 9 ET").
@@ -156,10 +156,9 @@ _PLACE_NOUN = re.compile(
     re.IGNORECASE,
 )
 # A person or organisation's name: two or more capitalised words ("Bob Behnken", "Yemen-based
-# Houthi"), not the first word of the sentence.
-# At the start of a sentence too ("Barry Bonds holds the record"), unless its first word is one
-# any sentence may open with, capitalised ("After Biden spoke", "Monday's vote").
-_OPENERS = (
+# Houthi"); at the start of a sentence too ("Barry Bonds holds the record"), unless its first
+# word is one any sentence may open with, capitalised ("After Biden spoke", "Monday's vote").
+_SENTENCE_OPENERS = (
     "the|a|an|in|on|at|to|for|by|with|from|after|before|as|but|and|or|if|when|while|since|during"
     "|this|that|these|those|it|its|he|she|they|we|his|her|their|our|there|here|some|many|most"
     "|all|one|two|three|according|despite|although|though|because|under|over|meanwhile|still"
@@ -169,7 +168,7 @@ _OPENERS = (
     "|january|february|march|april|may|june|july|august|september|october|november|december"
 )
 _FULL_NAME = re.compile(
-    rf"(?:(?<![.!?]\s)(?<!^)\b|^[\"“‘']?(?!(?i:{_OPENERS})\b))[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+)+"
+    rf"(?:(?<![.!?]\s)(?<!^)\b|^[\"“‘']?(?!(?i:{_SENTENCE_OPENERS})\b))[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+)+"
 )
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+)*")
 _QUOTE_MARK = re.compile(r"[\"“”]")
