@@ -38,6 +38,7 @@ from .question_types import (
     classify,
     focus_words,
     offers,
+    place_noun,
     reports_update,
     superlative,
     superlative_windows,
@@ -75,6 +76,8 @@ class Evidence:
     typed_match : float
         The same, over the sentences holding what the question asks for (a number for "how
         many", a description for "who is X"; :func:`index.question_types.offers`); 0 if none.
+        For "which country/state/province" questions, without that word, which the sentence
+        naming one rarely repeats.
     """
 
     kind: str
@@ -482,6 +485,19 @@ class Composer:
             typed = [c.match for c in candidates]
         else:
             typed = [c.match for c in candidates if offers(kind, c.text, question)]
+            place = place_noun(question) if kind == "place" else None
+            if place is not None and typed:
+                # "Which state recorded the highest temperature?": "Tamil Nadu recorded the
+                # highest temperature" answers it all, though it does not say "state".
+                weights = self._question_weights(question)
+                for term in self.keywords.terms([place])[0]:
+                    weights.pop(term, None)
+                total = math.fsum(weights.values()) or 1.0
+                typed = [
+                    math.fsum(weights[t] for t in c.terms if t in weights) / total
+                    for c in candidates
+                    if offers(kind, c.text, question)
+                ]
         return Evidence(
             kind=kind,
             similarity=max((h.dense_score or 0.0 for h in hits), default=0.0),

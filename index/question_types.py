@@ -258,10 +258,10 @@ def offers(kind: str, sentence: str, question: str) -> bool:
             named = _NAME_ASKED.search(asking) is not None
             return named and _names_the_thing(sentence, question, asking)
     if kind == "place":
-        noun = _PLACE_NOUN.search(_asking_part(question))
+        noun = place_noun(question)
         if noun is not None:
             asked = question.casefold()
-            named = places_in(sentence, PLACE_NOUNS[noun.group("noun").casefold()])
+            named = places_in(sentence, PLACE_NOUNS[noun.casefold()])
             return any(not _in_question(name, asked) for name in named)
     if kind == "time" and _CLOCK_ASKED.search(_asking_part(question)):
         pattern = _CLOCK
@@ -458,6 +458,13 @@ _SUPERLATIVE = re.compile(
     r"(?!\s+(?:recent(?:ly)?|likely|often|of\s+all)\b)",
     re.IGNORECASE,
 )
+
+
+def place_noun(question: str) -> str | None:
+    """The kind of place a "which country/state/province" question asks for, as written
+    ("states" in "which U.S. states..."), or None."""
+    found = _PLACE_NOUN.search(_asking_part(question))
+    return found.group("noun") if found else None
 
 
 def superlative(question: str) -> str | None:

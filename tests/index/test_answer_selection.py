@@ -385,6 +385,15 @@ Crews from three trawlers have been charged so far.
 """
 
 
+HEAT = """\
+Temperatures soared across southern India this week as a late heat wave hit the region.
+
+Tamil Nadu recorded the highest temperature in the country, 46.2 degrees Celsius, on Wednesday.
+
+Officials opened cooling centres in Chennai and Madurai.
+"""
+
+
 @pytest.fixture(scope="module")
 def places_index(embedder, tmp_path_factory, write_jsonl, make_record):
     """Two articles whose answers name a state or a country without a preposition before it."""
@@ -393,6 +402,16 @@ def places_index(embedder, tmp_path_factory, write_jsonl, make_record):
         make_record("trawlers", "Lawmakers want no leniency", TRAWLERS, source="North Wire"),
     ]
     return _index_of(records, "places", embedder, tmp_path_factory, write_jsonl)
+
+
+@pytest.fixture(scope="module")
+def heat_index(embedder, tmp_path_factory, write_jsonl, make_record):
+    """One short article naming a state, and another that names none."""
+    records = [
+        make_record("heat", "Heat wave grips southern India", HEAT, source="Monsoon Times"),
+        make_record("frost", "Frost hits valley orchards", FROST, source="Valley"),
+    ]
+    return _index_of(records, "heat", embedder, tmp_path_factory, write_jsonl)
 
 
 def test_the_sentence_with_the_questions_superlative_is_kept(places_index, embedder):
@@ -415,3 +434,12 @@ def test_which_country_is_answered_by_a_sentence_naming_a_country(places_index, 
 
     assert "Iceland's 63 members" in answer.text, answer.text
     assert "Iceland's 63 members" not in untyped.text, untyped.text
+
+
+def test_a_short_which_state_question_is_answered_by_the_state_it_names(heat_index, embedder):
+    # The answer does not repeat "state": the coverage decision leaves that word out of the
+    # match of a sentence naming a state (a fresh user's question was refused before).
+    answer = _engine(heat_index, embedder).ask("Which state recorded the highest temperature?")
+
+    assert answer.covered, answer.text
+    assert answer.parts[0].text.startswith("Tamil Nadu recorded the highest temperature")
