@@ -24,6 +24,7 @@ Everything here is a few regular expressions over the question: no model.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -567,6 +568,7 @@ def classify(question: str) -> QuestionType:
     return QuestionType("other", latest)
 
 
+@functools.lru_cache(maxsize=256)  # offers() asks it once per candidate sentence
 def _asking_part(question: str) -> str:
     # The news sentence splitter: "Which U.S. state has..." is one sentence.
     parts = [text for span in split_sentences(question) if (text := span.of(question).strip())]
