@@ -373,10 +373,13 @@ def row_count(conn, table: str) -> int:
     return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
 
-def prewarm(conn, table: str) -> None:
+def prewarm(conn, *relations: str) -> int:
+    """Read ``relations`` into shared_buffers (pg_prewarm); returns the bytes read."""
     conn.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
-    conn.execute("SELECT pg_prewarm(%s::regclass)", (table,))
-    conn.execute("SELECT pg_prewarm(%s::regclass)", (f"{table}_hnsw",))
+    blocks = sum(
+        conn.execute("SELECT pg_prewarm(%s::regclass)", (name,)).fetchone()[0] for name in relations
+    )
+    return blocks * int(conn.execute("SELECT current_setting('block_size')").fetchone()[0])
 
 
 def measure_queries(
@@ -595,7 +598,6 @@ def compare_store(args, server, store_url: str, texts: list[str], queries, embed
     ef = min(max(2 * candidates, 100), 1000)  # what the store sets for that k
     pg = Engine(store_url, embedder=embedder, background_merge=False)
     with psycopg.connect(store_url, autocommit=True) as conn:
-        conn.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
         # Warm, as the floor's table is: the HNSW index, and what the keyword side and the
         # fetches after retrieval read (the chunks' rows hold their tsvectors).
         relations = [
@@ -607,21 +609,12 @@ def compare_store(args, server, store_url: str, texts: list[str], queries, embed
         ]
         relations += ["chunks", "chunks_keywords", "chunks_pkey", "articles", "articles_pkey"]
         relations += ["title_vectors", "title_vectors_pkey", "lexeme_stats", "lexeme_stats_pkey"]
-        for name in relations:
-            conn.execute("SELECT pg_prewarm(%s::regclass)", (name,))
-        warmed = sum(
-            conn.execute("SELECT pg_relation_size(%s::regclass)", (name,)).fetchone()[0]
-            for name in relations
-        )
+        warmed = prewarm(conn, *relations)
         buffers = conn.execute(
             "SELECT pg_size_bytes(current_setting('shared_buffers'))"
         ).fetchone()[0]
     with psycopg.connect(server.url, autocommit=True) as conn:
-        prewarm(conn, TABLE)
-        warmed += sum(
-            conn.execute("SELECT pg_relation_size(%s::regclass)", (name,)).fetchone()[0]
-            for name in (TABLE, f"{TABLE}_hnsw")
-        )
+        warmed += prewarm(conn, TABLE, f"{TABLE}_hnsw")
     floor_conn = psycopg.connect(server.url, autocommit=True)
     register_vector(floor_conn)
     floor_conn.execute(f"SET hnsw.ef_search = {ef}")
@@ -676,7 +669,8 @@ def compare_store(args, server, store_url: str, texts: list[str], queries, embed
 
     # Untimed rounds first: each pooled connection's server process maps the shared-buffer
     # pages it reads on first touch (one page fault per 4 KB page without huge pages).
-    for i in range(min(args.warm_queries or len(texts), len(texts))):
+    rounds = min(args.warm_queries or len(texts), len(texts))
+    for i in range(rounds):
         for name in calls:
             run(name, i, record=False)
     names = list(calls)
@@ -695,7 +689,7 @@ def compare_store(args, server, store_url: str, texts: list[str], queries, embed
         "overlap": overlap,
         "ef_search": ef,
         "seconds": seconds,
-        "warm_queries": min(args.warm_queries or len(texts), len(texts)),
+        "warm_queries": rounds,
         "prewarmed_bytes": warmed,
         "shared_buffers_bytes": buffers,
     }
@@ -1037,7 +1031,7 @@ def main() -> int:
         measured = {}
         for table in tables:
             with psycopg.connect(url, autocommit=True) as conn:
-                prewarm(conn, table)
+                prewarm(conn, table, f"{table}_hnsw")
             table_truth = truth_probe if table == PROBE_TABLE else truth
             measured[table] = measure_queries(
                 url,

@@ -32,7 +32,7 @@ from datetime import datetime
 
 from .dates import to_utc
 from .furniture import is_furniture
-from .keyword import KeywordIndex
+from .keyword import KeywordIndex, term_share
 from .question_types import (
     checkable,
     classify,
@@ -484,20 +484,17 @@ class Composer:
             # Navalny" asks for the newest coverage of its words, whatever it says.
             typed = [c.match for c in candidates]
         else:
-            typed = [c.match for c in candidates if offers(kind, c.text, question)]
+            holding = [c for c in candidates if offers(kind, c.text, question)]
+            typed = [c.match for c in holding]
             place = place_noun(question) if kind == "place" else None
-            if place is not None and typed:
+            if place is not None and holding:
                 # "Which state recorded the highest temperature?": "Tamil Nadu recorded the
                 # highest temperature" answers it all, though it does not say "state".
                 weights = self._question_weights(question)
                 for term in self.keywords.terms([place])[0]:
                     weights.pop(term, None)
                 total = math.fsum(weights.values()) or 1.0
-                typed = [
-                    math.fsum(weights[t] for t in c.terms if t in weights) / total
-                    for c in candidates
-                    if offers(kind, c.text, question)
-                ]
+                typed = [term_share(c.terms, weights, total) for c in holding]
         return Evidence(
             kind=kind,
             similarity=max((h.dense_score or 0.0 for h in hits), default=0.0),
@@ -539,8 +536,7 @@ class Composer:
         for (rank, hit, start, end, text), terms, same_superlative in zip(
             spans, sentence_terms, superlatives, strict=True
         ):
-            # fsum: exact whatever the order a set of strings iterates in (it changes per process).
-            coverage = math.fsum(weights[t] for t in set(terms) if t in weights) / total
+            coverage = term_share(terms, weights, total)
             typed = offers(asked.kind, text, question)
             if typed and rank == 0:
                 # "How much did the storm cost farmers?": "crop losses could top $20 million"

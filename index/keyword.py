@@ -9,8 +9,9 @@ removed and Snowball-stemmed, so "elections" finds "election".
 from __future__ import annotations
 
 import logging
+import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import bm25s
@@ -42,6 +43,14 @@ def analyze_terms(
     words = [[w for w in _TOKEN.findall(t.lower()) if w not in stopwords] for t in texts]
     stems = iter(stemmer.stemWords([w for ws in words for w in ws]))
     return [[next(stems) for _ in ws] for ws in words]
+
+
+def term_share(terms: Iterable[str], weights: Mapping[str, float], total: float) -> float:
+    """The weighted share of a query's terms that ``terms`` hold: the sum of ``weights`` over
+    the distinct terms present, divided by ``total`` (the weights' sum, passed in as it is the
+    same for every text). ``math.fsum``: exact whatever order a set of strings iterates in (it
+    changes per process, and a plain sum then differs in its last bits)."""
+    return math.fsum(weights[t] for t in set(terms) if t in weights) / total
 
 
 def idf(documents: int, frequency: int) -> float:

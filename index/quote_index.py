@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .dates import parse_timestamp, to_utc
+from .keyword import term_share
 from .quotes import Quote, find_quotes, speaker_matches
 
 if TYPE_CHECKING:
@@ -407,15 +408,9 @@ class QuoteIndex:
         keywords = self._snapshot.keywords
         topic_terms = set(keywords.terms([topic], more_stopwords=True)[0])
         weights = keywords.idf(list(topic_terms))
-        # fsum: exact whatever the order a set of strings iterates in (it changes per process).
         total = math.fsum(weights.values()) or 1.0
         sentence_terms = keywords.terms([row["sentence"] for row in rows])
-        share = np.array(
-            [
-                math.fsum(weights[t] for t in set(terms) if t in weights) / total
-                for terms in sentence_terms
-            ]
-        )
+        share = np.array([term_share(terms, weights, total) for terms in sentence_terms])
         cosine = np.zeros(len(rows))
         vectors = part.vectors(rows) if topic_vector is not None else None
         if vectors is not None:
