@@ -141,7 +141,11 @@ class AnswerParams:
     # articles are already ranked); the following ones are discounted by their article's rank,
     # dividing by 1 + rank_decay * rank, since the best article usually holds the rest.
     lead_rank_decay: float = 0.0
-    rank_decay: float = 3.0
+    rank_decay: float = 1.0
+    # ... and multiplied by their article's retrieval score relative to the best article's,
+    # to this power: two articles on the same story share the answer; a rank alone would
+    # discount the second as much as an off-topic one.
+    relevance_decay: float = 1.0
     # Maximal marginal relevance: a sentence sharing most of its words with one already chosen
     # (the same fact again) loses up to this share of the lead sentence's score.
     redundancy: float = 0.3
@@ -166,11 +170,18 @@ class AnswerParams:
     # "How many ... now?": a sentence reporting an updated figure ("rose to 58") counts more.
     update_bonus: float = 0.5
     # A sentence of the best article that holds what the question asks for scores at least this
-    # much (before the type bonus), even when it shares no word with the question.
+    # much (before the type bonus), even when it shares no word with the question ...
     typed_floor: float = 0.3
+    # ... plus this share of the question's words it does hold, so that of two such sentences
+    # ("Shelter costs were up 5.6%", "gasoline ... up 60% over the year") the one sharing more
+    # words with the question still ranks first.
+    typed_floor_slope: float = 0.5
     # In a question of several sentences ("Judge hit his 62nd home run this week. Who holds the
     # record?"), words only in the scene-setting sentences weigh this much; the asking one, 1.
     preamble_weight: float = 0.5
+    # ... unless the asking sentence stands alone, with no pronoun pointing back into them
+    # ("Judge hit his 62nd home run. Who holds the record?"): then they weigh this much.
+    standalone_preamble_weight: float = 0.0
     # Context for the best sentence: "lean" (only when it opens with "It", "He", ...),
     # "previous" (always the sentence before), "around" (the sentences before and after).
     context: str = "lean"
@@ -541,7 +552,7 @@ class Composer:
             if typed and rank == 0:
                 # "How much did the storm cost farmers?": "crop losses could top $20 million"
                 # shares no word with it, but in the best article it is the one that answers.
-                coverage = max(coverage, params.typed_floor)
+                coverage = max(coverage, params.typed_floor + params.typed_floor_slope * coverage)
             if coverage <= 0 or is_furniture(text) or _is_fragment(text, params.fragment_words):
                 continue  # page furniture, headings and list items are never quoted as answers
             match = coverage
@@ -592,6 +603,8 @@ class Composer:
         asking = [s for s in sentences if _is_question(s)] or sentences[-1:]
         focus = set(self.keywords.terms([asking[-1]], more_stopwords=True)[0])
         preamble = self.params.preamble_weight
+        if not _POINTS_BACK.search(asking[-1]):
+            preamble = self.params.standalone_preamble_weight
         return {t: w if t in focus else w * preamble for t, w in weights.items()}
 
     def _by_marginal_relevance(
@@ -607,11 +620,14 @@ class Composer:
         remaining = list(candidates)
         ordered: list[_Candidate] = []
         lead_value = 0.0
+        best_hit = max((c.hit.score for c in candidates), default=0.0)
         while remaining and len(ordered) < params.max_sentences * 3:
             decay = params.rank_decay if ordered or latest else params.lead_rank_decay
             values = []
             for candidate in remaining:
                 value = candidate.score / (1 + decay * candidate.hit_rank)
+                if ordered and not latest and best_hit > 0:
+                    value *= max(candidate.hit.score / best_hit, 0.0) ** params.relevance_decay
                 if ordered:
                     overlap = max(_jaccard(candidate.terms, chosen.terms) for chosen in ordered)
                     value -= params.redundancy * overlap * lead_value
@@ -773,6 +789,13 @@ def _sentence_end(text: str, at_least: int) -> int:
 
 # A sentence ends with these (a closing quotation mark or bracket may follow).
 _TERMINAL = re.compile(r"[.!?…:;][\s\"'”’)\]]*$")
+
+
+# A pronoun in a question's asking sentence that refers to its scene-setting ones ("Which team
+# did *he* play for?").
+_POINTS_BACK = re.compile(
+    r"\b(?:he|she|it|its|they|them|their|theirs|his|her|hers|him|this|these|those)\b", re.I
+)
 
 
 def _is_fragment(sentence: str, words: int) -> bool:

@@ -18,7 +18,14 @@ from index.engine import Engine
 from index.furniture import is_furniture
 
 # The answer-type rules off: what the question asks for plays no part.
-NO_TYPES = {"type_bonus": 0.0, "focus_weight": 1.0, "update_bonus": 0.0, "superlative_bonus": 0.0}
+NO_TYPES = {
+    "type_bonus": 0.0,
+    "focus_weight": 1.0,
+    "update_bonus": 0.0,
+    "superlative_bonus": 0.0,
+    "typed_floor": 0.0,
+    "typed_floor_slope": 0.0,
+}
 
 QUIZ = """\
 Which town will host the 2031 Lantern Games? Readers sent in more than 400 guesses last week, \
@@ -79,6 +86,24 @@ SWIM = """\
 Club swimmer Lena Ortiz swam the harbour crossing on Saturday, despite the cold.
 
 Tomas Reyes holds the fastest harbour crossing ever recorded, 38 minutes in 1987.
+"""
+
+KESTREL_LANDING = """\
+The Kestrel capsule landed in the Atacama desert on Sunday.
+
+The team said the capsule hatch opened easily.
+"""
+
+KESTREL_CARGO = """\
+The Kestrel capsule carried ice samples back to Earth, the agency said.
+"""
+
+HEATING_OIL = """\
+Heating oil prices dipped from their record this month.
+
+Shelter costs were up 5.6%.
+
+Much of the rise came from boiler fuel, which was up 60% over the year.
 """
 
 FERRY_FIRE = """\
@@ -157,11 +182,14 @@ def index_dir(embedder, tmp_path_factory, write_jsonl, make_record):
             record("ferry-fire", "Fire on the Aurora ferry", FERRY_FIRE, source="Coast Radio"),
             record("outbreak", "Measles outbreak at valley school", OUTBREAK, source="Valley"),
             record("frost", "Frost hits valley orchards", FROST, source="Valley"),
+            record("kestrel-landing", "Kestrel lands", KESTREL_LANDING, source="Space Desk"),
+            record("kestrel-cargo", "What Kestrel brought back", KESTREL_CARGO, source="Wire"),
+            record("heating-oil", "Heating oil prices dip", HEATING_OIL, source="Energy Daily"),
         ],
     )
     index_dir = tmp_path_factory.mktemp("selection-index")
     summary = Builder(index_dir, embedder).build([folder])
-    assert summary.failed == 0 and summary.articles == 11
+    assert summary.failed == 0 and summary.articles == 14
     return index_dir
 
 
@@ -291,13 +319,84 @@ def test_the_asking_sentence_of_a_question_counts_more_than_its_scene_setting(in
     )
 
     answer = _engine(index_dir, embedder, max_sentences=1, **NO_TYPES).ask(question)
-    flat = _engine(index_dir, embedder, max_sentences=1, preamble_weight=1.0, **NO_TYPES).ask(
-        question
-    )
+    flat = _engine(
+        index_dir,
+        embedder,
+        max_sentences=1,
+        preamble_weight=1.0,
+        standalone_preamble_weight=1.0,
+        **NO_TYPES,
+    ).ask(question)
 
     assert answer.covered
     assert answer.parts[0].text.startswith("Tomas Reyes holds the fastest harbour crossing")
     assert flat.parts[0].text.startswith("Club swimmer Lena Ortiz swam")
+
+
+def test_scene_setting_words_count_only_when_the_asking_sentence_points_back_to_them(
+    index_dir, embedder
+):
+    # The asking sentence stands alone: the scene's words ("Lena Ortiz swam the harbour
+    # crossing") only echo the sentence that restates the scene.
+    standalone = (
+        "Club swimmer Lena Ortiz swam the harbour crossing despite the cold on Saturday. "
+        "Who holds the fastest crossing ever recorded?"
+    )
+    # "she" points back: the scene says who the question is about.
+    pointing_back = "Club swimmer Lena Ortiz swam this week. On which day did she swim it?"
+
+    answer = _engine(index_dir, embedder, max_sentences=1, **NO_TYPES).ask(standalone)
+    discounted = _engine(
+        index_dir, embedder, max_sentences=1, standalone_preamble_weight=0.5, **NO_TYPES
+    ).ask(standalone)
+    about_her = _engine(index_dir, embedder, max_sentences=1, **NO_TYPES).ask(pointing_back)
+    ignored = _engine(index_dir, embedder, max_sentences=1, preamble_weight=0.0, **NO_TYPES).ask(
+        pointing_back
+    )
+
+    assert answer.parts[0].text.startswith("Tomas Reyes holds the fastest harbour crossing")
+    assert discounted.parts[0].text.startswith("Club swimmer Lena Ortiz swam")
+    assert about_her.parts[0].text.startswith("Club swimmer Lena Ortiz swam")
+    assert not ignored.covered or not ignored.parts[0].text.startswith("Club swimmer")
+
+
+def test_a_second_article_on_the_same_story_adds_its_sentence(index_dir, embedder):
+    # Two articles on the landing, retrieved about as well as each other: the second one's
+    # sentence on the cargo answers the rest of the question, ahead of the first one's aside.
+    question = "Where did the Kestrel capsule land on Sunday and what did it carry?"
+    engine = _engine(index_dir, embedder, max_sentences=2, **NO_TYPES)
+    hits = {hit.article_id: hit for hit in engine.search(question)}
+    landing, cargo = hits["kestrel-landing"], hits["kestrel-cargo"]
+    same_story = [landing, replace(cargo, score=landing.score)]
+    # The same article, as if retrieval had found it a poor match (a quarter of the score).
+    off_topic = [landing, replace(cargo, score=landing.score / 4)]
+    by_rank_only = _engine(index_dir, embedder, max_sentences=2, relevance_decay=0.0, **NO_TYPES)
+
+    together = engine.answer_from_hits(question, same_story)
+    apart = engine.answer_from_hits(question, off_topic)
+
+    cargo_sentence = "The Kestrel capsule carried ice samples back to Earth"
+    assert together.parts[0].text.startswith("The Kestrel capsule landed")
+    assert any(p.text.startswith(cargo_sentence) for p in together.parts), together.text
+    assert not any(p.text.startswith(cargo_sentence) for p in apart.parts), apart.text
+    assert [p.text for p in by_rank_only.answer_from_hits(question, same_story).parts] == [
+        p.text for p in by_rank_only.answer_from_hits(question, off_topic).parts
+    ]
+
+
+def test_among_typed_sentences_of_the_best_article_the_one_sharing_more_words_wins(
+    index_dir, embedder
+):
+    # Both figures are percentages in the best article; only one shares a word with the
+    # question ("over the year"). The floor lifts both, but keeps the difference between them.
+    question = "Despite the recent dip, how much have heating oil prices increased over the year?"
+
+    answer = _engine(index_dir, embedder, max_sentences=2).ask(question)
+    flat_floor = _engine(index_dir, embedder, max_sentences=2, typed_floor_slope=0.0).ask(question)
+
+    assert any("up 60% over the year" in p.text for p in answer.parts), answer.text
+    assert "Shelter costs" not in answer.text
+    assert "Shelter costs" in flat_floor.text
 
 
 @pytest.mark.parametrize(

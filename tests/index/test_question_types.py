@@ -199,6 +199,20 @@ def test_a_month_alone_is_a_time_and_a_title_before_a_name_describes_it():
     )
 
 
+def test_a_time_relative_to_the_story_answers_when():
+    assert offers("time", "Updated boosters will be available next month.", "When will it ship?")
+    assert offers("time", "The bridge reopens later this year.", "When does the bridge reopen?")
+    assert offers("time", "Talks resume in two weeks, the envoy said.", "When do talks resume?")
+    assert offers(
+        "time",
+        "The rocket hit another snag, and it will be at least a few weeks before NASA tries again.",
+        "When will NASA next attempt to launch the rocket?",
+    )
+    # A duration is not when; the question's own "this week" is not an answer.
+    assert not offers("time", "The strike lasted for two weeks.", "When did the strike end?")
+    assert not offers("time", "Shops reopened this week.", "When did shops reopen this week?")
+
+
 def test_words_asking_when_or_for_the_latest_are_not_story_words():
     assert "latest" not in without_latest("What is the latest on Brexit?")
     assert "place" not in without_latest("Where did the launch take place?")
