@@ -23,11 +23,16 @@ from index.evaluate import answer_shown, load_questions
 
 # The answer-type rules (index.question_types): what the question asks for.
 NO_TYPES = {"type_bonus": 0.0, "focus_weight": 1.0, "update_bonus": 0.0, "superlative_bonus": 0.0}
+# Every sentence discounted by its article's rank alone, as the first release did.
+BY_RANK = {"rank_decay": 3.0, "relevance_decay": 0.0}
 PREVIOUS = {
     "lead_rank_decay": 3.0,
+    **BY_RANK,
     "redundancy": 0.0,
     "question_penalty": 1.0,
     "preamble_weight": 1.0,
+    "standalone_preamble_weight": 1.0,
+    "typed_floor_slope": 0.0,
     **NO_TYPES,
 }
 
@@ -41,9 +46,18 @@ SETTINGS = [
     ("focus words x3", {"focus_weight": 3.0}),
     ("no superlative bonus", {"superlative_bonus": 0.0}),
     ("lead sentence also discounted by article rank", {"lead_rank_decay": 3.0}),
+    ("following sentences discounted by article rank only (rank decay 3)", BY_RANK),
+    ("typed floor without its slope (a flat 0.3)", {"typed_floor_slope": 0.0}),
     ("no redundancy discount (MMR off)", {"redundancy": 0.0}),
     ("no question-sentence penalty", {"question_penalty": 1.0}),
-    ("scene-setting question terms weigh 1", {"preamble_weight": 1.0}),
+    (
+        "scene-setting question terms weigh 1",
+        {"preamble_weight": 1.0, "standalone_preamble_weight": 1.0},
+    ),
+    (
+        "scene-setting terms weigh 0.5 even when the asking sentence stands alone",
+        {"standalone_preamble_weight": 0.5},
+    ),
     ("all off (the selection before answer types and MMR)", PREVIOUS),
 ]
 
@@ -64,14 +78,15 @@ def main() -> None:
         retrieved.append((question, hits, searcher.generation))
 
     print(f"{len(questions)} questions with an answer string, {args.index}")
-    print(f"{'setting':<48} {'answer shown in answer':>23}")
+    width = max(len(name) for name, _ in SETTINGS)
+    print(f"{'setting':<{width}} {'answer shown in answer':>23}")
     for name, changes in SETTINGS:
         engine.answer_params = replace(AnswerParams(), **changes)
         shown = sum(
             answer_shown(q.answer, [engine.answer_from_hits(q.question, hits, generation).text])
             for q, hits, generation in retrieved
         )
-        print(f"{name:<48} {shown / len(questions):>23.3f}")
+        print(f"{name:<{width}} {shown / len(questions):>23.3f}")
 
 
 if __name__ == "__main__":

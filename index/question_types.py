@@ -216,6 +216,15 @@ _WHICH_NOUN = re.compile(
 )
 
 
+# "Lava could soon reach which type of infrastructure?", "Disney stopped selling what?": asked
+# in place, the word right before the question word (not a preposition: "playing in which
+# tournament") is what the answer does, as "claimed" is in "who claimed the attack?".
+_IN_SITU = re.compile(
+    r"(?<=\w)\s+(?!(?:over|for|to|with|about|in|on|at|by|from|into|of|and|or|but)\b)"
+    r"(?P<verb>[a-z][\w'’-]*)\s+(?:which|what)$"
+)
+
+
 def checkable(kind: str, question: str) -> bool:
     """Whether :func:`offers` can tell that a sentence holds what ``question`` asks for: not
     for ``other`` questions, nor for ``entity`` questions that ask neither "who" nor for a
@@ -434,13 +443,21 @@ def focus_words(question: str) -> list[str]:
     "who claimed the drone attack?" -> ["claimed"]; "how many delegates did Biden win?" ->
     ["delegates"]; "who were the astronauts on the launch?" -> ["astronauts"]. At most two
     words (a counted noun may have a modifier: "how many covid cases"), lower case; "which
-    wildly popular show was renewed?" -> ["show"]; empty for other questions.
+    wildly popular show was renewed?" -> ["show"]; asked in place, the word before the question
+    word too: "lava could reach which type of infrastructure?" -> ["infrastructure", "reach"],
+    "Disney stopped selling what?" -> ["selling"]; empty for other questions.
     """
     asking = _asking_part(question)
     which = _WHICH_NOUN.search(asking)
     if which is not None:
         # "which wildly popular show was ...": the head noun says what is asked for.
-        return [which.group("head").casefold()]
+        return [
+            which.group("head").casefold(),
+            *_asked_in_place(asking, which.start() + len("which")),
+        ]
+    for what in re.finditer(r"\bwhat\b", asking, re.IGNORECASE):
+        if verb := _asked_in_place(asking, what.end()):
+            return verb
     found = _FOCUS_WORD.search(asking)
     if found is None:
         return []
@@ -454,6 +471,14 @@ def focus_words(question: str) -> list[str]:
         if len(words) == 2:
             break
     return words
+
+
+def _asked_in_place(asking: str, end: int) -> list[str]:
+    """The word before the question word ending at ``end`` when it is asked in place ("reach
+    which", "selling what"), else nothing."""
+    found = _IN_SITU.search(asking[:end])
+    verb = found.group("verb").casefold() if found else None
+    return [verb] if verb and verb not in _FILLER else []
 
 
 # "Which state has the most cases?", "the largest city": the answer holds the same superlative

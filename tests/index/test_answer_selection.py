@@ -106,6 +106,12 @@ Shelter costs were up 5.6%.
 Much of the rise came from boiler fuel, which was up 60% over the year.
 """
 
+MOKU_FLOW = """\
+Lava from the Mokulele volcano buried two farms near Hana on Sunday.
+
+Lava could reach the main highway within days.
+"""
+
 FERRY_FIRE = """\
 The fire on the Aurora ferry spread from the engine room to the lower decks.
 
@@ -185,11 +191,12 @@ def index_dir(embedder, tmp_path_factory, write_jsonl, make_record):
             record("kestrel-landing", "Kestrel lands", KESTREL_LANDING, source="Space Desk"),
             record("kestrel-cargo", "What Kestrel brought back", KESTREL_CARGO, source="Wire"),
             record("heating-oil", "Heating oil prices dip", HEATING_OIL, source="Energy Daily"),
+            record("moku", "Mokulele eruption", MOKU_FLOW, source="Island Times"),
         ],
     )
     index_dir = tmp_path_factory.mktemp("selection-index")
     summary = Builder(index_dir, embedder).build([folder])
-    assert summary.failed == 0 and summary.articles == 14
+    assert summary.failed == 0 and summary.articles == 15
     return index_dir
 
 
@@ -358,6 +365,21 @@ def test_scene_setting_words_count_only_when_the_asking_sentence_points_back_to_
     assert discounted.parts[0].text.startswith("Club swimmer Lena Ortiz swam")
     assert about_her.parts[0].text.startswith("Club swimmer Lena Ortiz swam")
     assert not ignored.covered or not ignored.parts[0].text.startswith("Club swimmer")
+
+
+def test_the_verb_before_a_question_word_asked_in_place_counts_as_a_focus_word(index_dir, embedder):
+    # "...could soon reach which type of infrastructure?": what the answer does is "reach";
+    # the answer names a kind of infrastructure without the word.
+    question = (
+        "Officials fear lava from the Mokulele volcano could soon reach which type of "
+        "infrastructure?"
+    )
+
+    answer = _engine(index_dir, embedder, max_sentences=1, **{**NO_TYPES, "focus_weight": 2.0})
+    unfocused = _engine(index_dir, embedder, max_sentences=1, **NO_TYPES)
+
+    assert answer.ask(question).parts[0].text == "Lava could reach the main highway within days."
+    assert unfocused.ask(question).parts[0].text.startswith("Lava from the Mokulele volcano buried")
 
 
 def test_a_second_article_on_the_same_story_adds_its_sentence(index_dir, embedder):

@@ -73,6 +73,20 @@ def test_focus_words_follow_who_how_many_and_which():
     assert focus_words("Why did the talks stall?") == []
 
 
+def test_asked_in_place_the_word_before_the_question_word_is_a_focus_word():
+    assert focus_words("Lava could soon reach which type of infrastructure?") == [
+        "infrastructure",
+        "reach",
+    ]
+    assert focus_words("Disney this week stopped selling what in Australia?") == ["selling"]
+    assert focus_words("The committee recommended suspending which MP?") == ["mp", "suspending"]
+    # Not a preposition ("playing in which tournament"), nor a "what" that is no question word.
+    assert focus_words("Talks on Gibraltar have stalled over what?") == []
+    assert focus_words("She began what could be her final act by playing in which event?") == [
+        "event"
+    ]
+
+
 def test_a_count_wants_a_number_not_a_date_time_or_year():
     question = "How many reservists could be called up?"
     assert offers("count", "The country will call up 300,000 reservists.", question)
