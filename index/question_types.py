@@ -136,8 +136,10 @@ _WHEN = re.compile(
     r"|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
     rf"|\b(?:{_MONTHS})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{_MONTHS})\b|\b(?:in|since|by|until)\s+(?:1[89]|20)\d\d\b"
     r"|\b(?:morning|afternoon|evening|night|week|month|year)s?\s+(?:ago|earlier|later)\b"
-    # Relative to the story's date: "next month", "later this year", "in a few weeks".
-    r"|\b(?:next|last|this|(?:later|earlier)\s+this|(?:early|late)\s+next|by\s+next)\s+"
+    # Ahead of the story's date: "next month", "later this year", "in a few weeks". Not "last
+    # year" or "this week": news text says them of everything, and a sentence "erupting since
+    # last year" does not say when Mauna Loa last erupted.
+    r"|\b(?:next|later\s+this|(?:early|late)\s+next|by\s+next)\s+"
     r"(?:week|weekend|month|year|spring|summer|fall|autumn|winter)\b"
     r"|\b(?:in|within|at\s+least)\s+(?:a\s+(?:few|couple\s+of)|several|the\s+coming|\d+|two|three"
     r"|four|five|six|seven|eight|nine|ten)\s+(?:days|weeks|months|years)\b"

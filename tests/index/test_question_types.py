@@ -222,9 +222,12 @@ def test_a_time_relative_to_the_story_answers_when():
         "The rocket hit another snag, and it will be at least a few weeks before NASA tries again.",
         "When will NASA next attempt to launch the rocket?",
     )
-    # A duration is not when; the question's own "this week" is not an answer.
+    # A duration is not when; nor is "last year" or "this week", said of everything in news.
     assert not offers("time", "The strike lasted for two weeks.", "When did the strike end?")
-    assert not offers("time", "Shops reopened this week.", "When did shops reopen this week?")
+    assert not offers("time", "Shops reopened this week.", "When did shops reopen?")
+    assert not offers(
+        "time", "Kilauea has been erupting since last year.", "When did Mauna Loa last erupt?"
+    )
 
 
 def test_words_asking_when_or_for_the_latest_are_not_story_words():
