@@ -610,11 +610,13 @@ class Composer:
     def _by_marginal_relevance(
         self, candidates: list[_Candidate], latest: bool = False
     ) -> list[_Candidate]:
-        """Order sentences greedily: relevance discounted by article rank, minus redundancy.
+        """Order sentences greedily: relevance discounted by article rank and, after the lead,
+        by the article's retrieval score relative to the best one's, minus redundancy.
 
         The lead is discounted by article rank too when the question asks for the latest: the
-        articles come newest first then, and the answer leads with the newest coverage. Each
-        candidate's ``score`` is replaced by its value when it was picked.
+        articles come newest first then (their scores include recency, so only the rank
+        counts), and the answer leads with the newest coverage. Each candidate's ``score`` is
+        replaced by its value when it was picked.
         """
         params = self.params
         remaining = list(candidates)
