@@ -34,9 +34,11 @@ from .dates import to_utc
 from .furniture import is_furniture
 from .keyword import KeywordIndex, term_share
 from .question_types import (
+    asking_part,
     checkable,
     classify,
     focus_words,
+    is_question,
     offers,
     place_noun,
     reports_update,
@@ -556,7 +558,7 @@ class Composer:
             if coverage <= 0 or is_furniture(text) or _is_fragment(text, params.fragment_words):
                 continue  # page furniture, headings and list items are never quoted as answers
             match = coverage
-            if _is_question(text):
+            if is_question(text):
                 if match >= params.restated_question:
                     continue  # the question itself, as a quiz or an FAQ prints it
                 coverage *= params.question_penalty
@@ -597,13 +599,12 @@ class Composer:
         for term in self.keywords.terms([" ".join(focus_words(question))])[0]:
             if term in weights:
                 weights[term] *= self.params.focus_weight
-        sentences = [span.of(question) for span in split_sentences(question)]
-        if len(sentences) < 2:
-            return weights
-        asking = [s for s in sentences if _is_question(s)] or sentences[-1:]
-        focus = set(self.keywords.terms([asking[-1]], more_stopwords=True)[0])
+        asking = asking_part(question)
+        if asking == question.strip():
+            return weights  # one sentence: no scene is set
+        focus = set(self.keywords.terms([asking], more_stopwords=True)[0])
         preamble = self.params.preamble_weight
-        if not _POINTS_BACK.search(asking[-1]):
+        if not _POINTS_BACK.search(asking):
             preamble = self.params.standalone_preamble_weight
         return {t: w if t in focus else w * preamble for t, w in weights.items()}
 
@@ -657,7 +658,7 @@ class Composer:
             if candidate not in ordered:
                 ordered.append(candidate)
             # A sentence that asks ("Which team has played the most games?") is answered next.
-            if best and (context == "around" or _is_question(candidate.text)):
+            if best and (context == "around" or is_question(candidate.text)):
                 following = self._adjacent(candidate, by_position, before=False)
                 if following is not None and following not in ordered:
                     ordered.append(following)
@@ -804,10 +805,6 @@ def _is_fragment(sentence: str, words: int) -> bool:
     """A line of fewer than ``words`` words without a sentence's final punctuation: a heading,
     a caption, a list item or a quiz's option ("Disney Princess costumes"), not a statement."""
     return len(sentence.split()) < words and not _TERMINAL.search(sentence)
-
-
-def _is_question(sentence: str) -> bool:
-    return sentence.rstrip("”\"'’) ").endswith("?")
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:

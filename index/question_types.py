@@ -232,7 +232,7 @@ def checkable(kind: str, question: str) -> bool:
     for ``other`` questions, nor for ``entity`` questions that ask neither "who" nor for a
     name ("Which show was green lit?": nearly every news sentence names something)."""
     if kind == "entity":
-        asking = _asking_part(question)
+        asking = asking_part(question)
         return _WHO.search(asking) is not None or _NAME_ASKED.search(asking) is not None
     return kind != "other"
 
@@ -268,7 +268,7 @@ def offers(kind: str, sentence: str, question: str) -> bool:
     if pattern is None:
         return False
     if kind == "entity":
-        asking = _asking_part(question)
+        asking = asking_part(question)
         if _WHO.search(asking) is None:
             # Only "who" questions (a person or group) are helped by the name test; a question
             # asking for a name wants it next to the thing named.
@@ -280,7 +280,7 @@ def offers(kind: str, sentence: str, question: str) -> bool:
             asked = question.casefold()
             named = places_in(sentence, PLACE_NOUNS[noun.casefold()])
             return any(not _in_question(name, asked) for name in named)
-    if kind == "time" and _CLOCK_ASKED.search(_asking_part(question)):
+    if kind == "time" and _CLOCK_ASKED.search(asking_part(question)):
         pattern = _CLOCK
     if kind == "count":
         return _offers_count(sentence, question)
@@ -394,7 +394,7 @@ _DESCRIPTION_BEFORE = re.compile(
 
 def _describes(sentence: str, question: str) -> bool:
     """Whether ``sentence`` says what the thing a "who is X" / "what is X" question names is."""
-    found = _DEFINITION.match(_asking_part(question))
+    found = _DEFINITION.match(asking_part(question))
     if found is None:
         return False
     subject = found.group("subject").strip(" ?.!")
@@ -449,7 +449,7 @@ def focus_words(question: str) -> list[str]:
     word too: "lava could reach which type of infrastructure?" -> ["infrastructure", "reach"],
     "Disney stopped selling what?" -> ["selling"]; empty for other questions.
     """
-    asking = _asking_part(question)
+    asking = asking_part(question)
     which = _WHICH_NOUN.search(asking)
     if which is not None:
         # "which wildly popular show was ...": the head noun says what is asked for.
@@ -496,7 +496,7 @@ _SUPERLATIVE = re.compile(
 def place_noun(question: str) -> str | None:
     """The kind of place a "which country/state/province" question asks for, as written
     ("states" in "which U.S. states..."), or None."""
-    found = _PLACE_NOUN.search(_asking_part(question))
+    found = _PLACE_NOUN.search(asking_part(question))
     return found.group("noun") if found else None
 
 
@@ -510,7 +510,7 @@ def superlative(question: str) -> str | None:
     >>> superlative("What is the most recent news on the strike?") is None
     True
     """
-    found = _SUPERLATIVE.search(_asking_part(question))
+    found = _SUPERLATIVE.search(asking_part(question))
     return found.group("word").casefold() if found else None
 
 
@@ -562,7 +562,7 @@ def wants_latest(question: str) -> bool:
     """Whether ``question`` asks for the newest coverage ("what is the latest on X", "still",
     "now", "currently", "most recent"). Only the asking sentence counts: in "Though still high,
     prices have been falling now for weeks. What was the record?" the scene is set in the past."""
-    return bool(_LATEST.search(_asking_part(question)))
+    return bool(_LATEST.search(asking_part(question)))
 
 
 def classify(question: str) -> QuestionType:
@@ -589,7 +589,7 @@ def classify(question: str) -> QuestionType:
     if speech is not None:
         return QuestionType("statement", latest, speech)
     # The asking part of a multi-sentence question is its last question sentence.
-    asking = _asking_part(question)
+    asking = asking_part(question)
     for kind, pattern in (("count", _COUNT), ("time", _TIME), ("place", _PLACE)):
         if pattern.search(asking):
             return QuestionType(kind, latest)
@@ -600,9 +600,17 @@ def classify(question: str) -> QuestionType:
     return QuestionType("other", latest)
 
 
+def is_question(sentence: str) -> bool:
+    """Whether ``sentence`` asks: it ends with "?", before any closing quotes or brackets."""
+    return sentence.rstrip("”\"'’) ").endswith("?")
+
+
 @functools.lru_cache(maxsize=256)  # offers() asks it once per candidate sentence
-def _asking_part(question: str) -> str:
+def asking_part(question: str) -> str:
+    """The sentence of ``question`` that asks (its last question sentence; else its last
+    sentence), stripped: "Judge hit his 62nd home run. Who holds the record?" -> "Who holds the
+    record?". The whole question, stripped, when it is one sentence."""
     # The news sentence splitter: "Which U.S. state has..." is one sentence.
     parts = [text for span in split_sentences(question) if (text := span.of(question).strip())]
-    asking = [p for p in parts if p.rstrip().endswith("?")]
-    return (asking or parts or [question])[-1]
+    asking = [p for p in parts if is_question(p)]
+    return (asking or parts or [question.strip()])[-1]
